@@ -1,0 +1,73 @@
+//! The immutable history of a message: every transition is one row, never
+//! updated or deleted.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use vmeste_domain::status::{Action, MessageStatus};
+
+use crate::{Conn, DbError, Sql};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub id: i64,
+    pub message_id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(skip)]
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub comment: Option<String>,
+    pub public: bool,
+}
+
+pub struct NewEvent<'a> {
+    pub message_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    /// `None` for the creation of the message, which is no transition.
+    pub action: Option<Action>,
+    pub from_status: Option<MessageStatus>,
+    pub to_status: MessageStatus,
+    pub comment: Option<&'a str>,
+    pub public: bool,
+}
+
+/// The action name stored for the event that creates a message.
+pub const CREATED: &str = "created";
+
+pub async fn insert(conn: &mut Conn<'_>, e: &NewEvent<'_>) -> Result<i64, DbError> {
+    Sql::new(
+        "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, comment, public) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(e.message_id)
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.action.map_or(CREATED, Action::as_str))
+    .bind(e.from_status.map(MessageStatus::as_str))
+    .bind(e.to_status.as_str())
+    .bind(e.comment)
+    .bind(e.public)
+    .scalar(conn)
+    .await
+}
+
+/// A message's history in order; `public_only` for what residents and the public see.
+pub async fn for_message(
+    conn: &mut Conn<'_>,
+    message_id: i64,
+    public_only: bool,
+) -> Result<Vec<Event>, DbError> {
+    let sql = Sql::new(
+        "SELECT id, message_id, at, actor_id, action, from_status, to_status, comment, public \
+         FROM message_events WHERE message_id = $1",
+    )
+    .bind(message_id);
+    let sql = if public_only {
+        sql.push_bound(" AND public = {}", true)
+    } else {
+        sql
+    };
+    sql.push(" ORDER BY at, id").fetch_all(conn).await
+}

@@ -1,0 +1,193 @@
+//! Taking in a resident's message: check it against the catalogue and the map,
+//! route it, number it, set its deadline and record its history, all in one
+//! transaction.
+
+use chrono::Datelike;
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::Clock;
+use vmeste_domain::deadline;
+use vmeste_domain::status::{Action, MessageStatus};
+use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
+use vmeste_routing::territory::TerritoryIndex;
+
+use crate::messages::{self, MessageView, NewMessage};
+use crate::{Conn, Db, DbError, Sql, catalogue, events, organisations, routing_rules};
+
+/// What intake needs besides the database; built once at start.
+pub struct Intake<'a> {
+    pub clock: &'a dyn Clock,
+    pub calendar: &'a ProductionCalendar,
+    pub territories: &'a TerritoryIndex,
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("invalid message")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Web,
+    Api,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Web => "web",
+            Source::Api => "api",
+        }
+    }
+}
+
+/// The organisation chosen for a message and why, in words a resident and a
+/// moderator understand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub organisation_id: i64,
+    pub note: String,
+}
+
+impl Intake<'_> {
+    pub async fn submit(
+        &self,
+        db: &Db,
+        message: &ValidMessage,
+        author_id: Option<i64>,
+        source: Source,
+    ) -> Result<MessageView, IntakeError> {
+        let now = self.clock.now();
+        let mut tx = db.write().await?;
+        let mut conn = tx.conn();
+        let topic = match catalogue::topic(&mut conn, message.topic_id).await? {
+            Some(t) if t.active => t,
+            Some(_) => return Err(invalid("topic_id", ErrorCode::InactiveTopic)),
+            None => return Err(invalid("topic_id", ErrorCode::UnknownTopic)),
+        };
+        let (lat, lon, containing) = self.locate(message.place)?;
+        let route = route(&mut conn, topic.id, &topic.responsible, &containing).await?;
+        let local_year = now.with_timezone(&self.time_zone).year();
+        let number = messages::next_number(&mut conn, local_year).await?;
+        let due = deadline::due_date(now, self.time_zone, topic.deadline()?, self.calendar);
+        let submitted = MessageStatus::Draft
+            .apply(Action::Submit)
+            .map_err(corrupt)?;
+        let status = submitted.apply(Action::SendToModeration).map_err(corrupt)?;
+        let id = messages::insert(
+            &mut conn,
+            &NewMessage {
+                number: &number,
+                topic_id: topic.id,
+                organisation_id: route.as_ref().map(|r| r.organisation_id),
+                territory_id: containing.first().copied(),
+                author_id,
+                text: &message.text,
+                lat,
+                lon,
+                address: message.address.as_deref(),
+                status,
+                public: topic.public,
+                source: source.as_str(),
+                due_date: Some(due),
+                routing_note: route.as_ref().map(|r| r.note.as_str()),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
+        for (action, from, to) in [
+            (None, None, submitted),
+            (Some(Action::SendToModeration), Some(submitted), status),
+        ] {
+            events::insert(
+                &mut conn,
+                &events::NewEvent {
+                    message_id: id,
+                    at: now,
+                    actor_id: author_id,
+                    action,
+                    from_status: from,
+                    to_status: to,
+                    comment: None,
+                    public: true,
+                },
+            )
+            .await?;
+        }
+        let view = messages::get(&mut conn, id)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// The point of the message and the territories it lies in, smallest first.
+    fn locate(&self, place: Place) -> Result<(f64, f64, Vec<i64>), IntakeError> {
+        match place {
+            Place::Point(p) => {
+                let containing = self.territories.containing(p.lat, p.lon);
+                if containing.is_empty() {
+                    return Err(invalid("location", ErrorCode::OutsideRegion));
+                }
+                Ok((p.lat, p.lon, containing))
+            }
+            Place::Territory(id) => {
+                let (lat, lon) = self.territories.interior_point(id).ok_or_else(|| {
+                    IntakeError::Invalid(vec![FieldError::new(
+                        "territory_id",
+                        ErrorCode::UnknownTerritory,
+                    )])
+                })?;
+                Ok((lat, lon, self.territories.containing(lat, lon)))
+            }
+        }
+    }
+}
+
+fn invalid(field: &'static str, code: ErrorCode) -> IntakeError {
+    IntakeError::Invalid(vec![FieldError::new(field, code)])
+}
+
+fn corrupt(e: impl std::fmt::Display) -> DbError {
+    DbError::Corrupt(e.to_string())
+}
+
+/// Chooses the organisation for a topic at a place and explains the choice.
+pub async fn route(
+    conn: &mut Conn<'_>,
+    topic_id: i64,
+    responsible: &str,
+    containing: &[i64],
+) -> Result<Option<Route>, DbError> {
+    let rules = routing_rules::candidates(conn, topic_id, responsible).await?;
+    let Some(rule) = routing_rules::choose(&rules, containing) else {
+        return Ok(None);
+    };
+    let organisation = organisations::get(conn, rule.organisation_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let place = match rule.territory_id {
+        Some(id) => {
+            let name: String = Sql::new("SELECT name_ru FROM territories WHERE id = $1")
+                .bind(id)
+                .scalar(conn)
+                .await?;
+            format!("территория «{name}»")
+        }
+        None => "вся область".to_string(),
+    };
+    let basis = if rule.topic_id.is_some() {
+        "правило для этой темы".to_string()
+    } else {
+        format!("правило для зоны ответственности «{responsible}»")
+    };
+    Ok(Some(Route {
+        organisation_id: organisation.id,
+        note: format!("{basis}, {place} → {}", organisation.name_ru),
+    }))
+}

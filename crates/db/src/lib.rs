@@ -1,0 +1,24 @@
+//! Vmeste storage: the only crate that speaks SQL. Every query is written once
+//! and runs on SQLite and PostgreSQL (see docs/adr/0001-database.md).
+
+mod error;
+mod pool;
+mod sql;
+
+pub mod catalogue;
+pub mod demo;
+pub mod events;
+pub mod intake;
+pub mod jobs;
+pub mod maintenance;
+pub mod messages;
+pub mod organisations;
+pub mod regions;
+pub mod routing_rules;
+pub mod schema;
+pub mod territories;
+pub mod users;
+
+pub use error::DbError;
+pub use pool::{Backend, Db, DbOptions, Handle, Tx, redact};
+pub use sql::{Arg, Conn, Row, Scalar, Sql};

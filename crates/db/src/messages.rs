@@ -1,0 +1,258 @@
+//! Messages: storage, lookups and the public list.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use vmeste_domain::status::MessageStatus;
+
+use crate::{Conn, DbError, Sql};
+
+/// A message with the names a page or an API response needs. The author is
+/// not here: this row is safe to show to anyone who may see the message.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct MessageView {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub text: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<String>,
+    pub public: bool,
+    pub source: String,
+    pub due_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub topic_id: i64,
+    pub topic_name_ru: String,
+    pub topic_name_en: String,
+    pub deadline_kind: String,
+    pub category_id: i64,
+    pub category_name_ru: String,
+    pub category_name_en: String,
+    pub organisation_id: Option<i64>,
+    pub organisation_name_ru: Option<String>,
+    pub territory_id: Option<i64>,
+    pub territory_name_ru: Option<String>,
+    #[serde(skip)]
+    pub author_id: Option<i64>,
+    #[serde(skip)]
+    pub routing_note: Option<String>,
+}
+
+impl MessageView {
+    pub fn status(&self) -> Result<MessageStatus, DbError> {
+        MessageStatus::parse(&self.status).ok_or_else(|| {
+            DbError::Corrupt(format!("message {} has status {:?}", self.id, self.status))
+        })
+    }
+}
+
+const VIEW: &str = "SELECT m.id, m.number, m.status, m.text, m.lat, m.lon, m.address, m.public, m.source, m.due_date, \
+    m.created_at, m.updated_at, m.topic_id, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, t.deadline_kind, \
+    c.id AS category_id, c.name_ru AS category_name_ru, c.name_en AS category_name_en, m.organisation_id, \
+    o.short_name_ru AS organisation_name_ru, m.territory_id, tr.name_ru AS territory_name_ru, m.author_id, m.routing_note \
+    FROM messages m JOIN topics t ON t.id = m.topic_id JOIN categories c ON c.id = t.category_id \
+    LEFT JOIN organisations o ON o.id = m.organisation_id LEFT JOIN territories tr ON tr.id = m.territory_id";
+
+/// Statuses shown in public lists: the message passed moderation.
+pub const PUBLISHED: [MessageStatus; 5] = [
+    MessageStatus::Routed,
+    MessageStatus::InProgress,
+    MessageStatus::Answered,
+    MessageStatus::Disputed,
+    MessageStatus::Closed,
+];
+
+pub struct NewMessage<'a> {
+    pub number: &'a str,
+    pub topic_id: i64,
+    pub organisation_id: Option<i64>,
+    pub territory_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub text: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<&'a str>,
+    pub status: MessageStatus,
+    pub public: bool,
+    pub source: &'a str,
+    pub due_date: Option<NaiveDate>,
+    pub routing_note: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbError> {
+    Sql::new(
+        "INSERT INTO messages (number, topic_id, organisation_id, territory_id, author_id, text, lat, lon, address, \
+         status, public, source, due_date, routing_note, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+    )
+    .bind(m.number)
+    .bind(m.topic_id)
+    .bind(m.organisation_id)
+    .bind(m.territory_id)
+    .bind(m.author_id)
+    .bind(m.text)
+    .bind(m.lat)
+    .bind(m.lon)
+    .bind(m.address)
+    .bind(m.status.as_str())
+    .bind(m.public)
+    .bind(m.source)
+    .bind(m.due_date)
+    .bind(m.routing_note)
+    .bind(m.created_at)
+    .bind(m.updated_at)
+    .scalar(conn)
+    .await
+}
+
+/// The next public number of the year, e.g. `В-2026-000123`. Numbers never
+/// repeat; a rolled-back intake leaves a gap, as registration journals do.
+pub async fn next_number(conn: &mut Conn<'_>, year: i32) -> Result<String, DbError> {
+    let last: i64 = Sql::new(
+        "INSERT INTO message_numbers (year, last) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last = message_numbers.last + 1 RETURNING last",
+    )
+    .bind(year)
+    .scalar(conn)
+    .await?;
+    Ok(format!("В-{year}-{last:06}"))
+}
+
+pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<MessageView>, DbError> {
+    Sql::new(format!("{VIEW} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_status(
+    conn: &mut Conn<'_>,
+    id: i64,
+    status: MessageStatus,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let changed = Sql::new("UPDATE messages SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    if changed == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Filters of the public list; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub statuses: Vec<MessageStatus>,
+    pub topic_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub territory_id: Option<i64>,
+    /// Only messages with a smaller id (keyset pagination, newest first).
+    pub before_id: Option<i64>,
+}
+
+/// A page of the public list and whether more follow.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub items: Vec<MessageView>,
+    pub next_before_id: Option<i64>,
+}
+
+/// Public messages, newest first. Only published statuses are ever listed,
+/// whatever the filter asks for.
+pub async fn list_public(
+    conn: &mut Conn<'_>,
+    filter: &Filter,
+    limit: u32,
+) -> Result<Page, DbError> {
+    let statuses: Vec<MessageStatus> = if filter.statuses.is_empty() {
+        PUBLISHED.to_vec()
+    } else {
+        filter
+            .statuses
+            .iter()
+            .copied()
+            .filter(|s| PUBLISHED.contains(s))
+            .collect()
+    };
+    if statuses.is_empty() {
+        return Ok(Page {
+            items: Vec::new(),
+            next_before_id: None,
+        });
+    }
+    let mut sql = Sql::new(VIEW)
+        .push_bound(" WHERE m.public = {}", true)
+        .push(" AND m.status IN (");
+    for (i, status) in statuses.iter().enumerate() {
+        sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, status.as_str());
+    }
+    sql = sql.push(")");
+    if let Some(id) = filter.topic_id {
+        sql = sql.push_bound(" AND m.topic_id = {}", id);
+    }
+    if let Some(id) = filter.category_id {
+        sql = sql.push_bound(" AND t.category_id = {}", id);
+    }
+    if let Some(id) = filter.organisation_id {
+        sql = sql.push_bound(" AND m.organisation_id = {}", id);
+    }
+    if let Some(id) = filter.territory_id {
+        sql = sql.push_bound(" AND m.territory_id = {}", id);
+    }
+    if let Some(id) = filter.before_id {
+        sql = sql.push_bound(" AND m.id < {}", id);
+    }
+    let limit = limit.clamp(1, 100);
+    let mut items: Vec<MessageView> = sql
+        .push_bound(" ORDER BY m.id DESC LIMIT {}", i64::from(limit) + 1)
+        .fetch_all(conn)
+        .await?;
+    let next_before_id = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        next_before_id,
+    })
+}
+
+pub async fn count(conn: &mut Conn<'_>) -> Result<i64, DbError> {
+    Sql::new("SELECT COUNT(*) FROM messages").scalar(conn).await
+}
+
+/// What the public (and anyone who is not handling the case) may see of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Not shown at all: a private topic, a draft, rejected or a duplicate.
+    Hidden,
+    /// Shown without its text until a moderator has checked it.
+    Pending,
+    Published,
+}
+
+impl MessageView {
+    pub fn public_visibility(&self) -> Visibility {
+        match self.status() {
+            _ if !self.public => Visibility::Hidden,
+            Ok(s) if PUBLISHED.contains(&s) => Visibility::Published,
+            Ok(
+                MessageStatus::Submitted
+                | MessageStatus::Moderation
+                | MessageStatus::ClarificationRequested,
+            ) => Visibility::Pending,
+            _ => Visibility::Hidden,
+        }
+    }
+}

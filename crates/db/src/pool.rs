@@ -1,0 +1,291 @@
+//! Connecting to the configured database and handing out connections.
+//!
+//! SQLite gets one writer connection (SQLite allows one writer at a time; a
+//! single connection turns lock contention into a queue) and a pool of readers
+//! over WAL. PostgreSQL gets one pool for both.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::{Conn, DbError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Which backend a database URL names.
+    pub fn of_url(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(DbError::Config(format!(
+                "unsupported database URL scheme in {:?}: use sqlite://PATH or postgres://...",
+                redact(url)
+            )))
+        }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub max_connections: u32,
+    /// `synchronous=FULL` on SQLite: survive power loss, not just process crashes.
+    pub sqlite_synchronous_full: bool,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            sqlite_synchronous_full: false,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Pools {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The database: cheap to clone, shared by every request and job.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pools: Arc<Pools>,
+}
+
+/// A pooled connection for reads.
+pub enum Handle {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Handle {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Handle::Sqlite(c) => Conn::Sqlite(c),
+            Handle::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A write transaction; dropped without `commit` it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Opens the database at `url`, creating an SQLite file (and its folder) if missing.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Self, DbError> {
+        let pools = match Backend::of_url(url)? {
+            Backend::Sqlite => {
+                let connect = sqlite_options(url, options)?;
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect.clone())
+                    .await?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(options.max_connections.max(1))
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect.read_only(true))
+                    .await?;
+                Pools::Sqlite { read, write }
+            }
+            Backend::Postgres => {
+                let connect = PgConnectOptions::from_str(url).map_err(|e| {
+                    DbError::Config(format!("bad PostgreSQL URL {:?}: {e}", redact(url)))
+                })?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(options.max_connections.max(2))
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect)
+                    .await?;
+                Pools::Postgres(pool)
+            }
+        };
+        Ok(Self {
+            pools: Arc::new(pools),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match *self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match &*self.pools {
+            Pools::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether every migration of this build has been applied.
+    pub async fn is_migrated(&self) -> Result<bool, DbError> {
+        let expected = match &*self.pools {
+            Pools::Sqlite { .. } => SQLITE_MIGRATIONS.iter().count(),
+            Pools::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+        };
+        let mut handle = self.read().await?;
+        let applied = crate::Sql::new("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = $1")
+            .bind(true)
+            .scalar::<i64>(&mut handle.conn())
+            .await;
+        // No bookkeeping table yet: nothing was ever applied.
+        Ok(applied.is_ok_and(|n| usize::try_from(n).is_ok_and(|n| n >= expected)))
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<Handle, DbError> {
+        Ok(match &*self.pools {
+            Pools::Sqlite { read, .. } => Handle::Sqlite(read.acquire().await?),
+            Pools::Postgres(pool) => Handle::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads first cannot fail to
+    /// upgrade later.
+    pub async fn write(&self) -> Result<Tx, DbError> {
+        Ok(match &*self.pools {
+            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Checks that the database answers; for readiness probes.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let mut handle = self.read().await?;
+        crate::Sql::new("SELECT 1")
+            .scalar::<i32>(&mut handle.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates a database on this PostgreSQL server, for tests and first setup.
+    pub async fn create_database(&self, name: &str) -> Result<(), DbError> {
+        self.postgres_admin(&format!("CREATE DATABASE \"{}\"", identifier(name)?))
+            .await
+    }
+
+    /// Drops a database of this PostgreSQL server, closing its connections.
+    pub async fn drop_database(&self, name: &str) -> Result<(), DbError> {
+        self.postgres_admin(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            identifier(name)?
+        ))
+        .await
+    }
+
+    async fn postgres_admin(&self, statement: &str) -> Result<(), DbError> {
+        match &*self.pools {
+            Pools::Postgres(pool) => {
+                sqlx::query(statement).execute(pool).await?;
+                Ok(())
+            }
+            Pools::Sqlite { .. } => Err(DbError::Config(
+                "databases are created this way on PostgreSQL only".into(),
+            )),
+        }
+    }
+
+    pub async fn close(&self) {
+        match &*self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A database name safe to splice into DDL: lowercase letters, digits, `_`.
+fn identifier(name: &str) -> Result<&str, DbError> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(DbError::Config(format!(
+            "not a plain database name: {name:?}"
+        )))
+    }
+}
+
+fn sqlite_options(url: &str, options: &DbOptions) -> Result<SqliteConnectOptions, DbError> {
+    let connect = SqliteConnectOptions::from_str(url)
+        .map_err(|e| DbError::Config(format!("bad SQLite URL {url:?}: {e}")))?;
+    let path = connect.get_filename().to_path_buf();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            DbError::Config(format!(
+                "cannot create the data folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let synchronous = if options.sqlite_synchronous_full {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
+    Ok(connect
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
+}

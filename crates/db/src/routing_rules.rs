@@ -1,0 +1,76 @@
+//! Routing rules: which organisation answers a topic (or a topic's area of
+//! responsibility) within a territory. The most specific territory wins; on
+//! the same territory a rule for the topic beats one for its area.
+
+use serde::Serialize;
+
+use crate::{Conn, DbError, Sql};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Rule {
+    pub id: i64,
+    pub topic_id: Option<i64>,
+    pub responsible: Option<String>,
+    pub territory_id: Option<i64>,
+    pub organisation_id: i64,
+}
+
+pub enum Target<'a> {
+    Topic(i64),
+    Responsible(&'a str),
+}
+
+pub async fn insert(
+    conn: &mut Conn<'_>,
+    target: Target<'_>,
+    territory_id: Option<i64>,
+    organisation_id: i64,
+) -> Result<i64, DbError> {
+    let (topic_id, responsible) = match target {
+        Target::Topic(id) => (Some(id), None),
+        Target::Responsible(key) => (None, Some(key)),
+    };
+    Sql::new(
+        "INSERT INTO routing_rules (topic_id, responsible, territory_id, organisation_id) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(topic_id)
+    .bind(responsible)
+    .bind(territory_id)
+    .bind(organisation_id)
+    .scalar(conn)
+    .await
+}
+
+/// Every rule that could apply to a topic, whatever the territory.
+pub async fn candidates(
+    conn: &mut Conn<'_>,
+    topic_id: i64,
+    responsible: &str,
+) -> Result<Vec<Rule>, DbError> {
+    Sql::new(
+        "SELECT id, topic_id, responsible, territory_id, organisation_id FROM routing_rules \
+         WHERE topic_id = $1 OR responsible = $2 ORDER BY id",
+    )
+    .bind(topic_id)
+    .bind(responsible)
+    .fetch_all(conn)
+    .await
+}
+
+/// Picks the rule for a point lying in `containing` territories (most specific
+/// first). Rules for other territories do not apply; a rule without a territory
+/// applies anywhere, after every territorial one.
+pub fn choose<'r>(rules: &'r [Rule], containing: &[i64]) -> Option<&'r Rule> {
+    let rank = |rule: &Rule| -> Option<(usize, bool)> {
+        let territory_rank = match rule.territory_id {
+            None => containing.len(),
+            Some(t) => containing.iter().position(|&c| c == t)?,
+        };
+        Some((territory_rank, rule.topic_id.is_none()))
+    };
+    rules
+        .iter()
+        .filter_map(|r| rank(r).map(|k| (k, r)))
+        .min_by_key(|(k, r)| (*k, r.id))
+        .map(|(_, r)| r)
+}

@@ -1,0 +1,167 @@
+//! The schema the code expects, and the schema a database actually has.
+//! Migrations are written per backend; a test migrates both and compares them
+//! with this declaration, so the two can never drift apart unnoticed.
+
+use crate::{Backend, Conn, DbError, Sql};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ColumnType {
+    Int,
+    Real,
+    Text,
+    Bool,
+    Time,
+    Date,
+}
+
+impl ColumnType {
+    /// The portable type of a column type name as either backend reports it.
+    pub fn from_declared(declared: &str) -> Option<Self> {
+        Some(match declared.to_ascii_lowercase().as_str() {
+            "integer" | "bigint" => Self::Int,
+            "real" | "double precision" => Self::Real,
+            "text" => Self::Text,
+            "boolean" => Self::Bool,
+            "timestamp" | "timestamp with time zone" | "timestamptz" => Self::Time,
+            "date" => Self::Date,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Column {
+    pub table: String,
+    pub name: String,
+    pub ty: ColumnType,
+    pub nullable: bool,
+}
+
+use ColumnType::{Bool, Date, Int, Real, Text, Time};
+
+/// (table, [(column, type, nullable)])
+type Declared = (&'static str, &'static [(&'static str, ColumnType, bool)]);
+
+#[rustfmt::skip]
+pub const TABLES: &[Declared] = &[
+    ("regions", &[
+        ("id", Int, false), ("slug", Text, false), ("name_ru", Text, false), ("name_en", Text, false),
+        ("time_zone", Text, false), ("centre_lat", Real, false), ("centre_lon", Real, false), ("zoom", Int, false),
+    ]),
+    ("organisations", &[
+        ("id", Int, false), ("region_id", Int, false), ("parent_id", Int, true), ("slug", Text, false),
+        ("kind", Text, false), ("name_ru", Text, false), ("short_name_ru", Text, false), ("name_en", Text, false),
+        ("email", Text, true), ("phone", Text, true), ("address", Text, true), ("website", Text, true),
+        ("time_zone", Text, true), ("requires_answer_approval", Bool, false), ("active", Bool, false),
+        ("created_at", Time, false),
+    ]),
+    ("territories", &[
+        ("id", Int, false), ("region_id", Int, false), ("parent_id", Int, true), ("slug", Text, false),
+        ("kind", Text, false), ("name_ru", Text, false), ("name_en", Text, false), ("geometry", Text, false),
+        ("min_lat", Real, false), ("min_lon", Real, false), ("max_lat", Real, false), ("max_lon", Real, false),
+    ]),
+    ("organisation_territories", &[("organisation_id", Int, false), ("territory_id", Int, false)]),
+    ("categories", &[
+        ("id", Int, false), ("slug", Text, false), ("position", Int, false), ("name_ru", Text, false),
+        ("name_en", Text, false), ("icon", Text, false), ("active", Bool, false),
+    ]),
+    ("topics", &[
+        ("id", Int, false), ("category_id", Int, false), ("slug", Text, false), ("position", Int, false),
+        ("name_ru", Text, false), ("name_en", Text, false), ("guidance_ru", Text, false), ("guidance_en", Text, false),
+        ("responsible", Text, false), ("deadline_days", Int, false), ("deadline_kind", Text, false),
+        ("dispute_window_days", Int, false), ("extension_days", Int, false), ("priority", Bool, false),
+        ("public", Bool, false), ("active", Bool, false),
+    ]),
+    ("routing_rules", &[
+        ("id", Int, false), ("topic_id", Int, true), ("responsible", Text, true), ("territory_id", Int, true),
+        ("organisation_id", Int, false),
+    ]),
+    ("users", &[
+        ("id", Int, false), ("email", Text, true), ("password_hash", Text, true), ("name", Text, false),
+        ("phone", Text, true), ("locale", Text, false), ("active", Bool, false), ("created_at", Time, false),
+    ]),
+    ("staff_roles", &[
+        ("id", Int, false), ("user_id", Int, false), ("role", Text, false), ("organisation_id", Int, true),
+        ("include_subtree", Bool, false),
+    ]),
+    ("message_numbers", &[("year", Int, false), ("last", Int, false)]),
+    ("messages", &[
+        ("id", Int, false), ("number", Text, false), ("topic_id", Int, false), ("organisation_id", Int, true),
+        ("territory_id", Int, true), ("author_id", Int, true), ("text", Text, false), ("lat", Real, false),
+        ("lon", Real, false), ("address", Text, true), ("status", Text, false), ("public", Bool, false),
+        ("source", Text, false), ("due_date", Date, true), ("routing_note", Text, true), ("created_at", Time, false),
+        ("updated_at", Time, false),
+    ]),
+    ("message_events", &[
+        ("id", Int, false), ("message_id", Int, false), ("at", Time, false), ("actor_id", Int, true),
+        ("action", Text, false), ("from_status", Text, true), ("to_status", Text, false), ("comment", Text, true),
+        ("public", Bool, false),
+    ]),
+    ("jobs", &[
+        ("id", Int, false), ("kind", Text, false), ("payload", Text, false), ("dedupe_key", Text, true),
+        ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),
+        ("last_error", Text, true), ("dead", Bool, false), ("created_at", Time, false),
+    ]),
+];
+
+/// The declared schema as a sorted list of columns.
+pub fn declared() -> Vec<Column> {
+    let mut columns: Vec<Column> = TABLES
+        .iter()
+        .flat_map(|(table, cols)| {
+            cols.iter().map(|(name, ty, nullable)| Column {
+                table: (*table).to_string(),
+                name: (*name).to_string(),
+                ty: *ty,
+                nullable: *nullable,
+            })
+        })
+        .collect();
+    columns.sort();
+    columns
+}
+
+#[derive(sqlx::FromRow)]
+struct RawColumn {
+    table_name: String,
+    column_name: String,
+    data_type: String,
+    not_null: bool,
+}
+
+/// The schema of the connected database, the migrations' bookkeeping excluded.
+pub async fn actual(conn: &mut Conn<'_>) -> Result<Vec<Column>, DbError> {
+    let query = match conn.backend() {
+        Backend::Sqlite => {
+            "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
+             (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type, \
+             is_nullable = 'NO' AS not_null FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'"
+        }
+    };
+    let raw: Vec<RawColumn> = Sql::new(query).fetch_all(conn).await?;
+    let mut columns = raw
+        .into_iter()
+        .map(|c| {
+            let ty = ColumnType::from_declared(&c.data_type).ok_or_else(|| {
+                DbError::Corrupt(format!(
+                    "column {}.{} has unexpected type {}",
+                    c.table_name, c.column_name, c.data_type
+                ))
+            })?;
+            Ok(Column {
+                table: c.table_name,
+                name: c.column_name,
+                ty,
+                nullable: !c.not_null,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    columns.sort();
+    Ok(columns)
+}

@@ -1,0 +1,95 @@
+//! People: residents and staff. Staff roles are rows of their own, each scoped
+//! to an organisation (and optionally its subtree).
+
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use vmeste_domain::organisation::Role;
+
+use crate::{Conn, DbError, Sql};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: Option<String>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub name: String,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StaffRole {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub organisation_id: Option<i64>,
+    pub include_subtree: bool,
+}
+
+pub struct NewUser<'a> {
+    pub email: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub locale: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string format).
+pub fn hash_password(password: &str) -> Result<String, DbError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| DbError::Config(format!("password hashing failed: {e}")))
+}
+
+pub async fn insert(conn: &mut Conn<'_>, user: &NewUser<'_>) -> Result<i64, DbError> {
+    Sql::new(
+        "INSERT INTO users (email, password_hash, name, phone, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user.email.map(str::to_lowercase))
+    .bind(user.password_hash)
+    .bind(user.name)
+    .bind(user.phone)
+    .bind(user.locale)
+    .bind(user.created_at)
+    .scalar(conn)
+    .await
+}
+
+pub async fn grant(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    role: Role,
+    organisation_id: Option<i64>,
+    include_subtree: bool,
+) -> Result<i64, DbError> {
+    Sql::new(
+        "INSERT INTO staff_roles (user_id, role, organisation_id, include_subtree) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(organisation_id)
+    .bind(include_subtree)
+    .scalar(conn)
+    .await
+}
+
+pub async fn by_email(conn: &mut Conn<'_>, email: &str) -> Result<Option<User>, DbError> {
+    Sql::new("SELECT id, email, password_hash, name, phone, locale, active, created_at FROM users WHERE email = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn roles(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<StaffRole>, DbError> {
+    Sql::new("SELECT id, user_id, role, organisation_id, include_subtree FROM staff_roles WHERE user_id = $1 ORDER BY id")
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
+}

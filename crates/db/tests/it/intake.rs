@@ -1,0 +1,190 @@
+use chrono::NaiveDate;
+use vmeste_db::intake::{Intake, IntakeError, Source};
+use vmeste_db::{Db, events, territories};
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::status::MessageStatus;
+use vmeste_domain::validation::{ErrorCode, Place, Point, ValidMessage};
+use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
+use vmeste_test_support::fixture::{self, Fixture, IN_DISTRICT, IN_TOWN, OUTSIDE};
+use vmeste_test_support::{TestDb, fake_clock};
+
+async fn index(db: &Db) -> TerritoryIndex {
+    let mut handle = db.read().await.unwrap();
+    let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
+    TerritoryIndex::new(
+        shapes
+            .into_iter()
+            .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
+    )
+}
+
+fn message(topic_id: i64, (lat, lon): (f64, f64)) -> ValidMessage {
+    ValidMessage {
+        topic_id,
+        text: "Глубокая яма на проезжей части".into(),
+        place: Place::Point(Point { lat, lon }),
+        address: Some("ул. Садовая, д. 1".into()),
+    }
+}
+
+struct Env {
+    test: TestDb,
+    fixture: Fixture,
+    index: TerritoryIndex,
+    calendar: ProductionCalendar,
+    clock: std::sync::Arc<vmeste_domain::clock::FakeClock>,
+}
+
+async fn env() -> Env {
+    let test = TestDb::new().await;
+    let fixture = fixture::small_region(&test.db).await;
+    let index = index(&test.db).await;
+    Env {
+        test,
+        fixture,
+        index,
+        calendar: ProductionCalendar::russian_federal(),
+        clock: fake_clock(),
+    }
+}
+
+impl Env {
+    fn intake(&self) -> Intake<'_> {
+        Intake {
+            clock: self.clock.as_ref(),
+            calendar: &self.calendar,
+            territories: &self.index,
+            time_zone: chrono_tz::Europe::Moscow,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_message_is_numbered_routed_timed_and_recorded() {
+    let env = env().await;
+    let view = env
+        .intake()
+        .submit(
+            &env.test.db,
+            &message(env.fixture.roads_topic, IN_TOWN),
+            None,
+            Source::Api,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.number, "В-2026-000001");
+    assert_eq!(view.status().unwrap(), MessageStatus::Moderation);
+    assert_eq!(
+        view.organisation_id,
+        Some(env.fixture.town_roads),
+        "the town's rule beats the district's"
+    );
+    assert_eq!(view.territory_id, Some(env.fixture.town));
+    // Received Monday 16 March 2026: ten working days later is Monday 30 March.
+    assert_eq!(view.due_date, NaiveDate::from_ymd_opt(2026, 3, 30));
+    let second = env
+        .intake()
+        .submit(
+            &env.test.db,
+            &message(env.fixture.roads_topic, IN_DISTRICT),
+            None,
+            Source::Web,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.number, "В-2026-000002");
+    assert_eq!(second.organisation_id, Some(env.fixture.district_admin));
+    assert_eq!(second.territory_id, Some(env.fixture.district));
+    let mut handle = env.test.db.read().await.unwrap();
+    let history = events::for_message(&mut handle.conn(), view.id, true)
+        .await
+        .unwrap();
+    let steps: Vec<_> = history
+        .iter()
+        .map(|e| (e.action.as_str(), e.to_status.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("created", "submitted"),
+            ("send_to_moderation", "moderation")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_region_wide_rule_routes_anywhere() {
+    let env = env().await;
+    let view = env
+        .intake()
+        .submit(
+            &env.test.db,
+            &message(env.fixture.lighting_topic, IN_TOWN),
+            None,
+            Source::Api,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.organisation_id, Some(env.fixture.grid));
+    assert!(view.routing_note.unwrap().contains("grid"));
+}
+
+#[tokio::test]
+async fn a_territory_instead_of_a_point_places_the_message_inside_it() {
+    let env = env().await;
+    let mut msg = message(env.fixture.roads_topic, IN_TOWN);
+    msg.place = Place::Territory(env.fixture.town);
+    let view = env
+        .intake()
+        .submit(&env.test.db, &msg, None, Source::Web)
+        .await
+        .unwrap();
+    assert_eq!(view.territory_id, Some(env.fixture.town));
+    assert_eq!(view.organisation_id, Some(env.fixture.town_roads));
+}
+
+async fn refused(env: &Env, msg: ValidMessage) -> (&'static str, ErrorCode) {
+    match env
+        .intake()
+        .submit(&env.test.db, &msg, None, Source::Api)
+        .await
+    {
+        Err(IntakeError::Invalid(errors)) => (errors[0].field, errors[0].code),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_places_and_topics_are_refused_by_field() {
+    let env = env().await;
+    assert_eq!(
+        refused(&env, message(env.fixture.roads_topic, OUTSIDE)).await,
+        ("location", ErrorCode::OutsideRegion)
+    );
+    assert_eq!(
+        refused(&env, message(9999, IN_TOWN)).await,
+        ("topic_id", ErrorCode::UnknownTopic)
+    );
+    assert_eq!(
+        refused(&env, message(env.fixture.retired_topic, IN_TOWN)).await,
+        ("topic_id", ErrorCode::InactiveTopic)
+    );
+    let mut msg = message(env.fixture.roads_topic, IN_TOWN);
+    msg.place = Place::Territory(424_242);
+    assert_eq!(
+        refused(&env, msg).await,
+        ("territory_id", ErrorCode::UnknownTerritory)
+    );
+    // Nothing was stored, and no number was used up.
+    let ok = env
+        .intake()
+        .submit(
+            &env.test.db,
+            &message(env.fixture.roads_topic, IN_TOWN),
+            None,
+            Source::Api,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok.number, "В-2026-000001");
+}

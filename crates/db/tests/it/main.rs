@@ -1,0 +1,8 @@
+// Tests fail loudly on broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod demo;
+mod intake;
+mod jobs;
+mod listing;
+mod schema;

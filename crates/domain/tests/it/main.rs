@@ -1,0 +1,6 @@
+// Tests fail loudly on broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod calendar;
+mod deadline;
+mod status;

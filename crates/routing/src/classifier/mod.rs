@@ -1,0 +1,1 @@
+//! Placeholder: the classifier is being written.

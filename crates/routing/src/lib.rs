@@ -1,0 +1,5 @@
+//! Routing helpers that need no database: which territory a point lies in, and
+//! which topic and organisation a message's text suggests.
+
+pub mod classifier;
+pub mod territory;

@@ -1,0 +1,103 @@
+//! `vmeste serve`: the web server with the worker beside it.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use vmeste_db::{Backend, Db, DbOptions, demo};
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::Clock;
+use vmeste_web::AppState;
+
+use crate::config::Config;
+use crate::worker::Worker;
+
+pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    let options = DbOptions {
+        max_connections: config.db_max_connections,
+        sqlite_synchronous_full: config.sqlite_synchronous_full,
+        ..DbOptions::default()
+    };
+    Db::connect(&url, &options)
+        .await
+        .with_context(|| format!("cannot open the database {}", vmeste_db::redact(&url)))
+}
+
+/// Opens the database, migrating it and loading the demo where configured.
+pub async fn prepare(
+    config: &Config,
+    clock: &dyn Clock,
+    calendar: &ProductionCalendar,
+) -> anyhow::Result<Db> {
+    let db = connect(config).await?;
+    if config.auto_migrate() {
+        db.migrate().await.context("migrating the database")?;
+    } else if !db.is_migrated().await? {
+        anyhow::bail!(
+            "the database is not migrated: run `vmeste migrate` first (or set auto_migrate = true)"
+        );
+    }
+    // Demo data only ever goes into the embedded database by itself.
+    if config.demo
+        && db.backend() == Backend::Sqlite
+        && let demo::Outcome::Loaded { messages } = demo::load(&db, clock, calendar).await?
+    {
+        tracing::info!(messages, "demo region loaded");
+    }
+    Ok(db)
+}
+
+/// Serves on `listener` until `shutdown` turns true.
+pub async fn run(
+    config: &Config,
+    listener: TcpListener,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let calendar = ProductionCalendar::russian_federal();
+    let db = prepare(config, clock.as_ref(), &calendar).await?;
+    let state = AppState::load(db.clone(), clock.clone(), calendar).await?;
+    let worker = config
+        .worker
+        .then(|| tokio::spawn(Worker::new(db.clone(), clock).run(shutdown.clone())));
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    axum::serve(listener, vmeste_web::router(state))
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await?;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// A channel that turns true on Ctrl-C or SIGTERM.
+pub fn shutdown_signal() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            else {
+                let _ = ctrl_c.await;
+                let _ = tx.send(true);
+                return;
+            };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down");
+        let _ = tx.send(true);
+    });
+    rx
+}

@@ -1,0 +1,5 @@
+// Tests fail loudly on broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod server;

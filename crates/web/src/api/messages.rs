@@ -1,0 +1,271 @@
+//! `/api/v1/messages`: submit, list and read messages.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use vmeste_db::intake::{IntakeError, Source};
+use vmeste_db::messages::{self, MessageView, Visibility};
+use vmeste_db::{Db, events};
+use vmeste_domain::status::MessageStatus;
+use vmeste_domain::validation::{ErrorCode, FieldError, MessageInput, validate_message};
+
+use super::extract::{Json, Path, Query};
+use crate::AppState;
+use crate::error::OrInternal;
+use crate::i18n::{self, Lang};
+use crate::listing::ListParams;
+use crate::problem::Problem;
+
+#[derive(Serialize)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct EventOut {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub label: &'static str,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct MessageOut {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub status_label: &'static str,
+    /// False while a moderator has not checked the message: its text is withheld.
+    pub published: bool,
+    pub text: Option<String>,
+    pub topic: Named,
+    pub category: Named,
+    pub organisation: Option<Named>,
+    pub territory: Option<Named>,
+    pub location: Location,
+    pub due_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<EventOut>>,
+}
+
+impl MessageOut {
+    fn new(m: MessageView, lang: Lang, show_text: bool) -> Self {
+        let status = MessageStatus::parse(&m.status);
+        let status_label = match (lang, status) {
+            (Lang::Ru, Some(s)) => s.label_ru(),
+            (Lang::En, Some(s)) => s.label_en(),
+            (_, None) => "",
+        };
+        let pick = |ru: String, en: String| if lang == Lang::En { en } else { ru };
+        Self {
+            url: format!("/messages/{}", m.id),
+            id: m.id,
+            number: m.number,
+            status: m.status,
+            status_label,
+            published: show_text,
+            text: show_text.then_some(m.text),
+            topic: Named {
+                id: m.topic_id,
+                name: pick(m.topic_name_ru, m.topic_name_en),
+            },
+            category: Named {
+                id: m.category_id,
+                name: pick(m.category_name_ru, m.category_name_en),
+            },
+            organisation: m
+                .organisation_id
+                .zip(m.organisation_name_ru)
+                .map(|(id, name)| Named { id, name }),
+            territory: m
+                .territory_id
+                .zip(m.territory_name_ru)
+                .map(|(id, name)| Named { id, name }),
+            location: Location {
+                lat: m.lat,
+                lon: m.lon,
+                address: m.address,
+            },
+            due_date: m.due_date,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            history: None,
+        }
+    }
+}
+
+/// The submission body. Fields are loosely typed here so that every problem
+/// is reported at once, not only the first one serde trips over.
+#[derive(Deserialize)]
+pub struct CreateBody {
+    topic_id: Option<Value>,
+    text: Option<Value>,
+    lat: Option<Value>,
+    lon: Option<Value>,
+    address: Option<Value>,
+    territory_id: Option<Value>,
+}
+
+fn scalar(
+    field: &'static str,
+    value: Option<Value>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(_) => {
+            errors.push(FieldError::new(field, ErrorCode::WrongType));
+            None
+        }
+    }
+}
+
+impl CreateBody {
+    /// The input, and the fields whose JSON type was wrong.
+    fn into_input(self) -> (MessageInput, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let input = MessageInput {
+            topic_id: scalar("topic_id", self.topic_id, &mut errors),
+            text: scalar("text", self.text, &mut errors),
+            lat: scalar("lat", self.lat, &mut errors),
+            lon: scalar("lon", self.lon, &mut errors),
+            address: scalar("address", self.address, &mut errors),
+            territory_id: scalar("territory_id", self.territory_id, &mut errors),
+        };
+        (input, errors)
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    lang: Lang,
+    Json(body): Json<CreateBody>,
+) -> Result<Response, Problem> {
+    let (input, mut errors) = body.into_input();
+    let valid = match validate_message(&input) {
+        Ok(valid) if errors.is_empty() => valid,
+        Ok(_) => return Err(Problem::validation(lang, &errors)),
+        Err(more) => {
+            // A field of the wrong type reads as missing: report it once, as the wrong type.
+            let wrong: Vec<&str> = errors.iter().map(|e| e.field).collect();
+            let more: Vec<FieldError> = more
+                .into_iter()
+                .filter(|e| !wrong.contains(&e.field))
+                .collect();
+            errors.extend(more);
+            return Err(Problem::validation(lang, &errors));
+        }
+    };
+    let view = match state
+        .intake()
+        .submit(state.db(), &valid, None, Source::Api)
+        .await
+    {
+        Ok(view) => view,
+        Err(IntakeError::Invalid(errors)) => return Err(Problem::validation(lang, &errors)),
+        Err(IntakeError::Db(e)) => return Err(e).or_500(lang),
+    };
+    state.metrics().messages_submitted.inc();
+    let location = format!("/api/v1/messages/{}", view.id);
+    let body = MessageOut::new(view, lang, true);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(body),
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+pub struct ListOut {
+    pub items: Vec<MessageOut>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<ListOut>, Problem> {
+    let (filter, limit) = params
+        .parse()
+        .map_err(|errors| Problem::parameters(lang, &errors))?;
+    let mut handle = state.db().read().await.or_500(lang)?;
+    let page = messages::list_public(&mut handle.conn(), &filter, limit)
+        .await
+        .or_500(lang)?;
+    Ok(axum::Json(ListOut {
+        items: page
+            .items
+            .into_iter()
+            .map(|m| MessageOut::new(m, lang, true))
+            .collect(),
+        next_cursor: page.next_before_id.map(|id| id.to_string()),
+    }))
+}
+
+/// A message as the public may see it, or `None` where it must look absent.
+pub async fn public_message(db: &Db, id: i64, lang: Lang) -> Result<Option<MessageOut>, Problem> {
+    let mut handle = db.read().await.or_500(lang)?;
+    let mut conn = handle.conn();
+    let Some(view) = messages::get(&mut conn, id).await.or_500(lang)? else {
+        return Ok(None);
+    };
+    let visibility = view.public_visibility();
+    if visibility == Visibility::Hidden {
+        return Ok(None);
+    }
+    let history = events::for_message(&mut conn, id, true)
+        .await
+        .or_500(lang)?;
+    let mut out = MessageOut::new(view, lang, visibility == Visibility::Published);
+    out.history = Some(
+        history
+            .into_iter()
+            .map(|e| EventOut {
+                label: i18n::event_label(lang, &e.action),
+                at: e.at,
+                action: e.action,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                comment: e.comment,
+            })
+            .collect(),
+    );
+    Ok(Some(out))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<MessageOut>, Problem> {
+    match public_message(state.db(), id, lang).await? {
+        Some(out) => Ok(axum::Json(out)),
+        None => Err(
+            Problem::new(lang, StatusCode::NOT_FOUND, "not_found").detail(match lang {
+                Lang::Ru => format!("Сообщения {id} нет или оно не публикуется."),
+                Lang::En => format!("Message {id} does not exist or is not public."),
+            }),
+        ),
+    }
+}

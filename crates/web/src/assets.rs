@@ -1,0 +1,72 @@
+//! Static files embedded in the binary, served under content-hashed names so
+//! browsers may cache them forever.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::AppState;
+
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+}
+
+const ASSETS: [Asset; 1] = [Asset {
+    name: "app.css",
+    content_type: "text/css; charset=utf-8",
+    body: include_str!("../assets/app.css"),
+}];
+
+/// `app.css` → `app.1a2b3c4d.css`: the hash changes whenever the content does.
+fn hashed_name(asset: &Asset) -> String {
+    let mut hasher = DefaultHasher::new();
+    asset.body.hash(&mut hasher);
+    let hash = hasher.finish() & 0xffff_ffff;
+    match asset.name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash:08x}.{ext}"),
+        None => format!("{}.{hash:08x}", asset.name),
+    }
+}
+
+static HASHED: LazyLock<Vec<String>> = LazyLock::new(|| ASSETS.iter().map(hashed_name).collect());
+
+/// The URL of an embedded asset by its plain name.
+pub fn url(name: &str) -> String {
+    ASSETS
+        .iter()
+        .zip(HASHED.iter())
+        .find(|(a, _)| a.name == name)
+        .map_or_else(
+            || format!("/static/{name}"),
+            |(_, hashed)| format!("/static/{hashed}"),
+        )
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/{file}", get(serve))
+}
+
+async fn serve(Path(file): Path<String>) -> Response {
+    match ASSETS
+        .iter()
+        .zip(HASHED.iter())
+        .find(|(_, hashed)| **hashed == file)
+    {
+        Some((asset, _)) => (
+            [
+                (header::CONTENT_TYPE, asset.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            asset.body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

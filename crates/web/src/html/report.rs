@@ -1,0 +1,230 @@
+//! The plain "report a problem" form: one page, no JavaScript needed. Errors
+//! re-render the form with every value kept and each message by its field.
+
+use askama::Template;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vmeste_db::intake::{IntakeError, Source};
+use vmeste_db::{catalogue, territories};
+use vmeste_domain::validation::{FieldError, MessageInput, validate_message};
+
+use super::view::Choice;
+use super::{Layout, error_page, render};
+use crate::AppState;
+use crate::csrf::Csrf;
+use crate::error::{OrPage, PageError};
+use crate::i18n::{Lang, field_message};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportForm {
+    csrf: Option<String>,
+    topic_id: Option<String>,
+    text: Option<String>,
+    address: Option<String>,
+    territory_id: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+}
+
+struct Group {
+    label: String,
+    options: Vec<Choice>,
+}
+
+struct ShownError {
+    field: &'static str,
+    anchor: &'static str,
+    label: &'static str,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    csrf: String,
+    groups: Vec<Group>,
+    territories: Vec<Choice>,
+    text: String,
+    address: String,
+    lat: String,
+    lon: String,
+    errors: Vec<ShownError>,
+}
+
+impl ReportPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+fn field_label(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "topic_id" => ("topic_id", "Тема"),
+        "text" => ("text", "Описание"),
+        "address" => ("address", "Адрес"),
+        "territory_id" => ("territory_id", "Район"),
+        "lat" => ("lat", "Широта"),
+        "lon" => ("lon", "Долгота"),
+        "csrf" => ("topic_id", "Форма"),
+        _ => ("location", "Место"),
+    }
+}
+
+fn shown(errors: &[FieldError]) -> Vec<ShownError> {
+    errors
+        .iter()
+        .map(|e| {
+            let (anchor, label) = field_label(e.field);
+            ShownError {
+                field: e.field,
+                anchor,
+                label,
+                message: field_message(Lang::Ru, e),
+            }
+        })
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    csrf: &Csrf,
+    form: &ReportForm,
+    errors: Vec<ShownError>,
+) -> Result<ReportPage, PageError> {
+    let mut handle = state.db().read().await.or_page()?;
+    let mut conn = handle.conn();
+    let tree = catalogue::active_tree(&mut conn).await.or_page()?;
+    let territories = territories::list(&mut conn).await.or_page()?;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok(ReportPage {
+        layout: Layout::new(state),
+        csrf: csrf.token.clone(),
+        groups: tree
+            .into_iter()
+            .map(|c| Group {
+                label: c.category.name_ru,
+                options: c
+                    .topics
+                    .into_iter()
+                    .map(|t| Choice::new(t.id, t.name_ru, form.topic_id.as_deref()))
+                    .collect(),
+            })
+            .collect(),
+        territories: territories
+            .into_iter()
+            .filter(|t| t.parent_id.is_some())
+            .map(|t| Choice::new(t.id, t.name_ru, form.territory_id.as_deref()))
+            .collect(),
+        text: value(&form.text),
+        address: value(&form.address),
+        lat: value(&form.lat),
+        lon: value(&form.lon),
+        errors,
+    })
+}
+
+async fn respond(
+    state: &AppState,
+    csrf: &Csrf,
+    form: &ReportForm,
+    status: StatusCode,
+    errors: Vec<ShownError>,
+) -> Response {
+    match page(state, csrf, form, errors).await {
+        Ok(page) => {
+            let mut response = render(status, &page);
+            if let Some((name, value)) = csrf.set_cookie() {
+                response.headers_mut().insert(name, value);
+            }
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+        Err(e) => error_page(state, &e),
+    }
+}
+
+pub async fn form(State(state): State<AppState>, csrf: Csrf) -> Response {
+    respond(
+        &state,
+        &csrf,
+        &ReportForm::default(),
+        StatusCode::OK,
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    form: Result<Form<ReportForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return respond(
+            &state,
+            &csrf,
+            &ReportForm::default(),
+            StatusCode::BAD_REQUEST,
+            Vec::new(),
+        )
+        .await;
+    };
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        let error = ShownError {
+            field: "csrf",
+            anchor: "topic_id",
+            label: "Форма",
+            message:
+                "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз."
+                    .into(),
+        };
+        return respond(&state, &csrf, &form, StatusCode::FORBIDDEN, vec![error]).await;
+    }
+    let input = MessageInput {
+        topic_id: form.topic_id.clone(),
+        text: form.text.clone(),
+        lat: form.lat.clone(),
+        lon: form.lon.clone(),
+        address: form.address.clone(),
+        territory_id: form.territory_id.clone(),
+    };
+    let result = match validate_message(&input) {
+        Ok(valid) => {
+            state
+                .intake()
+                .submit(state.db(), &valid, None, Source::Web)
+                .await
+        }
+        Err(errors) => Err(IntakeError::Invalid(errors)),
+    };
+    match result {
+        Ok(view) => {
+            state.metrics().messages_submitted.inc();
+            Redirect::to(&format!("/messages/{}", view.id)).into_response()
+        }
+        Err(IntakeError::Invalid(errors)) => {
+            respond(
+                &state,
+                &csrf,
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                shown(&errors),
+            )
+            .await
+        }
+        Err(IntakeError::Db(e)) => {
+            tracing::error!(error = %e, "intake failed");
+            error_page(&state, &PageError::Internal)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! What pages show of a message, prepared in Rust so templates stay simple.
+
+use chrono::{DateTime, Utc};
+use vmeste_db::messages::MessageView;
+use vmeste_domain::status::MessageStatus;
+
+/// Local date and time as Russians write it.
+pub fn local_time(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    MessageStatus::parse(status).map_or("", MessageStatus::label_ru)
+}
+
+/// A message in a list.
+pub struct Card {
+    pub id: i64,
+    pub number: String,
+    pub topic: String,
+    pub status: &'static str,
+    pub status_class: String,
+    pub created: String,
+    pub created_iso: String,
+    pub excerpt: String,
+    pub address: String,
+    pub organisation: String,
+}
+
+const EXCERPT_CHARS: usize = 180;
+
+impl Card {
+    pub fn new(m: MessageView, tz: chrono_tz::Tz) -> Self {
+        let mut excerpt: String = m.text.chars().take(EXCERPT_CHARS).collect();
+        if m.text.chars().count() > EXCERPT_CHARS {
+            excerpt.push('…');
+        }
+        Self {
+            id: m.id,
+            status: status_label(&m.status),
+            status_class: m.status,
+            number: m.number,
+            topic: m.topic_name_ru,
+            created: local_time(m.created_at, tz),
+            created_iso: m.created_at.to_rfc3339(),
+            excerpt,
+            address: m.address.unwrap_or_default(),
+            organisation: m.organisation_name_ru.unwrap_or_default(),
+        }
+    }
+}
+
+/// An `<option>` of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(
+        value: impl std::fmt::Display,
+        label: impl Into<String>,
+        current: Option<&str>,
+    ) -> Self {
+        let value = value.to_string();
+        Self {
+            selected: current == Some(value.as_str()),
+            value,
+            label: label.into(),
+        }
+    }
+}

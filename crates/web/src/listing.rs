@@ -1,0 +1,109 @@
+//! The public list's parameters, shared by the API and the pages: parsed
+//! once, every bad one reported.
+
+use serde::Deserialize;
+use vmeste_db::messages::Filter;
+use vmeste_domain::status::MessageStatus;
+use vmeste_domain::validation::{ErrorCode, FieldError};
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// Query parameters as they arrive; empty values mean "any".
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListParams {
+    pub status: Option<String>,
+    pub topic: Option<String>,
+    pub category: Option<String>,
+    pub organisation: Option<String>,
+    pub territory: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+fn id(field: &'static str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    match raw.parse::<i64>() {
+        Ok(v) if v > 0 => Some(v),
+        _ => {
+            errors.push(FieldError::new(field, ErrorCode::NotANumber));
+            None
+        }
+    }
+}
+
+impl ListParams {
+    pub fn parse(&self) -> Result<(Filter, u32), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut statuses = Vec::new();
+        for raw in self
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match MessageStatus::parse(raw) {
+                Some(s) => statuses.push(s),
+                None => errors.push(FieldError::new("status", ErrorCode::UnknownValue)),
+            }
+        }
+        let filter = Filter {
+            statuses,
+            topic_id: id("topic", self.topic.as_deref(), &mut errors),
+            category_id: id("category", self.category.as_deref(), &mut errors),
+            organisation_id: id("organisation", self.organisation.as_deref(), &mut errors),
+            territory_id: id("territory", self.territory.as_deref(), &mut errors),
+            before_id: id("cursor", self.cursor.as_deref(), &mut errors),
+        };
+        let limit = match self
+            .limit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => DEFAULT_LIMIT,
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                Ok(_) => {
+                    errors.push(FieldError::with_limit(
+                        "limit",
+                        ErrorCode::OutOfRange,
+                        i64::from(MAX_LIMIT),
+                    ));
+                    DEFAULT_LIMIT
+                }
+                Err(_) => {
+                    errors.push(FieldError::new("limit", ErrorCode::NotANumber));
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok((filter, limit))
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The same parameters with another cursor, as a query string for links.
+    pub fn with_cursor(&self, cursor: i64) -> String {
+        let pairs = [
+            ("status", self.status.as_deref()),
+            ("topic", self.topic.as_deref()),
+            ("category", self.category.as_deref()),
+            ("organisation", self.organisation.as_deref()),
+            ("territory", self.territory.as_deref()),
+            ("limit", self.limit.as_deref()),
+        ];
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in pairs {
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                query.append_pair(key, value);
+            }
+        }
+        query.append_pair("cursor", &cursor.to_string());
+        query.finish()
+    }
+}

@@ -1,0 +1,94 @@
+//! RFC 9457 problem documents: every API error, with a stable machine code.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use vmeste_domain::validation::FieldError;
+
+use crate::i18n::{self, Lang};
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code; `type` is its URI form.
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+impl Problem {
+    pub fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
+        Self {
+            kind: format!("urn:vmeste:problem:{code}"),
+            title: i18n::problem_title(lang, code).to_string(),
+            status: status.as_u16(),
+            detail: None,
+            code,
+            errors: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// A body that parsed but whose fields are wrong: 422.
+    pub fn validation(lang: Lang, errors: &[FieldError]) -> Self {
+        Self::with_fields(
+            Self::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            lang,
+            errors,
+        )
+    }
+
+    /// Query parameters that cannot be used: 400.
+    pub fn parameters(lang: Lang, errors: &[FieldError]) -> Self {
+        Self::with_fields(
+            Self::new(lang, StatusCode::BAD_REQUEST, "invalid_parameters"),
+            lang,
+            errors,
+        )
+    }
+
+    fn with_fields(mut problem: Self, lang: Lang, errors: &[FieldError]) -> Self {
+        problem.errors = errors
+            .iter()
+            .map(|e| ProblemField {
+                field: e.field.to_string(),
+                code: e.code.as_str(),
+                message: i18n::field_message(lang, e),
+                limit: e.limit,
+            })
+            .collect();
+        problem
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,116 @@
+//! What every handler shares: the database, the clock, the calendar, the
+//! region and its territories.
+
+use std::sync::Arc;
+
+use vmeste_db::intake::Intake;
+use vmeste_db::regions::Region;
+use vmeste_db::{Db, DbError, territories};
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::Clock;
+use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
+
+use crate::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    calendar: ProductionCalendar,
+    region: Option<Region>,
+    time_zone: chrono_tz::Tz,
+    territories: TerritoryIndex,
+    metrics: Metrics,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("territory {id} has an invalid geometry: {reason}")]
+    Territory { id: i64, reason: String },
+}
+
+/// Where no region is configured yet (a fresh production database).
+const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Moscow;
+
+impl AppState {
+    /// Reads the region and its territories once; they change only through
+    /// administration, which restarts or reloads the state.
+    pub async fn load(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        calendar: ProductionCalendar,
+    ) -> Result<Self, StateError> {
+        let mut handle = db.read().await?;
+        let mut conn = handle.conn();
+        let region = vmeste_db::regions::current(&mut conn).await?;
+        let time_zone = match &region {
+            Some(r) => r.tz()?,
+            None => DEFAULT_TIME_ZONE,
+        };
+        let shapes = territories::geometries(&mut conn)
+            .await?
+            .into_iter()
+            .map(|g| {
+                parse_geometry(&g.geometry)
+                    .map(|shape| (g.id, shape))
+                    .map_err(|e| StateError::Territory {
+                        id: g.id,
+                        reason: e.to_string(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(handle);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                calendar,
+                region,
+                time_zone,
+                territories: TerritoryIndex::new(shapes),
+                metrics: Metrics::new()?,
+            }),
+        })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    pub fn calendar(&self) -> &ProductionCalendar {
+        &self.inner.calendar
+    }
+
+    pub fn region(&self) -> Option<&Region> {
+        self.inner.region.as_ref()
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.inner.time_zone
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub fn intake(&self) -> Intake<'_> {
+        Intake {
+            clock: self.clock(),
+            calendar: &self.inner.calendar,
+            territories: &self.inner.territories,
+            time_zone: self.inner.time_zone,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The application in-process, on a fresh database, with a fake clock.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use vmeste_db::demo;
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::FakeClock;
+use vmeste_test_support::{TestDb, fake_clock};
+use vmeste_web::AppState;
+
+pub struct TestApp {
+    pub test: TestDb,
+    pub router: Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    /// The demo region, loaded at the fake clock's time.
+    pub async fn demo() -> Self {
+        let test = TestDb::new().await;
+        let clock = fake_clock();
+        demo::load(
+            &test.db,
+            clock.as_ref(),
+            &ProductionCalendar::russian_federal(),
+        )
+        .await
+        .unwrap();
+        Self::with(test, clock).await
+    }
+
+    pub async fn empty() -> Self {
+        Self::with(TestDb::new().await, fake_clock()).await
+    }
+
+    async fn with(test: TestDb, clock: Arc<FakeClock>) -> Self {
+        let state = AppState::load(
+            test.db.clone(),
+            clock.clone(),
+            ProductionCalendar::russian_federal(),
+        )
+        .await
+        .unwrap();
+        Self {
+            test,
+            router: vmeste_web::router(state),
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Any active topic of the demo catalogue and a point in the capital.
+    pub async fn topic_and_point(&self) -> (i64, f64, f64) {
+        let catalogue = self.get("/api/v1/catalogue").await.json();
+        let topic = catalogue["categories"][0]["topics"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let page = self.get("/api/v1/messages?limit=1").await.json();
+        let location = &page["items"][0]["location"];
+        (
+            topic,
+            location["lat"].as_f64().unwrap(),
+            location["lon"].as_f64().unwrap(),
+        )
+    }
+}

@@ -1,0 +1,7 @@
+// Tests fail loudly on broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod common;
+mod ops;
+mod pages;

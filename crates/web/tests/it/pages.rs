@@ -1,0 +1,210 @@
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::common::{Reply, TestApp};
+
+#[tokio::test]
+async fn the_home_page_invites_a_report_and_shows_recent_messages() {
+    let app = TestApp::demo().await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.header(header::CONTENT_TYPE).starts_with("text/html"));
+    assert!(home.body.contains("<html lang=\"ru\">"));
+    assert!(home.body.contains("href=\"/report\""));
+    assert!(home.body.contains("Приозёрская область"));
+    assert_eq!(home.body.matches("class=\"card\"").count(), 6);
+}
+
+#[tokio::test]
+async fn the_public_list_filters_and_pages() {
+    let app = TestApp::demo().await;
+    let list = app.get("/messages").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body.matches("class=\"card\"").count(), 20);
+    let next = list
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(next.contains("cursor="));
+    assert_eq!(app.get(&next).await.status, StatusCode::OK);
+    let closed = app.get("/messages?status=closed").await;
+    assert!(closed.body.contains("<option value=\"closed\" selected>"));
+    assert!(closed.body.matches("status-closed").count() >= 20);
+    let bad = app.get("/messages?topic=abc").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("Фильтр не применён"));
+}
+
+#[tokio::test]
+async fn a_message_page_shows_its_history_and_strangers_get_404() {
+    let app = TestApp::demo().await;
+    let page = app
+        .get("/api/v1/messages?status=closed&limit=1")
+        .await
+        .json();
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let html = app.get(&format!("/messages/{id}")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("История"));
+    assert!(html.body.contains("Сообщение отправлено"));
+    assert!(html.body.contains("Закрыто"));
+    for missing in ["/messages/987654321", "/messages/abc", "/no/such/page"] {
+        let reply = app.get(missing).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(reply.body.contains("Страница не найдена"));
+    }
+}
+
+/// The form page and the CSRF cookie it sets.
+async fn open_form(app: &TestApp) -> (Reply, String, String) {
+    let form = app.get("/report").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let cookie = form
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(form.header(header::SET_COOKIE).contains("HttpOnly"));
+    let token = form
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (form, cookie, token)
+}
+
+fn post_form(cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut request =
+        Request::post("/report").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+#[tokio::test]
+async fn the_report_form_creates_a_message_and_redirects_to_it() {
+    let app = TestApp::demo().await;
+    let (form, cookie, token) = open_form(&app).await;
+    assert!(form.body.contains("<optgroup label="));
+    let topic = form
+        .body
+        .split("<optgroup")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let territory = form
+        .body
+        .split("id=\"territory_id\"")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let reply = app
+        .send(post_form(
+            Some(&cookie),
+            &[
+                ("csrf", &token),
+                ("topic_id", &topic),
+                ("text", "Сломана скамейка у подъезда, торчат гвозди"),
+                ("address", "ул. Садовая, д. 5"),
+                ("territory_id", &territory),
+            ],
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let location = reply.header(header::LOCATION).to_string();
+    assert!(location.starts_with("/messages/"));
+    let page = app.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("На модерации"));
+}
+
+#[tokio::test]
+async fn a_bad_report_comes_back_with_errors_and_everything_typed() {
+    let app = TestApp::demo().await;
+    let (_, cookie, token) = open_form(&app).await;
+    let reply = app
+        .send(post_form(
+            Some(&cookie),
+            &[
+                ("csrf", &token),
+                ("text", "Коротко"),
+                ("address", "пр. Мира <b>7</b>"),
+                ("lat", "56,1"),
+                ("lon", ""),
+            ],
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Проверьте форму"));
+    assert!(
+        reply.body.contains("Выберите тему из каталога.")
+            || reply.body.contains("Заполните это поле.")
+    );
+    assert!(
+        reply
+            .body
+            .contains("Слишком коротко: нужно не меньше 10 символов.")
+    );
+    assert!(
+        reply.body.contains(">Коротко</textarea>"),
+        "the text is kept"
+    );
+    assert!(
+        reply
+            .body
+            .contains("value=\"пр. Мира &#60;b&#62;7&#60;/b&#62;\""),
+        "the address is kept, escaped: {}",
+        reply.body
+    );
+    assert!(reply.body.contains("value=\"56,1\""));
+    assert!(reply.body.contains("aria-invalid=\"true\""));
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_cookie_is_refused_but_keeps_the_input() {
+    let app = TestApp::demo().await;
+    let (_, _, token) = open_form(&app).await;
+    let reply = app
+        .send(post_form(
+            None,
+            &[("csrf", &token), ("text", "Текст, который нельзя терять")],
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.body.contains("Форма устарела"));
+    assert!(reply.body.contains("Текст, который нельзя терять"));
+    let (_, cookie, _) = open_form(&app).await;
+    let forged = app
+        .send(post_form(
+            Some(&cookie),
+            &[("csrf", &"0".repeat(64)), ("text", "x")],
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
