@@ -82,7 +82,7 @@ impl Config {
             }
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
             None if Path::new(DEFAULT_FILE).exists() => {
-                figment = figment.merge(Toml::file_exact(DEFAULT_FILE))
+                figment = figment.merge(Toml::file_exact(DEFAULT_FILE));
             }
             None => {}
         }

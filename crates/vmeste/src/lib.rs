@@ -91,7 +91,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             db.migrate().await?;
             match demo::load(&db, clock.as_ref(), &ProductionCalendar::russian_federal()).await? {
                 demo::Outcome::Loaded { messages } => {
-                    println!("demo region loaded: {messages} messages")
+                    println!("demo region loaded: {messages} messages");
                 }
                 demo::Outcome::AlreadyLoaded => println!("the demo region is already loaded"),
             }
