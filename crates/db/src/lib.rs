@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod regions;
 pub mod routing_rules;
 pub mod schema;
+pub mod sessions;
 pub mod territories;
 pub mod users;
 

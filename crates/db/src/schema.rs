@@ -97,6 +97,10 @@ pub const TABLES: &[Declared] = &[
         ("action", Text, false), ("from_status", Text, true), ("to_status", Text, false), ("comment", Text, true),
         ("public", Bool, false),
     ]),
+    ("sessions", &[
+        ("token_hash", Text, false), ("user_id", Int, false), ("created_at", Time, false),
+        ("last_seen_at", Time, false), ("expires_at", Time, false),
+    ]),
     ("jobs", &[
         ("id", Int, false), ("kind", Text, false), ("payload", Text, false), ("dedupe_key", Text, true),
         ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),

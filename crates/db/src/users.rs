@@ -87,6 +87,23 @@ pub async fn by_email(conn: &mut Conn<'_>, email: &str) -> Result<Option<User>, 
         .await
 }
 
+pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> Result<Option<User>, DbError> {
+    Sql::new("SELECT id, email, password_hash, name, phone, locale, active, created_at FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Checks a password against a stored argon2 hash; a malformed hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
 pub async fn roles(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<StaffRole>, DbError> {
     Sql::new("SELECT id, user_id, role, organisation_id, include_subtree FROM staff_roles WHERE user_id = $1 ORDER BY id")
         .bind(user_id)

@@ -18,6 +18,7 @@ pub enum LogFormat {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)] // independent on/off switches, not a state machine
 pub struct Config {
     /// Address the web server listens on.
     pub bind: SocketAddr,
@@ -36,6 +37,12 @@ pub struct Config {
     /// SQLite `synchronous=FULL`: durable across power loss, slower.
     pub sqlite_synchronous_full: bool,
     pub log_format: LogFormat,
+    /// Sign-in sessions end after this many idle minutes...
+    pub session_idle_minutes: u32,
+    /// ...and this many hours after sign-in in any case.
+    pub session_absolute_hours: u32,
+    /// Mark cookies `Secure`; set when the site is served over HTTPS.
+    pub secure_cookies: bool,
     /// A `tracing` filter, e.g. `info` or `vmeste=debug,sqlx=warn`.
     pub log_level: String,
 }
@@ -52,6 +59,9 @@ impl Default for Config {
             db_max_connections: 8,
             sqlite_synchronous_full: false,
             log_format: LogFormat::Text,
+            session_idle_minutes: 8 * 60,
+            session_absolute_hours: 14 * 24,
+            secure_cookies: false,
             log_level: "info".into(),
         }
     }
@@ -101,6 +111,11 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         Backend::of_url(&self.database_url())
             .map_err(|e| ConfigError(format!("database_url: {e}")))?;
+        if self.session_idle_minutes == 0 || self.session_absolute_hours == 0 {
+            return Err(ConfigError(
+                "session_idle_minutes and session_absolute_hours: must be at least 1".into(),
+            ));
+        }
         if self.db_max_connections == 0 {
             return Err(ConfigError("db_max_connections: must be at least 1".into()));
         }
@@ -120,6 +135,16 @@ impl Config {
 
     pub fn backend(&self) -> Backend {
         Backend::of_url(&self.database_url()).unwrap_or(Backend::Sqlite)
+    }
+
+    pub fn web_settings(&self) -> vmeste_web::WebSettings {
+        vmeste_web::WebSettings {
+            sessions: vmeste_db::sessions::Lifetime {
+                idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+                absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
+            },
+            secure_cookies: self.secure_cookies,
+        }
     }
 
     pub fn auto_migrate(&self) -> bool {

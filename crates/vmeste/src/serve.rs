@@ -58,7 +58,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let calendar = ProductionCalendar::russian_federal();
     let db = prepare(config, clock.as_ref(), &calendar).await?;
-    let state = AppState::load(db.clone(), clock.clone(), calendar).await?;
+    let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()).await?;
     let worker = config
         .worker
         .then(|| tokio::spawn(Worker::new(db.clone(), clock).run(shutdown.clone())));

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod csrf;
 mod error;
 mod html;
@@ -16,7 +17,7 @@ mod state;
 
 use axum::Router;
 
-pub use state::{AppState, StateError};
+pub use state::{AppState, StateError, WebSettings};
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use vmeste_db::intake::Intake;
 use vmeste_db::regions::Region;
+use vmeste_db::sessions::Lifetime;
 use vmeste_db::{Db, DbError, territories};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
@@ -25,6 +26,27 @@ struct Inner {
     time_zone: chrono_tz::Tz,
     territories: TerritoryIndex,
     metrics: Metrics,
+    settings: WebSettings,
+}
+
+/// Settings of the web layer.
+#[derive(Debug, Clone, Copy)]
+pub struct WebSettings {
+    pub sessions: Lifetime,
+    /// Mark cookies `Secure`: set when the site is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            sessions: Lifetime {
+                idle: chrono::Duration::hours(8),
+                absolute: chrono::Duration::days(14),
+            },
+            secure_cookies: false,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +69,7 @@ impl AppState {
         db: Db,
         clock: Arc<dyn Clock>,
         calendar: ProductionCalendar,
+        settings: WebSettings,
     ) -> Result<Self, StateError> {
         let mut handle = db.read().await?;
         let mut conn = handle.conn();
@@ -77,6 +100,7 @@ impl AppState {
                 time_zone,
                 territories: TerritoryIndex::new(shapes),
                 metrics: Metrics::new()?,
+                settings,
             }),
         })
     }
@@ -99,6 +123,10 @@ impl AppState {
 
     pub fn time_zone(&self) -> chrono_tz::Tz {
         self.inner.time_zone
+    }
+
+    pub fn settings(&self) -> &WebSettings {
+        &self.inner.settings
     }
 
     pub(crate) fn metrics(&self) -> &Metrics {

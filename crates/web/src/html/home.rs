@@ -7,7 +7,9 @@ use vmeste_db::{catalogue, messages};
 use super::view::Card;
 use super::{Layout, error_page, render};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{OrPage, PageError};
+use vmeste_db::users::User;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -19,14 +21,14 @@ struct Home {
 
 const RECENT: u32 = 6;
 
-pub async fn show(State(state): State<AppState>) -> Response {
-    match load(&state).await {
+pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
+    match load(&state, user.as_ref()).await {
         Ok(page) => render(StatusCode::OK, &page),
         Err(e) => error_page(&state, &e),
     }
 }
 
-async fn load(state: &AppState) -> Result<Home, PageError> {
+async fn load(state: &AppState, user: Option<&User>) -> Result<Home, PageError> {
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let page = messages::list_public(&mut conn, &messages::Filter::default(), RECENT)
@@ -34,7 +36,7 @@ async fn load(state: &AppState) -> Result<Home, PageError> {
         .or_page()?;
     let categories = catalogue::active_tree(&mut conn).await.or_page()?;
     Ok(Home {
-        layout: Layout::new(state),
+        layout: Layout::new(state, user),
         recent: page
             .items
             .into_iter()

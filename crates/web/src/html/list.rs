@@ -8,9 +8,11 @@ use vmeste_db::{catalogue, messages, organisations, territories};
 use super::view::{Card, Choice};
 use super::{Layout, error_page, render};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, field_message};
 use crate::listing::ListParams;
+use vmeste_db::users::User;
 
 #[derive(Template)]
 #[template(path = "messages.html")]
@@ -27,17 +29,22 @@ struct List {
 
 pub async fn show(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Response {
     // A mangled query string shows the unfiltered list rather than an error.
     let params = params.map(|Query(p)| p).unwrap_or_default();
-    match load(&state, &params).await {
+    match load(&state, user.as_ref(), &params).await {
         Ok(page) => render(StatusCode::OK, &page),
         Err(e) => error_page(&state, &e),
     }
 }
 
-async fn load(state: &AppState, params: &ListParams) -> Result<List, PageError> {
+async fn load(
+    state: &AppState,
+    user: Option<&User>,
+    params: &ListParams,
+) -> Result<List, PageError> {
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let (cards, next, errors) = match params.parse() {
@@ -69,7 +76,7 @@ async fn load(state: &AppState, params: &ListParams) -> Result<List, PageError> 
     let territories = territories::list(&mut conn).await.or_page()?;
     let organisations = organisations::list(&mut conn).await.or_page()?;
     Ok(List {
-        layout: Layout::new(state),
+        layout: Layout::new(state, user),
         categories: categories
             .into_iter()
             .filter(|c| c.active)

@@ -9,8 +9,10 @@ use vmeste_domain::deadline::{self, DeadlineKind};
 use super::view::{local_time, status_label};
 use super::{Layout, error_page, render};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, event_label};
+use vmeste_db::users::User;
 
 struct HistoryItem {
     at: String,
@@ -44,9 +46,13 @@ struct Page {
     m: MessagePage,
 }
 
-pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Response {
     let result = match id.parse::<i64>() {
-        Ok(id) => load(&state, id).await,
+        Ok(id) => load(&state, user.as_ref(), id).await,
         Err(_) => Err(PageError::NotFound),
     };
     match result {
@@ -55,7 +61,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Resp
     }
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Page, PageError> {
+async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, PageError> {
     let tz = state.time_zone();
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
@@ -76,7 +82,7 @@ async fn load(state: &AppState, id: i64) -> Result<Page, PageError> {
         _ => String::new(),
     };
     Ok(Page {
-        layout: Layout::new(state),
+        layout: Layout::new(state, user),
         m: MessagePage {
             status: status_label(&view.status),
             status_class: view.status,

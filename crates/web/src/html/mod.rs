@@ -2,6 +2,7 @@
 
 mod home;
 mod list;
+mod login;
 mod message;
 mod report;
 mod view;
@@ -22,22 +23,27 @@ pub fn routes() -> Router<AppState> {
         .route("/messages", get(list::show))
         .route("/messages/{id}", get(message::show))
         .route("/report", get(report::form).post(report::submit))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", get(login::confirm_logout).post(login::logout))
 }
 
 /// What every page's frame needs.
 pub struct Layout {
     pub css: String,
     pub region_name: String,
+    /// The signed-in user's name.
+    pub user_name: Option<String>,
 }
 
 impl Layout {
-    pub fn new(state: &AppState) -> Self {
+    pub fn new(state: &AppState, user: Option<&vmeste_db::users::User>) -> Self {
         Self {
             css: assets::url("app.css"),
             region_name: state
                 .region()
                 .map(|r| r.name_ru.clone())
                 .unwrap_or_default(),
+            user_name: user.map(|u| u.name.clone()),
         }
     }
 }
@@ -81,7 +87,7 @@ pub fn error_page(state: &AppState, error: &PageError) -> Response {
     render(
         status,
         &ErrorPage {
-            layout: Layout::new(state),
+            layout: Layout::new(state, None),
             title,
             detail,
         },

@@ -14,9 +14,11 @@ use vmeste_domain::validation::{FieldError, MessageInput, validate_message};
 use super::view::Choice;
 use super::{Layout, error_page, render};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, field_message};
+use vmeste_db::users::User;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ReportForm {
@@ -94,6 +96,7 @@ fn shown(errors: &[FieldError]) -> Vec<ShownError> {
 
 async fn page(
     state: &AppState,
+    user: Option<&User>,
     csrf: &Csrf,
     form: &ReportForm,
     errors: Vec<ShownError>,
@@ -104,7 +107,7 @@ async fn page(
     let territories = territories::list(&mut conn).await.or_page()?;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok(ReportPage {
-        layout: Layout::new(state),
+        layout: Layout::new(state, user),
         csrf: csrf.token.clone(),
         groups: tree
             .into_iter()
@@ -132,12 +135,13 @@ async fn page(
 
 async fn respond(
     state: &AppState,
+    user: Option<&User>,
     csrf: &Csrf,
     form: &ReportForm,
     status: StatusCode,
     errors: Vec<ShownError>,
 ) -> Response {
-    match page(state, csrf, form, errors).await {
+    match page(state, user, csrf, form, errors).await {
         Ok(page) => {
             let mut response = render(status, &page);
             if let Some((name, value)) = csrf.set_cookie() {
@@ -153,9 +157,14 @@ async fn respond(
     }
 }
 
-pub async fn form(State(state): State<AppState>, csrf: Csrf) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    csrf: Csrf,
+) -> Response {
     respond(
         &state,
+        user.as_ref(),
         &csrf,
         &ReportForm::default(),
         StatusCode::OK,
@@ -166,12 +175,14 @@ pub async fn form(State(state): State<AppState>, csrf: Csrf) -> Response {
 
 pub async fn submit(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     csrf: Csrf,
     form: Result<Form<ReportForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
         return respond(
             &state,
+            user.as_ref(),
             &csrf,
             &ReportForm::default(),
             StatusCode::BAD_REQUEST,
@@ -188,7 +199,15 @@ pub async fn submit(
                 "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз."
                     .into(),
         };
-        return respond(&state, &csrf, &form, StatusCode::FORBIDDEN, vec![error]).await;
+        return respond(
+            &state,
+            user.as_ref(),
+            &csrf,
+            &form,
+            StatusCode::FORBIDDEN,
+            vec![error],
+        )
+        .await;
     }
     let input = MessageInput {
         topic_id: form.topic_id.clone(),
@@ -202,7 +221,7 @@ pub async fn submit(
         Ok(valid) => {
             state
                 .intake()
-                .submit(state.db(), &valid, None, Source::Web)
+                .submit(state.db(), &valid, user.as_ref().map(|u| u.id), Source::Web)
                 .await
         }
         Err(errors) => Err(IntakeError::Invalid(errors)),
@@ -215,6 +234,7 @@ pub async fn submit(
         Err(IntakeError::Invalid(errors)) => {
             respond(
                 &state,
+                user.as_ref(),
                 &csrf,
                 &form,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -11,13 +11,15 @@ use vmeste_db::demo;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::FakeClock;
 use vmeste_test_support::{TestDb, fake_clock};
-use vmeste_web::AppState;
+use vmeste_web::{AppState, WebSettings};
 
 pub struct TestApp {
     pub test: TestDb,
+    pub clock: Arc<FakeClock>,
     pub router: Router,
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -61,11 +63,13 @@ impl TestApp {
             test.db.clone(),
             clock.clone(),
             ProductionCalendar::russian_federal(),
+            WebSettings::default(),
         )
         .await
         .unwrap();
         Self {
             test,
+            clock,
             router: vmeste_web::router(state),
         }
     }

@@ -1,0 +1,10 @@
+-- Server-side sessions, shared by every app node. The cookie carries a random
+-- token; only its SHA-256 is stored, so a copy of the table opens no session.
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    created_at TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);

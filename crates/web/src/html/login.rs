@@ -1,0 +1,193 @@
+//! Signing in with e-mail and password, and signing out.
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vmeste_db::{sessions, users};
+
+use super::{Layout, error_page, render};
+use crate::AppState;
+use crate::auth::{CurrentUser, session_cookie, session_token};
+use crate::csrf::Csrf;
+use crate::error::{OrPage, PageError};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+struct LogoutPage {
+    layout: Layout,
+    csrf: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    csrf: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    csrf: Option<String>,
+}
+
+/// Verified when the e-mail is unknown, so that a wrong e-mail takes as long
+/// as a wrong password and does not reveal who has an account.
+static DECOY_HASH: LazyLock<String> =
+    LazyLock::new(|| users::hash_password("decoy").unwrap_or_default());
+
+fn with_cookie(
+    mut response: Response,
+    cookie: Option<(header::HeaderName, header::HeaderValue)>,
+) -> Response {
+    if let Some((name, value)) = cookie {
+        response.headers_mut().append(name, value);
+    }
+    response
+}
+
+fn login_page(
+    state: &AppState,
+    csrf: &Csrf,
+    status: StatusCode,
+    email: String,
+    error: Option<&'static str>,
+) -> Response {
+    let page = LoginPage {
+        layout: Layout::new(state, None),
+        csrf: csrf.token.clone(),
+        email,
+        error,
+    };
+    with_cookie(render(status, &page), csrf.set_cookie())
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    CurrentUser(user): CurrentUser,
+) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    login_page(&state, &csrf, StatusCode::OK, String::new(), None)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let email = form.email.unwrap_or_default().trim().to_string();
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        return login_page(
+            &state,
+            &csrf,
+            StatusCode::FORBIDDEN,
+            email,
+            Some("Форма устарела. Отправьте её ещё раз."),
+        );
+    }
+    match sign_in(&state, &email, form.password.as_deref().unwrap_or("")).await {
+        Ok(Some(token)) => with_cookie(
+            Redirect::to("/").into_response(),
+            session_cookie(&state, Some(&token)),
+        ),
+        Ok(None) => login_page(
+            &state,
+            &csrf,
+            StatusCode::UNAUTHORIZED,
+            email,
+            Some("Неверная электронная почта или пароль."),
+        ),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+/// A new session's token when the password is right.
+async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<Option<String>, PageError> {
+    let user = {
+        let mut handle = state.db().read().await.or_page()?;
+        users::by_email(&mut handle.conn(), email).await.or_page()?
+    };
+    let stored = user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DECOY_HASH.clone());
+    let password = password.to_string();
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || users::verify_password(&password, &stored))
+        .await
+        .or_page()?;
+    let Some(user) = user.filter(|u| matches && u.active) else {
+        return Ok(None);
+    };
+    let token = sessions::new_token();
+    let mut tx = state.db().write().await.or_page()?;
+    sessions::create(
+        &mut tx.conn(),
+        &token,
+        user.id,
+        state.clock().now(),
+        state.settings().sessions,
+    )
+    .await
+    .or_page()?;
+    tx.commit().await.or_page()?;
+    Ok(Some(token))
+}
+
+pub async fn confirm_logout(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    CurrentUser(user): CurrentUser,
+) -> Response {
+    let page = LogoutPage {
+        layout: Layout::new(&state, user.as_ref()),
+        csrf: csrf.token.clone(),
+    };
+    with_cookie(render(StatusCode::OK, &page), csrf.set_cookie())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    headers: header::HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        return Redirect::to("/logout").into_response();
+    }
+    if let Some(token) = session_token(&headers) {
+        let result = async {
+            let mut tx = state.db().write().await?;
+            sessions::delete(&mut tx.conn(), &token).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "sign-out failed");
+            return error_page(&state, &PageError::Internal);
+        }
+    }
+    with_cookie(
+        Redirect::to("/").into_response(),
+        session_cookie(&state, None),
+    )
+}

@@ -1,0 +1,249 @@
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::common::{Reply, TestApp};
+
+/// The CSRF cookie and token of a form page.
+async fn csrf(app: &TestApp, path: &str) -> (String, String) {
+    let page = app.get(path).await;
+    let cookie = page
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = page
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (cookie, token)
+}
+
+async fn post(app: &TestApp, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Reply {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    app.send(
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookies)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn get_as(app: &TestApp, path: &str, cookies: &str) -> Reply {
+    app.send(
+        Request::get(path)
+            .header(header::COOKIE, cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// Signs in and returns the session cookie.
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> Result<String, Reply> {
+    let (cookie, token) = csrf(app, "/login").await;
+    let reply = post(
+        app,
+        "/login",
+        &cookie,
+        &[("csrf", &token), ("email", email), ("password", password)],
+    )
+    .await;
+    if reply.status != StatusCode::SEE_OTHER {
+        return Err(reply);
+    }
+    let set = reply.header(header::SET_COOKIE).to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    Ok(format!("{cookie}; {}", set.split(';').next().unwrap()))
+}
+
+#[tokio::test]
+async fn a_demo_account_signs_in_and_out() {
+    let app = TestApp::demo().await;
+    let cookies = sign_in(&app, "Moderator@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let home = get_as(&app, "/", &cookies).await;
+    assert!(
+        home.body.contains("Ольга Модератова"),
+        "the header names the user"
+    );
+    let logout = get_as(&app, "/logout", &cookies).await;
+    let token = logout
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = post(&app, "/logout", &cookies, &[("csrf", &token)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
+    // The old cookie no longer opens a session, even if the browser kept it.
+    let after = get_as(&app, "/", &cookies).await;
+    assert!(!after.body.contains("Ольга Модератова"));
+    assert!(after.body.contains("href=\"/login\""));
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_unknown_email_is_refused_alike() {
+    let app = TestApp::demo().await;
+    let wrong = sign_in(&app, "moderator@demo.vmeste.example", "nope")
+        .await
+        .unwrap_err();
+    let unknown = sign_in(&app, "nobody@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap_err();
+    for reply in [&wrong, &unknown] {
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            reply
+                .body
+                .contains("Неверная электронная почта или пароль.")
+        );
+    }
+    assert!(
+        wrong
+            .body
+            .contains("value=\"moderator@demo.vmeste.example\""),
+        "the e-mail is kept"
+    );
+    let resident_without_password = sign_in(&app, "resident1@demo.vmeste.example", "")
+        .await
+        .unwrap_err();
+    assert_eq!(resident_without_password.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_csrf_token() {
+    let app = TestApp::demo().await;
+    let (cookie, _) = csrf(&app, "/login").await;
+    let reply = post(
+        &app,
+        "/login",
+        &cookie,
+        &[
+            ("csrf", &"0".repeat(64)),
+            ("email", "moderator@demo.vmeste.example"),
+            ("password", "vmeste-demo"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        reply.header(header::SET_COOKIE).is_empty()
+            || !reply.header(header::SET_COOKIE).contains("vmeste_session")
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_and_at_their_absolute_limit() {
+    let app = TestApp::demo().await;
+    let cookies = sign_in(&app, "executor@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let name = "Василий Исполнителев";
+    // Used every 7 hours: the idle limit (8 h) never strikes...
+    for _ in 0..3 {
+        app.clock.advance(chrono::Duration::hours(7));
+        assert!(get_as(&app, "/", &cookies).await.body.contains(name));
+    }
+    // ...but 9 idle hours do.
+    app.clock.advance(chrono::Duration::hours(9));
+    assert!(!get_as(&app, "/", &cookies).await.body.contains(name));
+    // A fresh session used often still ends after 14 days.
+    let cookies = sign_in(&app, "executor@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    for _ in 0..(14 * 24 / 7) {
+        app.clock.advance(chrono::Duration::hours(7));
+        get_as(&app, "/", &cookies).await;
+    }
+    app.clock.advance(chrono::Duration::hours(7));
+    assert!(!get_as(&app, "/", &cookies).await.body.contains(name));
+}
+
+#[tokio::test]
+async fn a_signed_in_resident_is_the_author_of_a_report() {
+    let app = TestApp::demo().await;
+    let cookies = sign_in(&app, "resident@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let form = get_as(&app, "/report", &cookies).await;
+    let token = form
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let topic = form
+        .body
+        .split("<optgroup")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let territory = form
+        .body
+        .split("id=\"territory_id\"")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let reply = post(
+        &app,
+        "/report",
+        &cookies,
+        &[
+            ("csrf", &token),
+            ("topic_id", &topic),
+            ("text", "Сломан бордюр у школы, дети спотыкаются"),
+            ("territory_id", &territory),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id: i64 = reply
+        .header(header::LOCATION)
+        .trim_start_matches("/messages/")
+        .parse()
+        .unwrap();
+    let mut handle = app.test.db.read().await.unwrap();
+    let author: Option<i64> = vmeste_db::Sql::new("SELECT author_id FROM messages WHERE id = $1")
+        .bind(id)
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    let resident = vmeste_db::users::by_email(&mut handle.conn(), "resident@demo.vmeste.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(author, Some(resident.id));
+}
