@@ -39,8 +39,10 @@ pub struct LoginForm {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct CsrfForm {
+pub struct LogoutForm {
     csrf: Option<String>,
+    /// Ends every session of the user, on every device.
+    everywhere: Option<String>,
 }
 
 /// Verified when the e-mail is unknown, so that a wrong e-mail takes as long
@@ -168,8 +170,9 @@ pub async fn confirm_logout(
 pub async fn logout(
     State(state): State<AppState>,
     csrf: Csrf,
+    CurrentUser(user): CurrentUser,
     headers: header::HeaderMap,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<LogoutForm>,
 ) -> Response {
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         return Redirect::to("/logout").into_response();
@@ -177,7 +180,12 @@ pub async fn logout(
     if let Some(token) = session_token(&headers) {
         let result = async {
             let mut tx = state.db().write().await?;
-            sessions::delete(&mut tx.conn(), &token).await?;
+            match (&user, form.everywhere.is_some()) {
+                (Some(user), true) => sessions::delete_all(&mut tx.conn(), user.id)
+                    .await
+                    .map(drop)?,
+                _ => sessions::delete(&mut tx.conn(), &token).await?,
+            }
             tx.commit().await
         }
         .await;

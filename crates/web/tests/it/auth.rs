@@ -247,3 +247,48 @@ async fn a_signed_in_resident_is_the_author_of_a_report() {
         .unwrap();
     assert_eq!(author, Some(resident.id));
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_user() {
+    let app = TestApp::demo().await;
+    let phone = sign_in(&app, "head@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let laptop = sign_in(&app, "head@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let other = sign_in(&app, "executor@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap();
+    let page = get_as(&app, "/logout", &laptop).await;
+    let token = page
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = post(
+        &app,
+        "/logout",
+        &laptop,
+        &[("csrf", &token), ("everywhere", "1")],
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        !get_as(&app, "/", &phone)
+            .await
+            .body
+            .contains("Николай Начальников")
+    );
+    assert!(
+        get_as(&app, "/", &other)
+            .await
+            .body
+            .contains("Василий Исполнителев"),
+        "other users stay signed in"
+    );
+}
