@@ -2,7 +2,7 @@
 //! server-side session store on every request.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use vmeste_db::sessions::{self, Lookup};
@@ -17,18 +17,7 @@ pub struct CurrentUser(pub Option<User>);
 
 /// The session token from the request's cookies, if well-formed.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(SESSION_COOKIE)?
-                .strip_prefix('=')
-                .map(str::to_string)
-        })
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::cookies::token(headers, SESSION_COOKIE)
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -4,12 +4,9 @@
 //! cookie nor make the browser send it.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use std::fmt::Write;
-
-use rand::RngCore;
+use axum::http::{HeaderName, HeaderValue};
 
 const COOKIE_NAME: &str = "vmeste_csrf";
 
@@ -19,41 +16,17 @@ pub struct Csrf {
     fresh: bool,
 }
 
-fn new_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().fold(String::with_capacity(64), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
-}
-
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(COOKIE_NAME)?
-                .strip_prefix('=')
-                .map(str::to_string)
-        })
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(match cookie_token(&parts.headers) {
+        Ok(match crate::cookies::token(&parts.headers, COOKIE_NAME) {
             Some(token) => Csrf {
                 token,
                 fresh: false,
             },
             None => Csrf {
-                token: new_token(),
+                token: vmeste_db::sessions::new_token(),
                 fresh: true,
             },
         })

@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod auth;
+mod cookies;
 mod csrf;
 mod error;
 mod html;

@@ -1,7 +1,6 @@
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 
-use crate::common::{Reply, TestApp};
+use crate::common::{Reply, TestApp, csrf_field, first_topic_and_territory};
 
 /// The CSRF cookie and token of a form page.
 async fn csrf(app: &TestApp, path: &str) -> (String, String) {
@@ -12,40 +11,15 @@ async fn csrf(app: &TestApp, path: &str) -> (String, String) {
         .next()
         .unwrap()
         .to_string();
-    let token = page
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    (cookie, token)
+    (cookie, csrf_field(&page.body))
 }
 
 async fn post(app: &TestApp, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Reply {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    app.send(
-        Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, cookies)
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    app.post_form(path, Some(cookies), fields).await
 }
 
 async fn get_as(app: &TestApp, path: &str, cookies: &str) -> Reply {
-    app.send(
-        Request::get(path)
-            .header(header::COOKIE, cookies)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
+    app.get_with(path, cookies).await
 }
 
 /// Signs in and returns the session cookie.
@@ -81,15 +55,7 @@ async fn a_demo_account_signs_in_and_out() {
         "the header names the user"
     );
     let logout = get_as(&app, "/logout", &cookies).await;
-    let token = logout
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = csrf_field(&logout.body);
     let out = post(&app, "/logout", &cookies, &[("csrf", &token)]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
@@ -184,39 +150,8 @@ async fn a_signed_in_resident_is_the_author_of_a_report() {
         .await
         .unwrap();
     let form = get_as(&app, "/report", &cookies).await;
-    let token = form
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let topic = form
-        .body
-        .split("<optgroup")
-        .nth(1)
-        .unwrap()
-        .split("<option value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let territory = form
-        .body
-        .split("id=\"territory_id\"")
-        .nth(1)
-        .unwrap()
-        .split("<option value=\"")
-        .nth(2)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = csrf_field(&form.body);
+    let (topic, territory) = first_topic_and_territory(&form.body);
     let reply = post(
         &app,
         "/report",
@@ -261,15 +196,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
         .await
         .unwrap();
     let page = get_as(&app, "/logout", &laptop).await;
-    let token = page
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = csrf_field(&page.body);
     let out = post(
         &app,
         "/logout",

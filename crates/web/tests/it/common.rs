@@ -116,3 +116,60 @@ impl TestApp {
         )
     }
 }
+
+/// The hidden CSRF field's value on a form page.
+pub fn csrf_field(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The first topic and the first territory offered by the report form.
+pub fn first_topic_and_territory(html: &str) -> (String, String) {
+    let option = |part: &str, nth| {
+        part.split("<option value=\"")
+            .nth(nth)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let topic = option(html.split("<optgroup").nth(1).unwrap(), 1);
+    let territory = option(html.split("id=\"territory_id\"").nth(1).unwrap(), 2);
+    (topic, territory)
+}
+
+impl TestApp {
+    pub async fn get_with(&self, uri: &str, cookies: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts a form the way a browser without JavaScript does.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        cookies: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut request =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookies) = cookies {
+            request = request.header(header::COOKIE, cookies);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+}

@@ -1,7 +1,6 @@
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 
-use crate::common::{Reply, TestApp};
+use crate::common::{Reply, TestApp, csrf_field, first_topic_and_territory};
 
 #[tokio::test]
 async fn the_home_page_invites_a_report_and_shows_recent_messages() {
@@ -71,28 +70,8 @@ async fn open_form(app: &TestApp) -> (Reply, String, String) {
         .unwrap()
         .to_string();
     assert!(form.header(header::SET_COOKIE).contains("HttpOnly"));
-    let token = form
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = csrf_field(&form.body);
     (form, cookie, token)
-}
-
-fn post_form(cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let mut request =
-        Request::post("/report").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::from(body)).unwrap()
 }
 
 #[tokio::test]
@@ -100,32 +79,10 @@ async fn the_report_form_creates_a_message_and_redirects_to_it() {
     let app = TestApp::demo().await;
     let (form, cookie, token) = open_form(&app).await;
     assert!(form.body.contains("<optgroup label="));
-    let topic = form
-        .body
-        .split("<optgroup")
-        .nth(1)
-        .unwrap()
-        .split("<option value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let territory = form
-        .body
-        .split("id=\"territory_id\"")
-        .nth(1)
-        .unwrap()
-        .split("<option value=\"")
-        .nth(2)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let (topic, territory) = first_topic_and_territory(&form.body);
     let reply = app
-        .send(post_form(
+        .post_form(
+            "/report",
             Some(&cookie),
             &[
                 ("csrf", &token),
@@ -134,7 +91,7 @@ async fn the_report_form_creates_a_message_and_redirects_to_it() {
                 ("address", "ул. Садовая, д. 5"),
                 ("territory_id", &territory),
             ],
-        ))
+        )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let location = reply.header(header::LOCATION).to_string();
@@ -149,7 +106,8 @@ async fn a_bad_report_comes_back_with_errors_and_everything_typed() {
     let app = TestApp::demo().await;
     let (_, cookie, token) = open_form(&app).await;
     let reply = app
-        .send(post_form(
+        .post_form(
+            "/report",
             Some(&cookie),
             &[
                 ("csrf", &token),
@@ -158,7 +116,7 @@ async fn a_bad_report_comes_back_with_errors_and_everything_typed() {
                 ("lat", "56,1"),
                 ("lon", ""),
             ],
-        ))
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Проверьте форму"));
@@ -191,20 +149,22 @@ async fn a_post_without_the_csrf_cookie_is_refused_but_keeps_the_input() {
     let app = TestApp::demo().await;
     let (_, _, token) = open_form(&app).await;
     let reply = app
-        .send(post_form(
+        .post_form(
+            "/report",
             None,
             &[("csrf", &token), ("text", "Текст, который нельзя терять")],
-        ))
+        )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.body.contains("Форма устарела"));
     assert!(reply.body.contains("Текст, который нельзя терять"));
     let (_, cookie, _) = open_form(&app).await;
     let forged = app
-        .send(post_form(
+        .post_form(
+            "/report",
             Some(&cookie),
             &[("csrf", &"0".repeat(64)), ("text", "x")],
-        ))
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
