@@ -79,6 +79,7 @@ pub const TABLES: &[Declared] = &[
     ("users", &[
         ("id", Int, false), ("email", Text, true), ("password_hash", Text, true), ("name", Text, false),
         ("phone", Text, true), ("locale", Text, false), ("active", Bool, false), ("created_at", Time, false),
+        ("failed_logins", Int, false), ("locked_until", Time, true),
     ]),
     ("staff_roles", &[
         ("id", Int, false), ("user_id", Int, false), ("role", Text, false), ("organisation_id", Int, true),

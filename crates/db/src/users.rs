@@ -19,6 +19,52 @@ pub struct User {
     pub locale: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub failed_logins: i32,
+    #[serde(skip)]
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl User {
+    /// Whether sign-ins are refused at `now` after too many failures.
+    pub fn locked_at(&self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|until| now < until)
+    }
+}
+
+/// Failed sign-ins allowed before the account locks.
+pub const FREE_ATTEMPTS: i32 = 5;
+
+/// The lock after the n-th failure beyond the free ones: 1, 2, 4 … minutes, at most an hour.
+pub fn lockout(failures: i32) -> chrono::Duration {
+    let beyond = u32::try_from(failures - FREE_ATTEMPTS).unwrap_or(0).min(6);
+    chrono::Duration::minutes((1_i64 << beyond).min(60))
+}
+
+/// Records a failed sign-in; locks the account once the free attempts are used up.
+pub async fn record_failed_login(
+    conn: &mut Conn<'_>,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let failures = user.failed_logins + 1;
+    let locked_until = (failures >= FREE_ATTEMPTS).then(|| now + lockout(failures));
+    Sql::new("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+        .bind(failures)
+        .bind(locked_until)
+        .bind(user.id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Clears the failure count after a successful sign-in.
+pub async fn record_successful_login(conn: &mut Conn<'_>, user_id: i64) -> Result<(), DbError> {
+    Sql::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -29,6 +75,8 @@ pub struct StaffRole {
     pub organisation_id: Option<i64>,
     pub include_subtree: bool,
 }
+
+const USER_COLUMNS: &str = "id, email, password_hash, name, phone, locale, active, created_at, failed_logins, locked_until";
 
 pub struct NewUser<'a> {
     pub email: Option<&'a str>,
@@ -81,14 +129,14 @@ pub async fn grant(
 }
 
 pub async fn by_email(conn: &mut Conn<'_>, email: &str) -> Result<Option<User>, DbError> {
-    Sql::new("SELECT id, email, password_hash, name, phone, locale, active, created_at FROM users WHERE email = $1")
+    Sql::new(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
         .bind(email.trim().to_lowercase())
         .fetch_optional(conn)
         .await
 }
 
 pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> Result<Option<User>, DbError> {
-    Sql::new("SELECT id, email, password_hash, name, phone, locale, active, created_at FROM users WHERE id = $1")
+    Sql::new(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await

@@ -118,35 +118,50 @@ pub async fn submit(
     }
 }
 
-/// A new session's token when the password is right.
+/// A new session's token when the password is right and the account is not
+/// locked after repeated failures.
 async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
 ) -> Result<Option<String>, PageError> {
+    let now = state.clock().now();
     let user = {
         let mut handle = state.db().read().await.or_page()?;
         users::by_email(&mut handle.conn(), email).await.or_page()?
     };
+    let locked = user.as_ref().is_some_and(|u| u.locked_at(now));
+    // A locked account still pays for a hash, so it answers as slowly as any other.
     let stored = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
+        .filter(|_| !locked)
         .unwrap_or_else(|| DECOY_HASH.clone());
     let password = password.to_string();
     // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let matches = tokio::task::spawn_blocking(move || users::verify_password(&password, &stored))
         .await
         .or_page()?;
-    let Some(user) = user.filter(|u| matches && u.active) else {
+    let Some(user) = user.filter(|u| u.active && !locked) else {
         return Ok(None);
     };
-    let token = sessions::new_token();
     let mut tx = state.db().write().await.or_page()?;
+    if !matches {
+        users::record_failed_login(&mut tx.conn(), &user, now)
+            .await
+            .or_page()?;
+        tx.commit().await.or_page()?;
+        return Ok(None);
+    }
+    let token = sessions::new_token();
+    users::record_successful_login(&mut tx.conn(), user.id)
+        .await
+        .or_page()?;
     sessions::create(
         &mut tx.conn(),
         &token,
         user.id,
-        state.clock().now(),
+        now,
         state.settings().sessions,
     )
     .await

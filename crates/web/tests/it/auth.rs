@@ -219,3 +219,39 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
         "other users stay signed in"
     );
 }
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_growing_while() {
+    let app = TestApp::demo().await;
+    let email = "operator@demo.vmeste.example";
+    for _ in 0..vmeste_db::users::FREE_ATTEMPTS {
+        assert!(sign_in(&app, email, "wrong").await.is_err());
+    }
+    // Locked: even the right password is refused, with the same answer as a wrong one.
+    let locked = sign_in(&app, email, "vmeste-demo").await.unwrap_err();
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        locked
+            .body
+            .contains("Неверная электронная почта или пароль.")
+    );
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert!(
+        sign_in(&app, email, "vmeste-demo").await.is_ok(),
+        "the first lock lasts a minute"
+    );
+    // Success cleared the count: four more failures do not lock.
+    for _ in 0..vmeste_db::users::FREE_ATTEMPTS - 1 {
+        assert!(sign_in(&app, email, "wrong").await.is_err());
+    }
+    assert!(sign_in(&app, email, "vmeste-demo").await.is_ok());
+}
+
+#[test]
+fn the_lock_doubles_up_to_an_hour() {
+    use vmeste_db::users::{FREE_ATTEMPTS, lockout};
+    assert_eq!(lockout(FREE_ATTEMPTS), chrono::Duration::minutes(1));
+    assert_eq!(lockout(FREE_ATTEMPTS + 1), chrono::Duration::minutes(2));
+    assert_eq!(lockout(FREE_ATTEMPTS + 3), chrono::Duration::minutes(8));
+    assert_eq!(lockout(FREE_ATTEMPTS + 30), chrono::Duration::minutes(60));
+}
