@@ -1,5 +1,4 @@
 // Tests fail loudly on broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod classifier;
 mod territory;

@@ -1,1 +1,0 @@
-//! Placeholder: the classifier is being written.
