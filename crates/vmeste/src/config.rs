@@ -43,6 +43,10 @@ pub struct Config {
     pub session_absolute_hours: u32,
     /// Mark cookies `Secure`; set when the site is served over HTTPS.
     pub secure_cookies: bool,
+    /// Messages one client address may submit per minute (web form and API).
+    pub rate_limit_intake_per_minute: u32,
+    /// Sign-in attempts one client address may make per minute.
+    pub rate_limit_login_per_minute: u32,
     /// A `tracing` filter, e.g. `info` or `vmeste=debug,sqlx=warn`.
     pub log_level: String,
 }
@@ -62,6 +66,8 @@ impl Default for Config {
             session_idle_minutes: 8 * 60,
             session_absolute_hours: 14 * 24,
             secure_cookies: false,
+            rate_limit_intake_per_minute: 20,
+            rate_limit_login_per_minute: 10,
             log_level: "info".into(),
         }
     }
@@ -116,6 +122,12 @@ impl Config {
                 "session_idle_minutes and session_absolute_hours: must be at least 1".into(),
             ));
         }
+        if self.rate_limit_intake_per_minute == 0 || self.rate_limit_login_per_minute == 0 {
+            return Err(ConfigError(
+                "rate_limit_intake_per_minute and rate_limit_login_per_minute: must be at least 1"
+                    .into(),
+            ));
+        }
         if self.db_max_connections == 0 {
             return Err(ConfigError("db_max_connections: must be at least 1".into()));
         }
@@ -144,6 +156,10 @@ impl Config {
                 absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
             },
             secure_cookies: self.secure_cookies,
+            rate_limits: vmeste_web::RateLimits {
+                intake_per_minute: self.rate_limit_intake_per_minute,
+                login_per_minute: self.rate_limit_login_per_minute,
+            },
         }
     }
 

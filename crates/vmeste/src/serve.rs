@@ -63,11 +63,14 @@ pub async fn run(
         .worker
         .then(|| tokio::spawn(Worker::new(db.clone(), clock).run(shutdown.clone())));
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, vmeste_web::router(state))
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        vmeste_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    })
+    .await?;
     if let Some(worker) = worker {
         let _ = worker.await;
     }

@@ -168,6 +168,8 @@ pub fn problem_title(lang: Lang, code: &str) -> &'static str {
         (Lang::En, "not_found") => "Not found",
         (Lang::Ru, "method_not_allowed") => "Метод не поддерживается",
         (Lang::En, "method_not_allowed") => "Method not allowed",
+        (Lang::Ru, "too_many_requests") => "Слишком много запросов: повторите позже",
+        (Lang::En, "too_many_requests") => "Too many requests: try again later",
         (Lang::Ru, "payload_too_large") => "Слишком большой запрос",
         (Lang::En, "payload_too_large") => "Request too large",
         (Lang::Ru, _) => "Внутренняя ошибка сервера",

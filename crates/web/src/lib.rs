@@ -13,11 +13,13 @@ mod listing;
 mod metrics;
 mod ops;
 mod problem;
+mod rate_limit;
 mod security;
 mod state;
 
 use axum::Router;
 
+pub use rate_limit::RateLimits;
 pub use state::{AppState, StateError, WebSettings};
 
 /// The whole application.

@@ -11,7 +11,7 @@ use crate::i18n::{self, Lang};
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
-    pub title: String,
+    pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -19,6 +19,9 @@ pub struct Problem {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Seconds to wait, sent as the `Retry-After` header.
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,11 +37,12 @@ impl Problem {
     pub fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
         Self {
             kind: format!("urn:vmeste:problem:{code}"),
-            title: i18n::problem_title(lang, code).to_string(),
+            title: i18n::problem_title(lang, code),
             status: status.as_u16(),
             detail: None,
             code,
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -46,6 +50,13 @@ impl Problem {
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
+    }
+
+    /// Over the rate limit: 429 with `Retry-After`.
+    pub fn too_many_requests(lang: Lang, wait: std::time::Duration) -> Self {
+        let mut problem = Self::new(lang, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+        problem.retry_after = Some(crate::rate_limit::retry_after_secs(wait));
+        problem
     }
 
     /// A body that parsed but whose fields are wrong: 422.
@@ -84,11 +95,17 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }

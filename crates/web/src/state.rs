@@ -12,6 +12,7 @@ use vmeste_domain::clock::Clock;
 use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 
 use crate::metrics::Metrics;
+use crate::rate_limit::{Limiters, RateLimits};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +28,7 @@ struct Inner {
     territories: TerritoryIndex,
     metrics: Metrics,
     settings: WebSettings,
+    limiters: Limiters,
 }
 
 /// Settings of the web layer.
@@ -35,6 +37,7 @@ pub struct WebSettings {
     pub sessions: Lifetime,
     /// Mark cookies `Secure`: set when the site is served over HTTPS.
     pub secure_cookies: bool,
+    pub rate_limits: RateLimits,
 }
 
 impl Default for WebSettings {
@@ -45,6 +48,7 @@ impl Default for WebSettings {
                 absolute: chrono::Duration::days(14),
             },
             secure_cookies: false,
+            rate_limits: RateLimits::default(),
         }
     }
 }
@@ -100,6 +104,7 @@ impl AppState {
                 time_zone,
                 territories: TerritoryIndex::new(shapes),
                 metrics: Metrics::new()?,
+                limiters: Limiters::new(settings.rate_limits),
                 settings,
             }),
         })
@@ -127,6 +132,10 @@ impl AppState {
 
     pub fn settings(&self) -> &WebSettings {
         &self.inner.settings
+    }
+
+    pub(crate) fn limiters(&self) -> &Limiters {
+        &self.inner.limiters
     }
 
     pub(crate) fn metrics(&self) -> &Metrics {

@@ -18,6 +18,7 @@ use crate::error::OrInternal;
 use crate::i18n::{self, Lang};
 use crate::listing::ListParams;
 use crate::problem::Problem;
+use crate::rate_limit::{Bucket, ClientIp};
 
 #[derive(Serialize)]
 pub struct Named {
@@ -157,8 +158,12 @@ impl CreateBody {
 pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
+    client: ClientIp,
     Json(body): Json<CreateBody>,
 ) -> Result<Response, Problem> {
+    if let Err(wait) = state.limiters().check(Bucket::Intake, &client) {
+        return Err(Problem::too_many_requests(lang, wait));
+    }
     let (input, mut errors) = body.into_input();
     let valid = match validate_message(&input) {
         Ok(valid) if errors.is_empty() => valid,

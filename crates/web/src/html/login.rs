@@ -9,11 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vmeste_db::{sessions, users};
 
+use super::with_retry_after;
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::{CurrentUser, session_cookie, session_token};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
+use crate::rate_limit::{Bucket, ClientIp};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -89,6 +91,7 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<AppState>,
+    client: ClientIp,
     csrf: Csrf,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -100,6 +103,13 @@ pub async fn submit(
             StatusCode::FORBIDDEN,
             email,
             Some("Форма устарела. Отправьте её ещё раз."),
+        );
+    }
+    if let Err(wait) = state.limiters().check(Bucket::Login, &client) {
+        let message = Some("Слишком много попыток входа. Подождите минуту.");
+        return with_retry_after(
+            login_page(&state, &csrf, StatusCode::TOO_MANY_REQUESTS, email, message),
+            wait,
         );
     }
     match sign_in(&state, &email, form.password.as_deref().unwrap_or("")).await {

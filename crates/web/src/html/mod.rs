@@ -63,6 +63,16 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
+/// Adds `Retry-After` to a page refused by a rate limit.
+pub fn with_retry_after(mut response: Response, wait: std::time::Duration) -> Response {
+    let seconds = crate::rate_limit::retry_after_secs(wait);
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(seconds),
+    );
+    response
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -12,12 +12,14 @@ use vmeste_db::{catalogue, territories};
 use vmeste_domain::validation::{FieldError, MessageInput, validate_message};
 
 use super::view::Choice;
+use super::with_retry_after;
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, field_message};
+use crate::rate_limit::{Bucket, ClientIp};
 use vmeste_db::users::User;
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +178,7 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    client: ClientIp,
     csrf: Csrf,
     form: Result<Form<ReportForm>, FormRejection>,
 ) -> Response {
@@ -208,6 +211,24 @@ pub async fn submit(
             vec![error],
         )
         .await;
+    }
+    if let Err(wait) = state.limiters().check(Bucket::Intake, &client) {
+        let error = ShownError {
+            field: "form",
+            anchor: "text",
+            label: "Форма",
+            message: "Слишком много сообщений подряд. Подождите минуту и отправьте снова — введённое сохранено.".into(),
+        };
+        let response = respond(
+            &state,
+            user.as_ref(),
+            &csrf,
+            &form,
+            StatusCode::TOO_MANY_REQUESTS,
+            vec![error],
+        )
+        .await;
+        return with_retry_after(response, wait);
     }
     let input = MessageInput {
         topic_id: form.topic_id.clone(),

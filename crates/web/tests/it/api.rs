@@ -401,3 +401,35 @@ async fn public_responses_carry_no_personal_data_of_residents() {
         }
     }
 }
+
+#[tokio::test]
+async fn intake_is_rate_limited_per_client_with_retry_after() {
+    let app = TestApp::demo().await;
+    let limit = vmeste_web::RateLimits::default().intake_per_minute;
+    for _ in 0..limit {
+        assert_eq!(
+            app.post_json("/api/v1/messages", &json!({})).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let refused = app.post_json("/api/v1/messages", &json!({})).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.json()["code"], "too_many_requests");
+    let wait: u64 = refused.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another client is not affected.
+    let mut request = Request::post("/api/v1/messages")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [10, 0, 0, 7],
+            40000,
+        ))));
+    assert_eq!(
+        app.send(request).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -222,7 +222,16 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_for_a_growing_while() {
-    let app = TestApp::demo().await;
+    // More attempts than the per-client rate limit allows: lift it to see the lock alone.
+    let limits = vmeste_web::RateLimits {
+        intake_per_minute: 100,
+        login_per_minute: 100,
+    };
+    let app = TestApp::demo_with(vmeste_web::WebSettings {
+        rate_limits: limits,
+        ..Default::default()
+    })
+    .await;
     let email = "operator@demo.vmeste.example";
     for _ in 0..vmeste_db::users::FREE_ATTEMPTS {
         assert!(sign_in(&app, email, "wrong").await.is_err());
@@ -254,4 +263,23 @@ fn the_lock_doubles_up_to_an_hour() {
     assert_eq!(lockout(FREE_ATTEMPTS + 1), chrono::Duration::minutes(2));
     assert_eq!(lockout(FREE_ATTEMPTS + 3), chrono::Duration::minutes(8));
     assert_eq!(lockout(FREE_ATTEMPTS + 30), chrono::Duration::minutes(60));
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_rate_limited_and_the_form_keeps_the_email() {
+    let app = TestApp::demo().await;
+    let limit = vmeste_web::RateLimits::default().login_per_minute;
+    for _ in 0..limit {
+        let _ = sign_in(&app, "nobody@demo.vmeste.example", "x").await;
+    }
+    let refused = sign_in(&app, "moderator@demo.vmeste.example", "vmeste-demo")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!refused.header(header::RETRY_AFTER).is_empty());
+    assert!(
+        refused
+            .body
+            .contains("value=\"moderator@demo.vmeste.example\"")
+    );
 }

@@ -42,6 +42,10 @@ impl Reply {
 impl TestApp {
     /// The demo region, loaded at the fake clock's time.
     pub async fn demo() -> Self {
+        Self::demo_with(WebSettings::default()).await
+    }
+
+    pub async fn demo_with(settings: WebSettings) -> Self {
         let test = TestDb::new().await;
         let clock = fake_clock();
         demo::load(
@@ -51,19 +55,19 @@ impl TestApp {
         )
         .await
         .unwrap();
-        Self::with(test, clock).await
+        Self::with(test, clock, settings).await
     }
 
     pub async fn empty() -> Self {
-        Self::with(TestDb::new().await, fake_clock()).await
+        Self::with(TestDb::new().await, fake_clock(), WebSettings::default()).await
     }
 
-    async fn with(test: TestDb, clock: Arc<FakeClock>) -> Self {
+    async fn with(test: TestDb, clock: Arc<FakeClock>, settings: WebSettings) -> Self {
         let state = AppState::load(
             test.db.clone(),
             clock.clone(),
             ProductionCalendar::russian_federal(),
-            WebSettings::default(),
+            settings,
         )
         .await
         .unwrap();

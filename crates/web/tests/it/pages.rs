@@ -168,3 +168,29 @@ async fn a_post_without_the_csrf_cookie_is_refused_but_keeps_the_input() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_rate_limited_report_keeps_everything_typed() {
+    let app = TestApp::demo().await;
+    let (_, cookie, token) = open_form(&app).await;
+    let limit = vmeste_web::RateLimits::default().intake_per_minute;
+    for _ in 0..limit {
+        app.post_form(
+            "/report",
+            Some(&cookie),
+            &[("csrf", &token), ("text", "коротко")],
+        )
+        .await;
+    }
+    let reply = app
+        .post_form(
+            "/report",
+            Some(&cookie),
+            &[("csrf", &token), ("text", "Текст, который нельзя терять")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!reply.header(header::RETRY_AFTER).is_empty());
+    assert!(reply.body.contains("Текст, который нельзя терять"));
+    assert!(reply.body.contains("Подождите минуту"));
+}
