@@ -132,10 +132,6 @@ impl Sql {
         self
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     pub async fn fetch_all<T: Row>(self, conn: &mut Conn<'_>) -> Result<Vec<T>, DbError> {
         Ok(match conn {
             Conn::Sqlite(c) => {

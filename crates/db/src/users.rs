@@ -67,15 +67,6 @@ pub async fn record_successful_login(conn: &mut Conn<'_>, user_id: i64) -> Resul
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct StaffRole {
-    pub id: i64,
-    pub user_id: i64,
-    pub role: String,
-    pub organisation_id: Option<i64>,
-    pub include_subtree: bool,
-}
-
 const USER_COLUMNS: &str = "id, email, password_hash, name, phone, locale, active, created_at, failed_logins, locked_until";
 
 pub struct NewUser<'a> {
@@ -150,11 +141,4 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
     })
-}
-
-pub async fn roles(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<StaffRole>, DbError> {
-    Sql::new("SELECT id, user_id, role, organisation_id, include_subtree FROM staff_roles WHERE user_id = $1 ORDER BY id")
-        .bind(user_id)
-        .fetch_all(conn)
-        .await
 }
