@@ -5,10 +5,15 @@ mod error;
 mod pool;
 mod sql;
 
+pub mod account_tokens;
+pub mod api_keys;
+pub mod audit;
 pub mod catalogue;
 pub mod demo;
 pub mod events;
+pub mod identities;
 pub mod intake;
+pub mod invites;
 pub mod jobs;
 pub mod maintenance;
 pub mod messages;
@@ -16,7 +21,9 @@ pub mod organisations;
 pub mod regions;
 pub mod routing_rules;
 pub mod schema;
+pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod territories;
 pub mod users;
 

@@ -126,3 +126,19 @@ pub async fn territory_links(conn: &mut Conn<'_>) -> Result<Vec<(i64, i64)>, DbE
         .map(|l| (l.organisation_id, l.territory_id))
         .collect())
 }
+
+#[derive(sqlx::FromRow)]
+struct ParentLink {
+    id: i64,
+    parent_id: Option<i64>,
+}
+
+/// The organisations' tree, for deciding who reaches what.
+pub async fn tree(conn: &mut Conn<'_>) -> Result<vmeste_domain::access::OrgTree, DbError> {
+    let links: Vec<ParentLink> = Sql::new("SELECT id, parent_id FROM organisations")
+        .fetch_all(conn)
+        .await?;
+    Ok(vmeste_domain::access::OrgTree::new(
+        links.into_iter().map(|l| (l.id, l.parent_id)),
+    ))
+}

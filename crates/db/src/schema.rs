@@ -79,7 +79,9 @@ pub const TABLES: &[Declared] = &[
     ("users", &[
         ("id", Int, false), ("email", Text, true), ("password_hash", Text, true), ("name", Text, false),
         ("phone", Text, true), ("locale", Text, false), ("active", Bool, false), ("created_at", Time, false),
-        ("failed_logins", Int, false), ("locked_until", Time, true),
+        ("failed_logins", Int, false), ("locked_until", Time, true), ("email_confirmed_at", Time, true),
+        ("notify_email", Bool, false), ("notify_news", Bool, false), ("totp_secret", Text, true),
+        ("totp_enabled_at", Time, true), ("totp_last_step", Int, true), ("deleted_at", Time, true),
     ]),
     ("staff_roles", &[
         ("id", Int, false), ("user_id", Int, false), ("role", Text, false), ("organisation_id", Int, true),
@@ -100,8 +102,35 @@ pub const TABLES: &[Declared] = &[
     ]),
     ("sessions", &[
         ("token_hash", Text, false), ("user_id", Int, false), ("created_at", Time, false),
-        ("last_seen_at", Time, false), ("expires_at", Time, false),
+        ("last_seen_at", Time, false), ("expires_at", Time, false), ("second_factor_pending", Bool, false),
     ]),
+    ("account_tokens", &[
+        ("token_hash", Text, false), ("purpose", Text, false), ("user_id", Int, false), ("created_at", Time, false),
+        ("expires_at", Time, false), ("used_at", Time, true),
+    ]),
+    ("user_identities", &[
+        ("provider", Text, false), ("subject", Text, false), ("user_id", Int, false), ("created_at", Time, false),
+    ]),
+    ("oidc_logins", &[
+        ("state_hash", Text, false), ("nonce", Text, false), ("pkce_verifier", Text, false),
+        ("created_at", Time, false), ("expires_at", Time, false),
+    ]),
+    ("invites", &[
+        ("id", Int, false), ("token_hash", Text, false), ("email", Text, false), ("role", Text, false),
+        ("organisation_id", Int, false), ("include_subtree", Bool, false), ("invited_by", Int, false),
+        ("created_at", Time, false), ("expires_at", Time, false), ("accepted_at", Time, true), ("revoked_at", Time, true),
+    ]),
+    ("api_keys", &[
+        ("id", Int, false), ("organisation_id", Int, false), ("name", Text, false), ("prefix", Text, false),
+        ("key_hash", Text, false), ("scopes", Text, false), ("created_by", Int, false), ("created_at", Time, false),
+        ("last_used_at", Time, true), ("revoked_at", Time, true),
+    ]),
+    ("audit_log", &[
+        ("id", Int, false), ("at", Time, false), ("actor_id", Int, true), ("api_key_id", Int, true),
+        ("action", Text, false), ("object_kind", Text, false), ("object_id", Int, true),
+        ("organisation_id", Int, true), ("detail", Text, true), ("ip", Text, true),
+    ]),
+    ("platform_settings", &[("key", Text, false), ("value", Text, false)]),
     ("jobs", &[
         ("id", Int, false), ("kind", Text, false), ("payload", Text, false), ("dedupe_key", Text, true),
         ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),

@@ -2,32 +2,11 @@
 //! here, with an idle and an absolute expiry.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
+use crate::secret::hash;
+pub use crate::secret::new_token;
 use crate::users::User;
 use crate::{Conn, DbError, Sql};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            use std::fmt::Write;
-            let _ = write!(out, "{b:02x}");
-            out
-        })
-}
-
-/// A fresh session token: 256 random bits, hex-encoded.
-pub fn new_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
 
 /// How long sessions live.
 #[derive(Debug, Clone, Copy)]
@@ -38,20 +17,24 @@ pub struct Lifetime {
     pub absolute: Duration,
 }
 
+/// Starts a session; with `second_factor_pending` it opens nothing until
+/// [`pass_second_factor`].
 pub async fn create(
     conn: &mut Conn<'_>,
     token: &str,
     user_id: i64,
     now: DateTime<Utc>,
     life: Lifetime,
+    second_factor_pending: bool,
 ) -> Result<(), DbError> {
     Sql::new(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, second_factor_pending) VALUES ($1, $2, $3, $3, $4, $5)",
     )
     .bind(hash(token))
     .bind(user_id)
     .bind(now)
     .bind(now + life.absolute)
+    .bind(second_factor_pending)
     .execute(conn)
     .await?;
     Ok(())
@@ -62,6 +45,7 @@ struct SessionRow {
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     user_id: i64,
+    second_factor_pending: bool,
 }
 
 /// What a session token is worth now.
@@ -74,6 +58,9 @@ pub enum Lookup {
     /// A live session; `stale` when `last_seen_at` is over a minute old and
     /// worth refreshing (refreshing on every request would load the writer).
     Live { user: User, stale: bool },
+    /// Signed in by password, still owing the second factor: opens nothing
+    /// but the second-factor page.
+    SecondFactorPending { user: User },
 }
 
 /// Looks a session up without writing: safe on a read connection.
@@ -84,7 +71,7 @@ pub async fn lookup(
     life: Lifetime,
 ) -> Result<Lookup, DbError> {
     let row: Option<SessionRow> =
-        Sql::new("SELECT last_seen_at, expires_at, user_id FROM sessions WHERE token_hash = $1")
+        Sql::new("SELECT last_seen_at, expires_at, user_id, second_factor_pending FROM sessions WHERE token_hash = $1")
             .bind(hash(token))
             .fetch_optional(conn)
             .await?;
@@ -95,6 +82,9 @@ pub async fn lookup(
         return Ok(Lookup::Expired);
     }
     Ok(match crate::users::by_id(conn, row.user_id).await? {
+        Some(user) if user.active && row.second_factor_pending => {
+            Lookup::SecondFactorPending { user }
+        }
         Some(user) if user.active => Lookup::Live {
             user,
             stale: now - row.last_seen_at >= Duration::minutes(1),
@@ -126,4 +116,23 @@ pub async fn delete_all(conn: &mut Conn<'_>, user_id: i64) -> Result<u64, DbErro
         .bind(user_id)
         .execute(conn)
         .await
+}
+
+/// Completes a sign-in once the second factor is proven. The token changes
+/// hands at the same time so a token seen before the second factor is worthless.
+pub async fn pass_second_factor(
+    conn: &mut Conn<'_>,
+    old_token: &str,
+    new_token: &str,
+) -> Result<bool, DbError> {
+    let changed = Sql::new(
+        "UPDATE sessions SET second_factor_pending = $1, token_hash = $2 WHERE token_hash = $3 AND second_factor_pending = $4",
+    )
+    .bind(false)
+    .bind(hash(new_token))
+    .bind(hash(old_token))
+    .bind(true)
+    .execute(conn)
+    .await?;
+    Ok(changed == 1)
 }

@@ -1,9 +1,11 @@
 //! Vmeste's domain rules: statuses and transitions, the production calendar and
 //! deadlines, validation of what residents send, the injected clock. No IO.
 
+pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod organisation;
+pub mod privacy;
 pub mod status;
 pub mod validation;

@@ -382,3 +382,85 @@ mod tests {
         assert_eq!(codes(bad), [("territory_id", ErrorCode::UnknownTerritory)]);
     }
 }
+
+/// Why a password or an e-mail address is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountError {
+    EmailInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordIsEmail,
+}
+
+/// Passwords: long rather than clever (NIST SP 800-63B): 10 to 128
+/// characters, not the e-mail address itself.
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 128;
+
+pub fn check_password(password: &str, email: &str) -> Result<(), AccountError> {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN {
+        Err(AccountError::PasswordTooShort)
+    } else if length > PASSWORD_MAX {
+        Err(AccountError::PasswordTooLong)
+    } else if password.trim().eq_ignore_ascii_case(email.trim()) {
+        Err(AccountError::PasswordIsEmail)
+    } else {
+        Ok(())
+    }
+}
+
+/// A plausible e-mail address, lower-cased; the confirmation link proves the rest.
+pub fn normalise_email(email: &str) -> Result<String, AccountError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(AccountError::EmailInvalid)
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_addresses() {
+        assert_eq!(
+            check_password("short", "a@b.ru"),
+            Err(AccountError::PasswordTooShort)
+        );
+        assert_eq!(
+            check_password("a@b.example", "A@B.example"),
+            Err(AccountError::PasswordIsEmail)
+        );
+        assert!(check_password("длинный пароль", "a@b.ru").is_ok());
+        assert_eq!(
+            normalise_email(" Maria@Example.ORG ").as_deref(),
+            Ok("maria@example.org")
+        );
+        for bad in [
+            "",
+            "maria",
+            "maria@",
+            "@example.org",
+            "ma ria@example.org",
+            "m@localhost",
+        ] {
+            assert_eq!(
+                normalise_email(bad),
+                Err(AccountError::EmailInvalid),
+                "{bad}"
+            );
+        }
+    }
+}

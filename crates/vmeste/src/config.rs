@@ -45,8 +45,39 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Messages one client address may submit per minute (web form and API).
     pub rate_limit_intake_per_minute: u32,
+    /// Messages one resident or API key may submit per hour.
+    pub rate_limit_intake_per_account_per_hour: u32,
     /// Sign-in attempts one client address may make per minute.
     pub rate_limit_login_per_minute: u32,
+    /// Sign-in attempts on one e-mail address per minute (any client).
+    pub rate_limit_login_per_account_per_minute: u32,
+    /// Sign-ups one client address may make per hour.
+    pub rate_limit_signup_per_hour: u32,
+    /// Password-reset requests per client address per hour...
+    pub rate_limit_reset_per_hour: u32,
+    /// ...and per e-mail address per hour.
+    pub rate_limit_reset_per_account_per_hour: u32,
+    /// Reverse proxies (IP addresses) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The site's address as users reach it; links in e-mails start with it.
+    pub public_url: String,
+    /// Origins allowed to embed the widget in a frame, e.g. `https://gov.example`.
+    pub widget_origins: Vec<String>,
+    /// Outgoing mail: `smtp://host:port`, `smtps://user:pass@host` (TLS) or
+    /// `smtp://host?tls=required` (STARTTLS); empty: mail is not sent, only logged.
+    pub smtp_url: String,
+    /// The sender of e-mails.
+    pub mail_from: String,
+    /// OpenID Connect sign-in (e.g. ESIA through a gateway); empty issuer: off.
+    pub oidc_issuer: String,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: String,
+    /// The provider's name on the sign-in button: «Госуслуги».
+    pub oidc_display_name: String,
+    pub oidc_scopes: Vec<String>,
+    pub oidc_email_claim: String,
+    pub oidc_email_verified_claim: String,
+    pub oidc_name_claim: String,
     /// A `tracing` filter, e.g. `info` or `vmeste=debug,sqlx=warn`.
     pub log_level: String,
 }
@@ -67,7 +98,25 @@ impl Default for Config {
             session_absolute_hours: 14 * 24,
             secure_cookies: false,
             rate_limit_intake_per_minute: 20,
+            rate_limit_intake_per_account_per_hour: 60,
             rate_limit_login_per_minute: 10,
+            rate_limit_login_per_account_per_minute: 5,
+            rate_limit_signup_per_hour: 10,
+            rate_limit_reset_per_hour: 10,
+            rate_limit_reset_per_account_per_hour: 3,
+            trusted_proxies: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+            widget_origins: Vec::new(),
+            smtp_url: String::new(),
+            mail_from: "Вместе <noreply@vmeste.example>".into(),
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: String::new(),
+            oidc_display_name: "Госуслуги".into(),
+            oidc_scopes: vec!["email".into(), "profile".into()],
+            oidc_email_claim: "email".into(),
+            oidc_email_verified_claim: "email_verified".into(),
+            oidc_name_claim: "name".into(),
             log_level: "info".into(),
         }
     }
@@ -122,10 +171,56 @@ impl Config {
                 "session_idle_minutes and session_absolute_hours: must be at least 1".into(),
             ));
         }
-        if self.rate_limit_intake_per_minute == 0 || self.rate_limit_login_per_minute == 0 {
+        let limits = [
+            (
+                "rate_limit_intake_per_minute",
+                self.rate_limit_intake_per_minute,
+            ),
+            (
+                "rate_limit_intake_per_account_per_hour",
+                self.rate_limit_intake_per_account_per_hour,
+            ),
+            (
+                "rate_limit_login_per_minute",
+                self.rate_limit_login_per_minute,
+            ),
+            (
+                "rate_limit_login_per_account_per_minute",
+                self.rate_limit_login_per_account_per_minute,
+            ),
+            (
+                "rate_limit_signup_per_hour",
+                self.rate_limit_signup_per_hour,
+            ),
+            ("rate_limit_reset_per_hour", self.rate_limit_reset_per_hour),
+            (
+                "rate_limit_reset_per_account_per_hour",
+                self.rate_limit_reset_per_account_per_hour,
+            ),
+        ];
+        if let Some((key, _)) = limits.iter().find(|(_, v)| *v == 0) {
+            return Err(ConfigError(format!("{key}: must be at least 1")));
+        }
+        url::Url::parse(&self.public_url).map_err(|e| ConfigError(format!("public_url: {e}")))?;
+        if let Some(bad) = self.widget_origins.iter().find(|o| {
+            url::Url::parse(o).map_or(true, |u| {
+                u.origin().ascii_serialization() != o.trim_end_matches('/')
+            })
+        }) {
+            return Err(ConfigError(format!(
+                "widget_origins: {bad:?} is not an origin such as https://gov.example"
+            )));
+        }
+        if !self.smtp_url.is_empty() {
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&self.smtp_url)
+                .map_err(|e| ConfigError(format!("smtp_url: {e}")))?;
+        }
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError(format!("mail_from: {e}")))?;
+        if !self.oidc_issuer.is_empty() && self.oidc_client_id.is_empty() {
             return Err(ConfigError(
-                "rate_limit_intake_per_minute and rate_limit_login_per_minute: must be at least 1"
-                    .into(),
+                "oidc_client_id: required when oidc_issuer is set".into(),
             ));
         }
         if self.db_max_connections == 0 {
@@ -158,8 +253,30 @@ impl Config {
             secure_cookies: self.secure_cookies,
             rate_limits: vmeste_web::RateLimits {
                 intake_per_minute: self.rate_limit_intake_per_minute,
+                intake_per_account_per_hour: self.rate_limit_intake_per_account_per_hour,
                 login_per_minute: self.rate_limit_login_per_minute,
+                login_per_account_per_minute: self.rate_limit_login_per_account_per_minute,
+                signup_per_hour: self.rate_limit_signup_per_hour,
+                reset_per_hour: self.rate_limit_reset_per_hour,
+                reset_per_account_per_hour: self.rate_limit_reset_per_account_per_hour,
             },
+            trusted_proxies: self.trusted_proxies.clone(),
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            widget_origins: self.widget_origins.clone(),
+            oidc: (!self.oidc_issuer.is_empty()).then(|| vmeste_web::oidc::OidcSettings {
+                display_name: self.oidc_display_name.clone(),
+                issuer: self.oidc_issuer.clone(),
+                client_id: self.oidc_client_id.clone(),
+                client_secret: self.oidc_client_secret.clone(),
+                scopes: self.oidc_scopes.clone(),
+                email_claim: self.oidc_email_claim.clone(),
+                email_verified_claim: self.oidc_email_verified_claim.clone(),
+                name_claim: self.oidc_name_claim.clone(),
+                redirect_url: format!(
+                    "{}/login/oidc/callback",
+                    self.public_url.trim_end_matches('/')
+                ),
+            }),
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod mailer;
 // ROUTING pub mod routing_cmd;
 pub mod serve;
 pub mod telemetry;
@@ -81,7 +82,8 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         }
         Command::Worker => {
             let db = serve::connect(config).await?;
-            worker::Worker::new(db, clock)
+            let mailer = mailer::Mailer::new(&config.smtp_url, &config.mail_from)?;
+            worker::Worker::new(db, clock, std::sync::Arc::new(mailer))
                 .run(serve::shutdown_signal())
                 .await;
             Ok(())

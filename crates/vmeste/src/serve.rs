@@ -11,6 +11,7 @@ use vmeste_domain::clock::Clock;
 use vmeste_web::AppState;
 
 use crate::config::Config;
+use crate::mailer::Mailer;
 use crate::worker::Worker;
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
@@ -59,9 +60,10 @@ pub async fn run(
     let calendar = ProductionCalendar::russian_federal();
     let db = prepare(config, clock.as_ref(), &calendar).await?;
     let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()).await?;
+    let mailer = Arc::new(Mailer::new(&config.smtp_url, &config.mail_from)?);
     let worker = config
         .worker
-        .then(|| tokio::spawn(Worker::new(db.clone(), clock).run(shutdown.clone())));
+        .then(|| tokio::spawn(Worker::new(db.clone(), clock, mailer).run(shutdown.clone())));
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(
         listener,

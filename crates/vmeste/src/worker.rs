@@ -8,6 +8,8 @@ use tokio::sync::watch;
 use vmeste_db::{Db, DbError, jobs, maintenance};
 use vmeste_domain::clock::Clock;
 
+use crate::mailer::Mailer;
+
 /// How long a claimed job is ours before another worker may take it over.
 const LEASE_SECONDS: i64 = 300;
 /// Pause when the queue is empty.
@@ -21,6 +23,7 @@ const KEEP_DEAD_DAYS: i64 = 30;
 pub struct Worker {
     db: Db,
     clock: Arc<dyn Clock>,
+    mailer: Arc<Mailer>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,11 +32,13 @@ pub enum JobError {
     UnknownKind(String),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Mail(#[from] crate::mailer::MailError),
 }
 
 impl Worker {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, mailer: Arc<Mailer>) -> Self {
+        Self { db, clock, mailer }
     }
 
     /// Runs until `shutdown` turns true.
@@ -119,6 +124,7 @@ impl Worker {
                 tracing::info!(purged, "maintenance done");
                 Ok(())
             }
+            vmeste_web::mail::JOB_KIND => Ok(self.mailer.send(&job.payload).await?),
             other => Err(JobError::UnknownKind(other.to_string())),
         }
     }

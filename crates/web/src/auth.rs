@@ -1,14 +1,13 @@
-//! Who is making the request: the session cookie, checked against the
-//! server-side session store on every request.
+//! The session cookie, and the signed-in user as handlers most often want it.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use vmeste_db::sessions::{self, Lookup};
 use vmeste_db::users::User;
 
 use crate::AppState;
+use crate::principal::Principal;
 
 const SESSION_COOKIE: &str = "vmeste_session";
 
@@ -27,42 +26,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(token) = session_token(&parts.headers) else {
-            return Ok(CurrentUser(None));
-        };
-        match resolve(state, &token).await {
-            Ok(user) => Ok(CurrentUser(user)),
-            Err(e) => {
-                // The session store being down must not take public pages with it.
-                tracing::warn!(error = %e, "session lookup failed");
-                Ok(CurrentUser(None))
-            }
-        }
-    }
-}
-
-async fn resolve(state: &AppState, token: &str) -> Result<Option<User>, vmeste_db::DbError> {
-    let now = state.clock().now();
-    let found = {
-        let mut handle = state.db().read().await?;
-        sessions::lookup(&mut handle.conn(), token, now, state.settings().sessions).await?
-    };
-    match found {
-        Lookup::Unknown => Ok(None),
-        Lookup::Expired => {
-            let mut tx = state.db().write().await?;
-            sessions::delete(&mut tx.conn(), token).await?;
-            tx.commit().await?;
-            Ok(None)
-        }
-        Lookup::Live { user, stale } => {
-            if stale {
-                let mut tx = state.db().write().await?;
-                sessions::touch(&mut tx.conn(), token, now).await?;
-                tx.commit().await?;
-            }
-            Ok(Some(user))
-        }
+        let principal = Principal::from_request_parts(parts, state).await?;
+        Ok(CurrentUser(principal.user))
     }
 }
 

@@ -24,6 +24,8 @@ impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
 #[derive(Debug)]
 pub enum PageError {
     NotFound,
+    /// Signed in, but the role or the organisation does not allow it.
+    Forbidden,
     Internal,
 }
 

@@ -46,15 +46,19 @@ impl Lang {
 }
 
 /// The language of a request: the `lang` cookie, else `Accept-Language`.
+pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    header(COOKIE)
+        .and_then(Lang::from_cookie)
+        .or_else(|| header(ACCEPT_LANGUAGE).map(Lang::negotiate))
+        .unwrap_or(Lang::Ru)
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
-        Ok(header(COOKIE)
-            .and_then(Lang::from_cookie)
-            .or_else(|| header(ACCEPT_LANGUAGE).map(Lang::negotiate))
-            .unwrap_or(Lang::Ru))
+        Ok(from_headers(&parts.headers))
     }
 }
 
@@ -172,6 +176,12 @@ pub fn problem_title(lang: Lang, code: &str) -> &'static str {
         (Lang::En, "too_many_requests") => "Too many requests: try again later",
         (Lang::Ru, "payload_too_large") => "Слишком большой запрос",
         (Lang::En, "payload_too_large") => "Request too large",
+        (Lang::Ru, "unauthorized") => "Нужен вход или ключ API",
+        (Lang::En, "unauthorized") => "Sign-in or an API key is required",
+        (Lang::Ru, "invalid_api_key") => "Ключ API неизвестен или отозван",
+        (Lang::En, "invalid_api_key") => "The API key is unknown or revoked",
+        (Lang::Ru, "forbidden") => "Недостаточно прав",
+        (Lang::En, "forbidden") => "Not allowed",
         (Lang::Ru, _) => "Внутренняя ошибка сервера",
         (Lang::En, _) => "Internal server error",
     }

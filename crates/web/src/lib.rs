@@ -1,21 +1,28 @@
 //! Vmeste over HTTP: server-rendered pages, the REST API and the operations
 //! endpoints, on one axum router.
 
-mod api;
+pub(crate) mod api;
 mod assets;
 mod auth;
 mod cookies;
 mod csrf;
 mod error;
-mod html;
+pub(crate) mod html;
 mod i18n;
 mod listing;
+pub mod mail;
 mod metrics;
+pub mod oidc;
 mod ops;
+mod principal;
 mod problem;
 mod rate_limit;
+pub mod routes;
+pub mod second_factor;
 mod security;
 mod state;
+
+use std::sync::Arc;
 
 use axum::Router;
 
@@ -24,9 +31,16 @@ pub use state::{AppState, StateError, WebSettings};
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let (pages, page_rules) = html::routes().into_parts();
+    let (api, api_rules) = api::routes().into_parts();
+    let table: Arc<Vec<routes::Endpoint>> =
+        Arc::new(page_rules.into_iter().chain(api_rules).collect());
+    let enforce = || {
+        axum::middleware::from_fn_with_state((state.clone(), Arc::clone(&table)), routes::enforce)
+    };
     Router::new()
-        .merge(html::routes())
-        .nest("/api/v1", api::routes())
+        .merge(pages.route_layer(enforce()))
+        .nest("/api/v1", api::with_fallbacks(api.route_layer(enforce())))
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(html::not_found)
@@ -34,7 +48,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .layer(security::headers())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .with_state(state)

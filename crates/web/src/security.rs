@@ -1,32 +1,72 @@
 //! Security headers on every response. No inline script anywhere, so the CSP
-//! can forbid it; pages may not be framed (the widget gets its own rules).
+//! can forbid it. Pages may not be framed, except the widget, and that only by
+//! the origins the region allows. HSTS when the site is served over HTTPS.
 
-use axum::http::{HeaderName, HeaderValue, header};
-use tower::ServiceBuilder;
-use tower::layer::util::{Identity, Stack};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                   object-src 'none'; base-uri 'none'; form-action 'self'";
 
-type Headers = Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            Stack<SetResponseHeaderLayer<HeaderValue>, Identity>,
-        >,
-    >,
->;
+/// Where the embeddable widget lives; only it may be framed.
+pub const WIDGET_PATH: &str = "/widget";
 
-pub fn headers() -> ServiceBuilder<Headers> {
-    let set = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+/// The CSP `frame-ancestors` for a path: `'none'` except the widget's, which
+/// lists the configured origins (and is `'none'` when none are configured).
+pub fn frame_ancestors(path: &str, widget_origins: &[String]) -> String {
+    let is_widget = path == WIDGET_PATH || path.starts_with("/widget/");
+    if is_widget && !widget_origins.is_empty() {
+        widget_origins.join(" ")
+    } else {
+        "'none'".to_owned()
+    }
+}
+
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let ancestors = frame_ancestors(request.uri().path(), &state.settings().widget_origins);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let framed = ancestors != "'none'";
+    let mut set = |name, value: HeaderValue| {
+        headers.entry(name).or_insert(value);
     };
-    ServiceBuilder::new()
-        .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(set(header::REFERRER_POLICY, "same-origin"))
-        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+    if let Ok(csp) = HeaderValue::from_str(&format!("{CSP}; frame-ancestors {ancestors}")) {
+        set(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    set(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    set(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !framed {
+        set(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if state.settings().secure_cookies {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_ancestors;
+
+    #[test]
+    fn only_the_widget_may_be_framed_and_only_where_allowed() {
+        let allowed = vec!["https://gov.example".to_owned()];
+        assert_eq!(frame_ancestors("/widget", &allowed), "https://gov.example");
+        assert_eq!(frame_ancestors("/report", &allowed), "'none'");
+        assert_eq!(frame_ancestors("/widget", &[]), "'none'");
+        assert_eq!(frame_ancestors("/widgetry", &allowed), "'none'");
+    }
 }

@@ -7,6 +7,7 @@ use vmeste_db::intake::Intake;
 use vmeste_db::regions::Region;
 use vmeste_db::sessions::Lifetime;
 use vmeste_db::{Db, DbError, territories};
+use vmeste_domain::access::OrgTree;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
@@ -29,15 +30,26 @@ struct Inner {
     metrics: Metrics,
     settings: WebSettings,
     limiters: Limiters,
+    /// The organisations' tree; reloaded when administrators change it.
+    org_tree: std::sync::RwLock<Arc<OrgTree>>,
+    oidc: crate::oidc::Client,
 }
 
 /// Settings of the web layer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct WebSettings {
     pub sessions: Lifetime,
-    /// Mark cookies `Secure`: set when the site is served over HTTPS.
+    /// Served over HTTPS: cookies are `Secure` and HSTS is sent.
     pub secure_cookies: bool,
     pub rate_limits: RateLimits,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The site's address as residents reach it, for links in e-mails.
+    pub public_url: String,
+    /// Origins allowed to frame the widget (CSP `frame-ancestors`).
+    pub widget_origins: Vec<String>,
+    /// Sign-in through an OpenID Connect provider, when configured.
+    pub oidc: Option<crate::oidc::OidcSettings>,
 }
 
 impl Default for WebSettings {
@@ -49,6 +61,10 @@ impl Default for WebSettings {
             },
             secure_cookies: false,
             rate_limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+            widget_origins: Vec::new(),
+            oidc: None,
         }
     }
 }
@@ -94,6 +110,7 @@ impl AppState {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let org_tree = vmeste_db::organisations::tree(&mut conn).await?;
         drop(handle);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -105,6 +122,8 @@ impl AppState {
                 territories: TerritoryIndex::new(shapes),
                 metrics: Metrics::new()?,
                 limiters: Limiters::new(settings.rate_limits),
+                org_tree: std::sync::RwLock::new(Arc::new(org_tree)),
+                oidc: crate::oidc::Client::new(settings.oidc.clone()),
                 settings,
             }),
         })
@@ -132,6 +151,31 @@ impl AppState {
 
     pub fn settings(&self) -> &WebSettings {
         &self.inner.settings
+    }
+
+    /// The organisations' tree as last loaded.
+    pub fn org_tree(&self) -> Arc<OrgTree> {
+        match self.inner.org_tree.read() {
+            Ok(tree) => Arc::clone(&tree),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Reads the organisations' tree again after an administrator changed it.
+    pub async fn reload_org_tree(&self) -> Result<(), DbError> {
+        let tree = {
+            let mut handle = self.db().read().await?;
+            vmeste_db::organisations::tree(&mut handle.conn()).await?
+        };
+        match self.inner.org_tree.write() {
+            Ok(mut slot) => *slot = Arc::new(tree),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(tree),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn oidc(&self) -> &crate::oidc::Client {
+        &self.inner.oidc
     }
 
     pub(crate) fn limiters(&self) -> &Limiters {

@@ -7,18 +7,24 @@ mod organisations;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::problem::Problem;
+use crate::routes::{Routes, Rule};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/messages", get(messages::list).post(messages::create))
-        .route("/messages/{id}", get(messages::show))
-        .route("/catalogue", get(catalogue::show))
-        .route("/organisations", get(organisations::list))
+pub fn routes() -> Routes {
+    Routes::under("/api/v1")
+        .get("/messages", Rule::Read, messages::list)
+        .post("/messages", Rule::Submit, messages::create)
+        .get("/messages/{id}", Rule::Read, messages::show)
+        .get("/catalogue", Rule::Read, catalogue::show)
+        .get("/organisations", Rule::Read, organisations::list)
+}
+
+/// API answers for unknown paths and methods, as problem documents.
+pub fn with_fallbacks(router: Router<AppState>) -> Router<AppState> {
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

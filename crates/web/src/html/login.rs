@@ -3,12 +3,13 @@
 use std::sync::LazyLock;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vmeste_db::{sessions, users};
 
+use super::form::safe_next;
 use super::with_retry_after;
 use super::{Layout, error_page, render};
 use crate::AppState;
@@ -23,7 +24,10 @@ struct LoginPage {
     layout: Layout,
     csrf: String,
     email: String,
+    next: String,
     error: Option<&'static str>,
+    /// «Войти через …» when an identity provider is configured.
+    oidc_name: Option<String>,
 }
 
 #[derive(Template)]
@@ -38,6 +42,12 @@ pub struct LoginForm {
     csrf: Option<String>,
     email: Option<String>,
     password: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,14 +76,16 @@ fn login_page(
     state: &AppState,
     csrf: &Csrf,
     status: StatusCode,
-    email: String,
+    (email, next): (String, String),
     error: Option<&'static str>,
 ) -> Response {
     let page = LoginPage {
         layout: Layout::new(state, None),
         csrf: csrf.token.clone(),
         email,
+        next,
         error,
+        oidc_name: state.oidc().settings().map(|s| s.display_name.clone()),
     };
     with_cookie(render(status, &page), csrf.set_cookie())
 }
@@ -82,11 +94,13 @@ pub async fn form(
     State(state): State<AppState>,
     csrf: Csrf,
     CurrentUser(user): CurrentUser,
+    Query(query): Query<NextQuery>,
 ) -> Response {
+    let next = safe_next(query.next.as_deref());
     if user.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(&next).into_response();
     }
-    login_page(&state, &csrf, StatusCode::OK, String::new(), None)
+    login_page(&state, &csrf, StatusCode::OK, (String::new(), next), None)
 }
 
 pub async fn submit(
@@ -96,45 +110,51 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = form.email.unwrap_or_default().trim().to_string();
+    let next = safe_next(form.next.as_deref());
+    let typed = (email.clone(), next.clone());
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         return login_page(
             &state,
             &csrf,
             StatusCode::FORBIDDEN,
-            email,
+            typed,
             Some("Форма устарела. Отправьте её ещё раз."),
         );
     }
-    if let Err(wait) = state.limiters().check(Bucket::Login, &client) {
+    let limited = state
+        .limiters()
+        .check(Bucket::Login, &client)
+        .and_then(|()| state.limiters().check_account(Bucket::Login, &email));
+    if let Err(wait) = limited {
         let message = Some("Слишком много попыток входа. Подождите минуту.");
         return with_retry_after(
-            login_page(&state, &csrf, StatusCode::TOO_MANY_REQUESTS, email, message),
+            login_page(&state, &csrf, StatusCode::TOO_MANY_REQUESTS, typed, message),
             wait,
         );
     }
     match sign_in(&state, &email, form.password.as_deref().unwrap_or("")).await {
-        Ok(Some(token)) => with_cookie(
-            Redirect::to("/").into_response(),
-            session_cookie(&state, Some(&token)),
-        ),
+        Ok(Some(user)) => match begin_session(&state, &user, &next).await {
+            Ok(response) => response,
+            Err(e) => error_page(&state, &e),
+        },
         Ok(None) => login_page(
             &state,
             &csrf,
             StatusCode::UNAUTHORIZED,
-            email,
+            typed,
             Some("Неверная электронная почта или пароль."),
         ),
         Err(e) => error_page(&state, &e),
     }
 }
 
-/// A new session's token when the password is right and the account is not
-/// locked after repeated failures.
+/// The user, when the password is right and the account is not locked after
+/// repeated failures.
 async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
-) -> Result<Option<String>, PageError> {
+) -> Result<Option<users::User>, PageError> {
     let now = state.clock().now();
     let user = {
         let mut handle = state.db().read().await.or_page()?;
@@ -163,21 +183,47 @@ async fn sign_in(
         tx.commit().await.or_page()?;
         return Ok(None);
     }
-    let token = sessions::new_token();
     users::record_successful_login(&mut tx.conn(), user.id)
         .await
         .or_page()?;
+    tx.commit().await.or_page()?;
+    Ok(Some(user))
+}
+
+/// Starts a session for a user who proved who they are, and sends them on:
+/// to `next`, or first to the second-factor page when they have one.
+pub async fn begin_session(
+    state: &AppState,
+    user: &users::User,
+    next: &str,
+) -> Result<Response, PageError> {
+    let now = state.clock().now();
+    let token = sessions::new_token();
+    let pending = user.totp_enabled_at.is_some();
+    let mut tx = state.db().write().await.or_page()?;
     sessions::create(
         &mut tx.conn(),
         &token,
         user.id,
         now,
         state.settings().sessions,
+        pending,
     )
     .await
     .or_page()?;
     tx.commit().await.or_page()?;
-    Ok(Some(token))
+    let to = if pending {
+        format!(
+            "/login/second-factor?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    } else {
+        next.to_owned()
+    };
+    Ok(with_cookie(
+        Redirect::to(&to).into_response(),
+        session_cookie(state, Some(&token)),
+    ))
 }
 
 pub async fn confirm_logout(

@@ -1,30 +1,108 @@
 //! Server-rendered pages. Every flow works without JavaScript.
 
+mod account;
+mod admin;
+mod api_keys;
+mod case;
+mod form;
 mod home;
+mod invite;
 mod list;
 mod login;
+mod login_oidc;
+mod login_second_factor;
 mod message;
+mod notice;
+mod password;
 mod report;
+mod signup;
+mod staff;
 mod view;
 
 use askama::Template;
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use vmeste_domain::access::Permission;
 
 use crate::AppState;
 use crate::assets;
 use crate::error::PageError;
+use crate::routes::{Routes, Rule};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/messages", get(list::show))
-        .route("/messages/{id}", get(message::show))
-        .route("/report", get(report::form).post(report::submit))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", get(login::confirm_logout).post(login::logout))
+pub fn routes() -> Routes {
+    use Permission as P;
+    use Rule::{Public, SignedIn, Staff};
+    Routes::new()
+        .get("/", Public, home::show)
+        .get("/messages", Public, list::show)
+        .get("/messages/{id}", Public, message::show)
+        .get("/report", Public, report::form)
+        .post("/report", Public, report::submit)
+        .get("/login", Public, login::form)
+        .post("/login", Public, login::submit)
+        .get("/login/second-factor", Public, login_second_factor::show)
+        .post("/login/second-factor", Public, login_second_factor::submit)
+        .get("/login/oidc", Public, login_oidc::start)
+        .get("/login/oidc/callback", Public, login_oidc::callback)
+        .get("/logout", Public, login::confirm_logout)
+        .post("/logout", Public, login::logout)
+        .get("/signup", Public, signup::show)
+        .post("/signup", Public, signup::submit)
+        .get("/confirm/{token}", Public, signup::confirm)
+        .get("/password/forgot", Public, password::forgot)
+        .post("/password/forgot", Public, password::send_link)
+        .get("/password/reset/{token}", Public, password::show_reset)
+        .post("/password/reset/{token}", Public, password::reset)
+        .get("/invite/{token}", Public, invite::show)
+        .post("/invite/{token}", Public, invite::create_account)
+        .post("/invite/{token}/accept", SignedIn, invite::accept)
+        .get("/account", SignedIn, account::show)
+        .post("/account", SignedIn, account::save)
+        .post("/account/confirm", SignedIn, signup::resend)
+        .get("/account/delete", SignedIn, account::confirm_delete)
+        .post("/account/delete", SignedIn, account::delete)
+        .get("/account/security", SignedIn, account::security)
+        .post("/account/security/totp", SignedIn, account::enable)
+        .post("/account/security/totp/off", SignedIn, account::disable)
+        .get(
+            "/staff/messages/{id}",
+            Staff(P::ViewPersonalData),
+            case::show,
+        )
+        .get("/org/{id}/staff", Staff(P::ManageStaff), staff::show)
+        .post("/org/{id}/invites", Staff(P::ManageStaff), staff::invite)
+        .post(
+            "/org/{id}/invites/{invite}/revoke",
+            Staff(P::ManageStaff),
+            staff::revoke_invite,
+        )
+        .post(
+            "/org/{id}/staff/{grant}/revoke",
+            Staff(P::ManageStaff),
+            staff::revoke_role,
+        )
+        .get(
+            "/org/{id}/api-keys",
+            Staff(P::ManageApiKeys),
+            api_keys::show,
+        )
+        .post(
+            "/org/{id}/api-keys",
+            Staff(P::ManageApiKeys),
+            api_keys::create,
+        )
+        .post(
+            "/org/{id}/api-keys/{key}/revoke",
+            Staff(P::ManageApiKeys),
+            api_keys::revoke,
+        )
+        .get("/admin/audit", Staff(P::ManagePlatform), admin::audit_log)
+        .get("/admin/security", Staff(P::ManagePlatform), admin::security)
+        .post(
+            "/admin/security",
+            Staff(P::ManagePlatform),
+            admin::save_security,
+        )
 }
 
 /// What every page's frame needs.
@@ -87,6 +165,11 @@ pub fn error_page(state: &AppState, error: &PageError) -> Response {
             StatusCode::NOT_FOUND,
             "Страница не найдена",
             "Такой страницы нет или сообщение не публикуется.",
+        ),
+        PageError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "Недостаточно прав",
+            "Ваша роль или организация не даёт доступа к этой странице.",
         ),
         PageError::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -131,6 +131,7 @@ async fn errors_speak_the_callers_language() {
     let app = TestApp::demo().await;
     let request = |lang: &str| {
         Request::post("/api/v1/messages")
+            .header(header::AUTHORIZATION, &app.bearer)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ACCEPT_LANGUAGE, lang)
             .body(Body::from("{}"))
@@ -149,6 +150,7 @@ async fn malformed_bodies_are_problems_not_crashes() {
     let broken = app
         .send(
             Request::post("/api/v1/messages")
+                .header(header::AUTHORIZATION, &app.bearer)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from("{\"text\":"))
                 .unwrap(),
@@ -159,6 +161,7 @@ async fn malformed_bodies_are_problems_not_crashes() {
     let no_type = app
         .send(
             Request::post("/api/v1/messages")
+                .header(header::AUTHORIZATION, &app.bearer)
                 .body(Body::from("{}"))
                 .unwrap(),
         )
@@ -168,6 +171,7 @@ async fn malformed_bodies_are_problems_not_crashes() {
     let huge = app
         .send(
             Request::post("/api/v1/messages")
+                .header(header::AUTHORIZATION, &app.bearer)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(format!(
                     "{{\"text\":\"{}\"}}",
@@ -419,6 +423,7 @@ async fn intake_is_rate_limited_per_client_with_retry_after() {
     assert!((1..=60).contains(&wait), "{wait}");
     // Another client is not affected.
     let mut request = Request::post("/api/v1/messages")
+        .header(header::AUTHORIZATION, &app.bearer)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{}"))
         .unwrap();

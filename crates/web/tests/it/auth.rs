@@ -224,8 +224,9 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
 async fn repeated_failures_lock_the_account_for_a_growing_while() {
     // More attempts than the per-client rate limit allows: lift it to see the lock alone.
     let limits = vmeste_web::RateLimits {
-        intake_per_minute: 100,
         login_per_minute: 100,
+        login_per_account_per_minute: 100,
+        ..Default::default()
     };
     let app = TestApp::demo_with(vmeste_web::WebSettings {
         rate_limits: limits,

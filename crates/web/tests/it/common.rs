@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use vmeste_db::demo;
 use vmeste_domain::calendar::ProductionCalendar;
-use vmeste_domain::clock::FakeClock;
+use vmeste_domain::clock::{Clock, FakeClock};
 use vmeste_test_support::{TestDb, fake_clock};
 use vmeste_web::{AppState, WebSettings};
 
@@ -17,6 +17,9 @@ pub struct TestApp {
     pub test: TestDb,
     pub clock: Arc<FakeClock>,
     pub router: Router,
+    /// `Bearer …` for an integrator's key (read and submit) of the demo's
+    /// first organisation; empty without organisations.
+    pub bearer: String,
 }
 
 #[derive(Debug)]
@@ -71,10 +74,12 @@ impl TestApp {
         )
         .await
         .unwrap();
+        let bearer = integrator_key(&test, clock.now()).await;
         Self {
             test,
             clock,
             router: vmeste_web::router(state),
+            bearer,
         }
     }
 
@@ -99,6 +104,7 @@ impl TestApp {
         self.send(
             Request::post(uri)
                 .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, &self.bearer)
                 .body(Body::from(body.to_string()))
                 .unwrap(),
         )
@@ -119,6 +125,29 @@ impl TestApp {
             location["lon"].as_f64().unwrap(),
         )
     }
+}
+
+async fn integrator_key(test: &TestDb, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut tx = test.db.write().await.unwrap();
+    let orgs = vmeste_db::organisations::list(&mut tx.conn())
+        .await
+        .unwrap();
+    let admin = vmeste_db::users::by_email(&mut tx.conn(), "admin@demo.vmeste.example")
+        .await
+        .unwrap();
+    let (Some(org), Some(admin)) = (orgs.first(), admin) else {
+        return String::new();
+    };
+    let scopes = [
+        vmeste_db::api_keys::Scope::Read,
+        vmeste_db::api_keys::Scope::Submit,
+    ];
+    let (_, secret) =
+        vmeste_db::api_keys::create(&mut tx.conn(), org.id, "tests", &scopes, admin.id, now)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    format!("Bearer {secret}")
 }
 
 /// The hidden CSRF field's value on a form page.

@@ -1,0 +1,100 @@
+//! What every form page shares: the CSRF check, errors by field, the answer
+//! that keeps what the user typed, and the redirect after success.
+
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use vmeste_domain::validation::AccountError;
+
+use crate::csrf::Csrf;
+
+/// Errors by field, in Russian, in the order found.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<(&'static str, String)>);
+
+impl Errors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.0.iter()
+    }
+
+    /// The one error of a form whose CSRF token did not match.
+    pub fn stale_form() -> Self {
+        let mut errors = Self::default();
+        errors.add(
+            "form",
+            "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз.",
+        );
+        errors
+    }
+}
+
+pub fn account_error(error: AccountError) -> &'static str {
+    match error {
+        AccountError::EmailInvalid => "Введите адрес электронной почты, например ivan@example.ru.",
+        AccountError::PasswordTooShort => "Пароль должен быть не короче 10 символов.",
+        AccountError::PasswordTooLong => "Пароль должен быть не длиннее 128 символов.",
+        AccountError::PasswordIsEmail => "Пароль не должен совпадать с адресом почты.",
+    }
+}
+
+/// Adds headers to a response: cookies, `Cache-Control: no-store` for pages
+/// with forms and personal data.
+pub fn with_headers(
+    mut response: Response,
+    headers: impl IntoIterator<Item = Option<(HeaderName, HeaderValue)>>,
+) -> Response {
+    for (name, value) in headers.into_iter().flatten() {
+        response.headers_mut().append(name, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A form page: rendered with its CSRF cookie and no caching.
+pub fn page(status: StatusCode, template: &impl askama::Template, csrf: &Csrf) -> Response {
+    with_headers(super::render(status, template), [csrf.set_cookie()])
+}
+
+/// Where to go after signing in: only paths on this site, never `//host`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,164 @@
+//! E-mails to people: composed here in the recipient's language, with a text
+//! and an HTML body, and put on the job queue in the same transaction as the
+//! change that causes them (the worker delivers them over SMTP).
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use vmeste_db::{Conn, DbError, jobs};
+
+use crate::i18n::Lang;
+
+/// The job kind the worker delivers.
+pub const JOB_KIND: &str = "email";
+
+/// A composed e-mail, as queued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What a link e-mail is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Purpose {
+    ConfirmEmail,
+    ResetPassword,
+    Invite,
+}
+
+#[derive(Template)]
+#[template(path = "mail/link.txt")]
+struct LinkText<'a> {
+    words: &'a Words,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/link.html")]
+struct LinkHtml<'a> {
+    lang: &'static str,
+    words: &'a Words,
+    link: &'a str,
+}
+
+struct Words {
+    subject: String,
+    lead: String,
+    action: &'static str,
+    note: &'static str,
+    signature: &'static str,
+}
+
+fn words(purpose: Purpose, lang: Lang, detail: &str) -> Words {
+    let signature = match lang {
+        Lang::Ru => "Платформа обратной связи «Вместе»",
+        Lang::En => "Vmeste feedback platform",
+    };
+    let (subject, lead, action, note) = match (purpose, lang) {
+        (Purpose::ConfirmEmail, Lang::Ru) => (
+            "Подтвердите адрес электронной почты".to_owned(),
+            "Чтобы завершить регистрацию, подтвердите адрес — перейдите по ссылке.".to_owned(),
+            "Подтвердить адрес",
+            "Ссылка действует 3 дня. Если вы не регистрировались, просто удалите письмо.",
+        ),
+        (Purpose::ConfirmEmail, Lang::En) => (
+            "Confirm your e-mail address".to_owned(),
+            "To finish signing up, confirm your address by following the link.".to_owned(),
+            "Confirm address",
+            "The link works for 3 days. If you did not sign up, delete this e-mail.",
+        ),
+        (Purpose::ResetPassword, Lang::Ru) => (
+            "Смена пароля".to_owned(),
+            "Вы запросили смену пароля. Задайте новый пароль по ссылке.".to_owned(),
+            "Задать новый пароль",
+            "Ссылка действует 1 час и срабатывает один раз. Если вы не запрашивали смену пароля, ничего не делайте: пароль останется прежним.",
+        ),
+        (Purpose::ResetPassword, Lang::En) => (
+            "Password reset".to_owned(),
+            "You asked to reset your password. Set a new one by following the link.".to_owned(),
+            "Set a new password",
+            "The link works once within 1 hour. If you did not ask for it, do nothing: your password stays as it is.",
+        ),
+        (Purpose::Invite, Lang::Ru) => (
+            "Приглашение в «Вместе»".to_owned(),
+            format!("Вас пригласили работать на платформе: {detail}."),
+            "Принять приглашение",
+            "Приглашение действует 7 дней.",
+        ),
+        (Purpose::Invite, Lang::En) => (
+            "Invitation to Vmeste".to_owned(),
+            format!("You are invited to work on the platform: {detail}."),
+            "Accept the invitation",
+            "The invitation is open for 7 days.",
+        ),
+    };
+    Words {
+        subject,
+        lead,
+        action,
+        note,
+        signature,
+    }
+}
+
+/// Composes an e-mail that carries one link.
+pub fn link_email(
+    purpose: Purpose,
+    lang: Lang,
+    to: &str,
+    link: &str,
+    detail: &str,
+) -> Result<Email, askama::Error> {
+    let words = words(purpose, lang, detail);
+    let text = LinkText {
+        words: &words,
+        link,
+    }
+    .render()?;
+    let html = LinkHtml {
+        lang: match lang {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        },
+        words: &words,
+        link,
+    }
+    .render()?;
+    Ok(Email {
+        to: to.to_owned(),
+        subject: words.subject,
+        text,
+        html,
+    })
+}
+
+/// Queues an e-mail; it leaves when the surrounding transaction commits.
+pub async fn enqueue(
+    conn: &mut Conn<'_>,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let payload = serde_json::to_string(email)
+        .map_err(|e| DbError::Config(format!("e-mail payload: {e}")))?;
+    jobs::enqueue(
+        conn,
+        &jobs::NewJob {
+            kind: JOB_KIND,
+            payload: &payload,
+            dedupe_key: None,
+            run_at: now,
+            max_attempts: 8,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The language to write to a user in.
+pub fn lang_of(locale: &str) -> Lang {
+    if locale == "en" { Lang::En } else { Lang::Ru }
+}
