@@ -162,7 +162,7 @@ pub(crate) async fn enforce(
     };
     let principal = Arc::new(principal::resolve(&state, request.headers()).await);
     if let Err(refusal) = check(&state, rule, &principal).await {
-        return refuse(&state, &request, &refusal);
+        return refuse(&state, path, &request, &refusal);
     }
     request.extensions_mut().insert(principal);
     next.run(request).await
@@ -214,8 +214,9 @@ async fn second_factor_required(state: &AppState) -> bool {
     })
 }
 
-fn refuse(state: &AppState, request: &Request, refusal: &Refusal) -> Response {
-    let path = request.uri().path();
+/// `path` is the route's full template: inside the nested API router the
+/// request's own URI has lost its `/api/v1` prefix.
+fn refuse(state: &AppState, path: &str, request: &Request, refusal: &Refusal) -> Response {
     if path.starts_with("/api/") {
         let lang = crate::i18n::from_headers(request.headers());
         let (status, code) = match refusal {

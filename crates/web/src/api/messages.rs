@@ -9,6 +9,7 @@ use serde_json::Value;
 use vmeste_db::intake::{IntakeError, Source};
 use vmeste_db::messages::{self, MessageView, Visibility};
 use vmeste_db::{Db, events};
+use vmeste_domain::privacy::{public_address, public_text};
 use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, FieldError, MessageInput, validate_message};
 
@@ -81,7 +82,7 @@ impl MessageOut {
             status: m.status,
             status_label,
             published: show_text,
-            text: show_text.then_some(m.text),
+            text: show_text.then(|| public_text(&m.text)),
             topic: Named {
                 id: m.topic_id,
                 name: pick(m.topic_name_ru, m.topic_name_en),
@@ -101,7 +102,7 @@ impl MessageOut {
             location: Location {
                 lat: m.lat,
                 lon: m.lon,
-                address: m.address,
+                address: m.address.as_deref().map(public_address),
             },
             due_date: m.due_date,
             created_at: m.created_at,
@@ -252,7 +253,7 @@ pub async fn public_message(db: &Db, id: i64, lang: Lang) -> Result<Option<Messa
                 action: e.action,
                 from_status: e.from_status,
                 to_status: e.to_status,
-                comment: e.comment,
+                comment: e.comment.as_deref().map(public_text),
             })
             .collect(),
     );

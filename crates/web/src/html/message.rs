@@ -5,6 +5,7 @@ use axum::response::Response;
 use vmeste_db::events;
 use vmeste_db::messages::{self, Visibility};
 use vmeste_domain::deadline::{self, DeadlineKind};
+use vmeste_domain::privacy::{public_address, public_text};
 
 use super::view::{local_time, status_label};
 use super::{Layout, error_page, render};
@@ -91,7 +92,11 @@ async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, Pa
             category: view.category_name_ru,
             organisation: view.organisation_name_ru.unwrap_or_default(),
             territory: view.territory_name_ru.unwrap_or_default(),
-            address: view.address.unwrap_or_default(),
+            address: view
+                .address
+                .as_deref()
+                .map(public_address)
+                .unwrap_or_default(),
             coordinates: format!("{:.5}, {:.5}", view.lat, view.lon),
             created: local_time(view.created_at, tz),
             created_iso: view.created_at.to_rfc3339(),
@@ -100,14 +105,14 @@ async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, Pa
                 .map(|d| d.format("%d.%m.%Y").to_string())
                 .unwrap_or_default(),
             remaining,
-            text: (visibility == Visibility::Published).then_some(view.text),
+            text: (visibility == Visibility::Published).then(|| public_text(&view.text)),
             history: history
                 .into_iter()
                 .map(|e| HistoryItem {
                     at: local_time(e.at, tz),
                     at_iso: e.at.to_rfc3339(),
                     label: event_label(Lang::Ru, &e.action),
-                    comment: e.comment,
+                    comment: e.comment.as_deref().map(public_text),
                 })
                 .collect(),
         },

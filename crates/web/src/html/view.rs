@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use vmeste_db::messages::MessageView;
+use vmeste_domain::privacy::{public_address, public_text};
 use vmeste_domain::status::MessageStatus;
 
 /// Local date and time as Russians write it.
@@ -31,8 +32,9 @@ const EXCERPT_CHARS: usize = 180;
 
 impl Card {
     pub fn new(m: MessageView, tz: chrono_tz::Tz) -> Self {
-        let mut excerpt: String = m.text.chars().take(EXCERPT_CHARS).collect();
-        if m.text.chars().count() > EXCERPT_CHARS {
+        let text = public_text(&m.text);
+        let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
+        if text.chars().count() > EXCERPT_CHARS {
             excerpt.push('…');
         }
         Self {
@@ -44,7 +46,7 @@ impl Card {
             created: local_time(m.created_at, tz),
             created_iso: m.created_at.to_rfc3339(),
             excerpt,
-            address: m.address.unwrap_or_default(),
+            address: m.address.as_deref().map(public_address).unwrap_or_default(),
             organisation: m.organisation_name_ru.unwrap_or_default(),
         }
     }

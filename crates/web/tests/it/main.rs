@@ -1,8 +1,10 @@
 // Tests fail loudly on broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod api;
 mod auth;
 mod common;
+mod matrix;
 mod ops;
 mod pages;
