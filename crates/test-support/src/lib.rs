@@ -5,6 +5,9 @@
 // Test scaffolding: a failure to set up is a failed test, said loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+pub mod oidc;
+pub mod smtp;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};

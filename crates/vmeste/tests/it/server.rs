@@ -90,3 +90,75 @@ async fn the_report_form_works_end_to_end_over_http() {
     stop.send(true).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// Sign-up through the real server; the worker delivers the confirmation
+/// through a real SMTP server, and the link in it confirms the address.
+#[tokio::test]
+async fn confirmation_mail_goes_through_smtp_and_its_link_works() {
+    let smtp = vmeste_test_support::smtp::SmtpSink::start();
+    let test = TestDb::new().await;
+    let data = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config {
+        database_url: test.url.clone(),
+        data_dir: data.path().to_path_buf(),
+        auto_migrate: Some(true),
+        demo: false,
+        worker: true,
+        smtp_url: smtp.url(),
+        mail_from: "Вместе <noreply@vmeste.test>".into(),
+        public_url: base.clone(),
+        ..Config::default()
+    };
+    let (stop, shutdown) = watch::channel(false);
+    let clock: Arc<dyn Clock> = fake_clock();
+    let server =
+        tokio::spawn(async move { vmeste::serve::run(&config, listener, clock, shutdown).await });
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let form = client.get(format!("{base}/signup")).send().await.unwrap();
+    let html = form.text().await.unwrap();
+    let token = field(&html, "name=\"csrf\" value=\"").to_string();
+    let reply = client
+        .post(format!("{base}/signup"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Ольга Почтова"),
+            ("email", "olga@example.org"),
+            ("password", "письмо дойдёт точно"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+
+    let mails = smtp.wait_for(1).await;
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["olga@example.org"]);
+    assert_eq!(mail.from, "noreply@vmeste.test");
+    assert_eq!(mail.subject, "Подтвердите адрес электронной почты");
+    let text = mail.text.as_deref().unwrap();
+    let html = mail.html.as_deref().unwrap();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.starts_with(&base))
+        .unwrap_or_else(|| panic!("no link in {text}"));
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+
+    let confirmed = client.get(link).send().await.unwrap();
+    assert_eq!(confirmed.status(), 200);
+    assert!(
+        confirmed
+            .text()
+            .await
+            .unwrap()
+            .contains("Адрес подтверждён")
+    );
+
+    stop.send(true).unwrap();
+    server.await.unwrap().unwrap();
+}

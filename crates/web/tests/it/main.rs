@@ -6,5 +6,6 @@ mod api;
 mod auth;
 mod common;
 mod matrix;
+mod oidc;
 mod ops;
 mod pages;
