@@ -111,7 +111,11 @@ impl Limiters {
     /// Takes one request from an account's bucket (`account` names it: an
     /// e-mail address, `user:ID`, `key:ID`). Sign-up has none: there is no
     /// account yet, and the address is unique anyway.
+    /// An empty name (an anonymous caller) has no account bucket.
     pub fn check_account(&self, bucket: Bucket, account: &str) -> Result<(), Duration> {
+        if account.is_empty() {
+            return Ok(());
+        }
         let limiter = match bucket {
             Bucket::Intake => &self.intake.1,
             Bucket::Login => &self.login.1,

@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::error::OrInternal;
 use crate::i18n::{self, Lang};
 use crate::listing::ListParams;
+use crate::principal::Principal;
 use crate::problem::Problem;
 use crate::rate_limit::{Bucket, ClientIp};
 
@@ -160,9 +161,20 @@ pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
     client: ClientIp,
+    who: Principal,
     Json(body): Json<CreateBody>,
 ) -> Result<Response, Problem> {
-    if let Err(wait) = state.limiters().check(Bucket::Intake, &client) {
+    // Per address, and per key or resident wherever they send from.
+    let account = match (&who.api_key, &who.user) {
+        (Some(key), _) => format!("key:{}", key.id),
+        (None, Some(user)) => format!("user:{}", user.id),
+        (None, None) => String::new(),
+    };
+    let limited = state
+        .limiters()
+        .check(Bucket::Intake, &client)
+        .and_then(|()| state.limiters().check_account(Bucket::Intake, &account));
+    if let Err(wait) = limited {
         return Err(Problem::too_many_requests(lang, wait));
     }
     let (input, mut errors) = body.into_input();
@@ -182,7 +194,7 @@ pub async fn create(
     };
     let view = match state
         .intake()
-        .submit(state.db(), &valid, None, Source::Api)
+        .submit(state.db(), &valid, who.user_id(), Source::Api)
         .await
     {
         Ok(view) => view,

@@ -212,7 +212,14 @@ pub async fn submit(
         )
         .await;
     }
-    if let Err(wait) = state.limiters().check(Bucket::Intake, &client) {
+    let account = user
+        .as_ref()
+        .map_or_else(String::new, |u| format!("user:{}", u.id));
+    let limited = state
+        .limiters()
+        .check(Bucket::Intake, &client)
+        .and_then(|()| state.limiters().check_account(Bucket::Intake, &account));
+    if let Err(wait) = limited {
         let error = ShownError {
             field: "form",
             anchor: "text",

@@ -438,3 +438,36 @@ async fn intake_is_rate_limited_per_client_with_retry_after() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn one_key_is_limited_across_client_addresses() {
+    let app = TestApp::demo_with(vmeste_web::WebSettings {
+        rate_limits: vmeste_web::RateLimits {
+            intake_per_account_per_hour: 3,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let from =
+        |last: u8| {
+            let mut request = Request::post("/api/v1/messages")
+                .header(header::AUTHORIZATION, &app.bearer)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from(([10, 0, 0, last], 40000)),
+            ));
+            request
+        };
+    for last in 1..=3 {
+        assert_eq!(
+            app.send(from(last)).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let refused = app.send(from(4)).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!refused.header(header::RETRY_AFTER).is_empty());
+}
