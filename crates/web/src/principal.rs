@@ -37,6 +37,24 @@ impl Principal {
         self.user.is_some() && self.access.allows(permission, org, &state.org_tree())
     }
 
+    /// Writes the audit entry of a staff action done in `tx`, from `client`,
+    /// and commits both together.
+    pub async fn commit_audited(
+        &self,
+        state: &AppState,
+        mut tx: vmeste_db::Tx,
+        client: &crate::rate_limit::ClientIp,
+        entry: audit::Entry<'_>,
+    ) -> Result<(), DbError> {
+        let ip = client.to_string();
+        let entry = audit::Entry {
+            ip: Some(&ip),
+            ..entry
+        };
+        self.audit(&mut tx.conn(), state, entry).await?;
+        tx.commit().await
+    }
+
     /// Writes an audit entry for this principal's action.
     pub async fn audit(
         &self,

@@ -448,28 +448,7 @@ pub async fn enable(
     csrf: Csrf,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let Some(user) = &who.user else {
-        return form::see_other("/login");
-    };
-    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-        return security_page(&state, &who, &csrf, Errors::stale_form(), false).await;
-    }
-    match code_is_good(&state, user, form.code.as_deref().unwrap_or("")).await {
-        Ok(true) => {}
-        Ok(false) => return security_page(&state, &who, &csrf, wrong_code(), false).await,
-        Err(e) => return error_page(&state, &e),
-    }
-    let now = state.clock().now();
-    let result = async {
-        let mut tx = state.db().write().await?;
-        users::set_totp_enabled(&mut tx.conn(), user.id, Some(now)).await?;
-        tx.commit().await
-    }
-    .await;
-    match result.or_page() {
-        Ok(()) => form::see_other("/account/security"),
-        Err(e) => error_page(&state, &e),
-    }
+    switch_second_factor(&state, &who, &csrf, &form, true).await
 }
 
 pub async fn disable(
@@ -478,25 +457,41 @@ pub async fn disable(
     csrf: Csrf,
     Form(form): Form<CodeForm>,
 ) -> Response {
+    switch_second_factor(&state, &who, &csrf, &form, false).await
+}
+
+/// Switches the second factor on or off; either way takes a good current code.
+async fn switch_second_factor(
+    state: &AppState,
+    who: &Principal,
+    csrf: &Csrf,
+    form: &CodeForm,
+    on: bool,
+) -> Response {
     let Some(user) = &who.user else {
         return form::see_other("/login");
     };
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-        return security_page(&state, &who, &csrf, Errors::stale_form(), false).await;
+        return security_page(state, who, csrf, Errors::stale_form(), false).await;
     }
-    match code_is_good(&state, user, form.code.as_deref().unwrap_or("")).await {
+    match code_is_good(state, user, form.code.as_deref().unwrap_or("")).await {
         Ok(true) => {}
-        Ok(false) => return security_page(&state, &who, &csrf, wrong_code(), false).await,
-        Err(e) => return error_page(&state, &e),
+        Ok(false) => return security_page(state, who, csrf, wrong_code(), false).await,
+        Err(e) => return error_page(state, &e),
     }
+    let now = state.clock().now();
     let result = async {
         let mut tx = state.db().write().await?;
-        users::set_totp(&mut tx.conn(), user.id, None, None).await?;
+        if on {
+            users::set_totp_enabled(&mut tx.conn(), user.id, Some(now)).await?;
+        } else {
+            users::set_totp(&mut tx.conn(), user.id, None, None).await?;
+        }
         tx.commit().await
     }
     .await;
     match result.or_page() {
         Ok(()) => form::see_other("/account/security"),
-        Err(e) => error_page(&state, &e),
+        Err(e) => error_page(state, &e),
     }
 }

@@ -250,21 +250,19 @@ pub async fn save_security(
         settings::set_flag(&mut tx.conn(), settings::REQUIRE_STAFF_TOTP, on)
             .await
             .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
+        who.commit_audited(
             &state,
+            tx,
+            &client,
             audit::Entry {
                 action: "platform.require_staff_totp",
                 object_kind: "platform",
                 detail: Some(if on { "on" } else { "off" }),
-                ip: Some(&ip),
                 ..audit::Entry::default()
             },
         )
         .await
         .or_page()?;
-        tx.commit().await.or_page()?;
         Ok(form::see_other("/admin/security?saved=1"))
     }
     .await;

@@ -12,7 +12,7 @@ use vmeste_db::organisations::Organisation;
 use vmeste_domain::access::Permission;
 
 use super::form::{self, Errors};
-use super::staff::{CsrfForm, organisation_for};
+use super::staff::{Button, CsrfForm, Did, organisation_for};
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::csrf::Csrf;
@@ -182,23 +182,21 @@ pub async fn create(
         )
         .await
         .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
+        who.commit_audited(
             &state,
+            tx,
+            &client,
             audit::Entry {
                 action: "api_key.create",
                 object_kind: "api_key",
                 object_id: Some(key.id),
                 organisation_id: Some(org.id),
                 detail: Some(&key.scopes),
-                ip: Some(&ip),
                 ..audit::Entry::default()
             },
         )
         .await
         .or_page()?;
-        tx.commit().await.or_page()?;
         // Shown on this response only; the page is not cached.
         keys_page(
             &state,
@@ -223,38 +221,35 @@ pub async fn revoke(
     Path((org_id, key_id)): Path<(i64, i64)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let result = async {
-        let org = organisation_for(&state, &who, Permission::ManageApiKeys, org_id).await?;
-        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            return Ok(form::see_other(&format!("/org/{}/api-keys", org.id)));
-        }
-        let now = state.clock().now();
-        let mut tx = state.db().write().await.or_page()?;
-        let key = api_keys::by_id(&mut tx.conn(), key_id).await.or_page()?;
-        let key = key
-            .filter(|k| k.organisation_id == org.id)
-            .ok_or(PageError::NotFound)?;
-        api_keys::revoke(&mut tx.conn(), key.id, now)
-            .await
-            .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
-            &state,
-            audit::Entry {
-                action: "api_key.revoke",
-                object_kind: "api_key",
-                object_id: Some(key.id),
-                organisation_id: Some(org.id),
-                ip: Some(&ip),
-                ..audit::Entry::default()
+    let now = state.clock().now();
+    let button = Button {
+        state: &state,
+        who: &who,
+        client: &client,
+        permission: Permission::ManageApiKeys,
+        back: "api-keys",
+    };
+    button
+        .press(
+            org_id,
+            csrf.accepts(form.token()),
+            |mut tx, org| async move {
+                let key = api_keys::by_id(&mut tx.conn(), key_id)
+                    .await
+                    .or_page()?
+                    .filter(|k| k.organisation_id == org.id)
+                    .ok_or(PageError::NotFound)?;
+                api_keys::revoke(&mut tx.conn(), key.id, now)
+                    .await
+                    .or_page()?;
+                let did = Did {
+                    action: "api_key.revoke",
+                    object_kind: "api_key",
+                    object_id: key.id,
+                    detail: None,
+                };
+                Ok((tx, did))
             },
         )
         .await
-        .or_page()?;
-        tx.commit().await.or_page()?;
-        Ok(form::see_other(&format!("/org/{}/api-keys", org.id)))
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&state, &e))
 }

@@ -85,6 +85,15 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// Hashes a password off the async workers (argon2 takes tens of milliseconds of CPU).
+pub async fn hash_password(password: String) -> Result<String, crate::error::PageError> {
+    use crate::error::OrPage;
+    tokio::task::spawn_blocking(move || vmeste_db::users::hash_password(&password))
+        .await
+        .or_page()?
+        .or_page()
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

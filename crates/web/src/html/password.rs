@@ -248,9 +248,9 @@ pub async fn reset(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let Ok(Ok(hash)) = tokio::task::spawn_blocking(move || users::hash_password(&password)).await
-    else {
-        return error_page(&state, &PageError::Internal);
+    let hash = match form::hash_password(password).await {
+        Ok(hash) => hash,
+        Err(e) => return error_page(&state, &e),
     };
     let now = state.clock().now();
     let result = async {

@@ -145,10 +145,7 @@ async fn register(
 ) -> Result<(), PageError> {
     let now = state.clock().now();
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || users::hash_password(&password))
-        .await
-        .or_page()?
-        .or_page()?;
+    let hash = form::hash_password(password).await?;
     let mut tx = state.db().write().await.or_page()?;
     let mut conn = tx.conn();
     let existing = users::by_email(&mut conn, email).await.or_page()?;

@@ -280,23 +280,21 @@ pub async fn invite(
         mail::enqueue(&mut tx.conn(), &message, now)
             .await
             .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
+        who.commit_audited(
             &state,
+            tx,
+            &client,
             audit::Entry {
                 action: "staff.invite",
                 object_kind: "invite",
                 object_id: Some(created.id),
                 organisation_id: Some(org.id),
                 detail: Some(role.as_str()),
-                ip: Some(&ip),
                 ..audit::Entry::default()
             },
         )
         .await
         .or_page()?;
-        tx.commit().await.or_page()?;
         let sent = url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>();
         Ok(form::see_other(&format!(
             "/org/{}/staff?sent={sent}",
@@ -312,6 +310,66 @@ pub struct CsrfForm {
     pub csrf: Option<String>,
 }
 
+impl CsrfForm {
+    pub fn token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or("")
+    }
+}
+
+/// What a button on an organisation's page did, for the audit log.
+pub struct Did {
+    pub action: &'static str,
+    pub object_kind: &'static str,
+    pub object_id: i64,
+    pub detail: Option<String>,
+}
+
+/// A button on an organisation's page (revoke a role, an invitation, a key):
+/// the caller must hold `permission` there and send the form's token; `act`
+/// makes the change in the transaction it is given, then the change and its
+/// audit entry commit together and the browser goes back to `/org/{id}/{back}`.
+pub struct Button<'a> {
+    pub state: &'a AppState,
+    pub who: &'a Principal,
+    pub client: &'a ClientIp,
+    pub permission: Permission,
+    pub back: &'static str,
+}
+
+impl Button<'_> {
+    pub async fn press<F, Fut>(self, org_id: i64, token_ok: bool, act: F) -> Response
+    where
+        F: FnOnce(vmeste_db::Tx, Organisation) -> Fut,
+        Fut: std::future::Future<Output = Result<(vmeste_db::Tx, Did), PageError>>,
+    {
+        let result = async {
+            let org = organisation_for(self.state, self.who, self.permission, org_id).await?;
+            let back = format!("/org/{}/{}", org.id, self.back);
+            if !token_ok {
+                return Ok(form::see_other(&back));
+            }
+            let tx = self.state.db().write().await.or_page()?;
+            let org_id = org.id;
+            let (tx, did) = act(tx, org).await?;
+            let entry = audit::Entry {
+                action: did.action,
+                object_kind: did.object_kind,
+                object_id: Some(did.object_id),
+                organisation_id: Some(org_id),
+                detail: did.detail.as_deref(),
+                ..audit::Entry::default()
+            };
+            self.who
+                .commit_audited(self.state, tx, self.client, entry)
+                .await
+                .or_page()?;
+            Ok(form::see_other(&back))
+        }
+        .await;
+        result.unwrap_or_else(|e| error_page(self.state, &e))
+    }
+}
+
 pub async fn revoke_role(
     State(state): State<AppState>,
     who: Principal,
@@ -320,47 +378,41 @@ pub async fn revoke_role(
     Path((org_id, grant_id)): Path<(i64, i64)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let result = async {
-        let org = organisation_for(&state, &who, Permission::ManageStaff, org_id).await?;
-        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            return Ok(form::see_other(&format!("/org/{}/staff", org.id)));
-        }
-        let mut tx = state.db().write().await.or_page()?;
-        let grant = users::staff_grant(&mut tx.conn(), grant_id)
-            .await
-            .or_page()?;
-        let grant = grant
-            .filter(|g| g.organisation_id == org.id)
-            .ok_or(PageError::NotFound)?;
-        // An organisation's administrator cannot take away roles it could not give.
-        let may = Role::parse(&grant.role).is_some_and(|r| grantable(&who).contains(&r));
-        if !may {
-            return Err(PageError::Forbidden);
-        }
-        users::revoke(&mut tx.conn(), grant.grant_id)
-            .await
-            .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
-            &state,
-            audit::Entry {
-                action: "staff.revoke_role",
-                object_kind: "user",
-                object_id: Some(grant.user_id),
-                organisation_id: Some(org.id),
-                detail: Some(&grant.role),
-                ip: Some(&ip),
-                ..audit::Entry::default()
+    // An organisation's administrator cannot take away roles it could not give.
+    let may_revoke = grantable(&who);
+    let button = Button {
+        state: &state,
+        who: &who,
+        client: &client,
+        permission: Permission::ManageStaff,
+        back: "staff",
+    };
+    button
+        .press(
+            org_id,
+            csrf.accepts(form.token()),
+            |mut tx, org| async move {
+                let grant = users::staff_grant(&mut tx.conn(), grant_id)
+                    .await
+                    .or_page()?
+                    .filter(|g| g.organisation_id == org.id)
+                    .ok_or(PageError::NotFound)?;
+                if !Role::parse(&grant.role).is_some_and(|r| may_revoke.contains(&r)) {
+                    return Err(PageError::Forbidden);
+                }
+                users::revoke(&mut tx.conn(), grant.grant_id)
+                    .await
+                    .or_page()?;
+                let did = Did {
+                    action: "staff.revoke_role",
+                    object_kind: "user",
+                    object_id: grant.user_id,
+                    detail: Some(grant.role),
+                };
+                Ok((tx, did))
             },
         )
         .await
-        .or_page()?;
-        tx.commit().await.or_page()?;
-        Ok(form::see_other(&format!("/org/{}/staff", org.id)))
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&state, &e))
 }
 
 pub async fn revoke_invite(
@@ -371,38 +423,35 @@ pub async fn revoke_invite(
     Path((org_id, invite_id)): Path<(i64, i64)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let result = async {
-        let org = organisation_for(&state, &who, Permission::ManageStaff, org_id).await?;
-        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            return Ok(form::see_other(&format!("/org/{}/staff", org.id)));
-        }
-        let now = state.clock().now();
-        let mut tx = state.db().write().await.or_page()?;
-        let invite = invites::by_id(&mut tx.conn(), invite_id).await.or_page()?;
-        let invite = invite
-            .filter(|i| i.organisation_id == org.id)
-            .ok_or(PageError::NotFound)?;
-        invites::revoke(&mut tx.conn(), invite.id, now)
-            .await
-            .or_page()?;
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
-            &state,
-            audit::Entry {
-                action: "staff.revoke_invite",
-                object_kind: "invite",
-                object_id: Some(invite.id),
-                organisation_id: Some(org.id),
-                ip: Some(&ip),
-                ..audit::Entry::default()
+    let now = state.clock().now();
+    let button = Button {
+        state: &state,
+        who: &who,
+        client: &client,
+        permission: Permission::ManageStaff,
+        back: "staff",
+    };
+    button
+        .press(
+            org_id,
+            csrf.accepts(form.token()),
+            |mut tx, org| async move {
+                let invite = invites::by_id(&mut tx.conn(), invite_id)
+                    .await
+                    .or_page()?
+                    .filter(|i| i.organisation_id == org.id)
+                    .ok_or(PageError::NotFound)?;
+                invites::revoke(&mut tx.conn(), invite.id, now)
+                    .await
+                    .or_page()?;
+                let did = Did {
+                    action: "staff.revoke_invite",
+                    object_kind: "invite",
+                    object_id: invite.id,
+                    detail: None,
+                };
+                Ok((tx, did))
             },
         )
         .await
-        .or_page()?;
-        tx.commit().await.or_page()?;
-        Ok(form::see_other(&format!("/org/{}/staff", org.id)))
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&state, &e))
 }
