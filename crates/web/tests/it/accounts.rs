@@ -788,3 +788,46 @@ async fn public_pages_and_the_anonymous_api_carry_no_personal_data() {
         }
     }
 }
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address_and_mail_speaks_the_language() {
+    let app = TestApp::demo_with(vmeste_web::WebSettings {
+        rate_limits: vmeste_web::RateLimits {
+            signup_per_hour: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    browser.cookies.push_str("; lang=en");
+    let first = browser
+        .post(
+            "/signup",
+            &[
+                ("name", "Ann"),
+                ("email", "ann@example.org"),
+                ("password", "spring in the lakes"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let mail = outbox(&app).await.pop().unwrap();
+    assert_eq!(mail.subject, "Confirm your e-mail address");
+    let second = browser
+        .post(
+            "/signup",
+            &[
+                ("name", "Bob"),
+                ("email", "bob@example.org"),
+                ("password", "summer in the lakes"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!second.header(header::RETRY_AFTER).is_empty());
+    assert!(
+        second.body.contains("bob@example.org"),
+        "typed input is kept"
+    );
+}
