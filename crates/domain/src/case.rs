@@ -1,0 +1,379 @@
+//! The one decision every change to a case goes through: may this person do
+//! this to this message now? It checks who they are for this message (their
+//! permissions on its organisation, or being its author), the message's
+//! status, and the time windows: redirect within 7 days of routing, one
+//! extension within the topic's limit, a dispute within the topic's window, a
+//! clarification before its set time. Pure: the caller brings the facts.
+
+use chrono::NaiveDate;
+
+use crate::status::{Action, MessageStatus};
+
+/// What the person may do for this particular message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // one flag per permission, as the access layer answers
+pub struct Who {
+    /// Moderates across the region (the regional centre).
+    pub moderate: bool,
+    /// Triages in the message's organisation: registers, assigns, redirects.
+    pub triage: bool,
+    /// Answers in the message's organisation.
+    pub answer: bool,
+    /// Approves in the message's organisation: extensions, answers.
+    pub approve: bool,
+    /// Wrote the message.
+    pub author: bool,
+    /// The platform's own jobs (closing after the window, timeouts).
+    pub system: bool,
+}
+
+/// Why a message is rejected (the list residents see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectReason {
+    Obscene,
+    NoEssence,
+    Duplicate,
+    OutOfScope,
+    Spam,
+    NoClarification,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [Self; 7] = [
+        Self::Obscene,
+        Self::NoEssence,
+        Self::Duplicate,
+        Self::OutOfScope,
+        Self::Spam,
+        Self::NoClarification,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Obscene => "obscene",
+            Self::NoEssence => "no_essence",
+            Self::Duplicate => "duplicate",
+            Self::OutOfScope => "out_of_scope",
+            Self::Spam => "spam",
+            Self::NoClarification => "no_clarification",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Obscene => "Нецензурные выражения или оскорбления",
+            Self::NoEssence => "Невозможно понять суть",
+            Self::Duplicate => "Повтор уже поданного сообщения",
+            Self::OutOfScope => "Вопрос вне компетенции платформы",
+            Self::Spam => "Спам или реклама",
+            Self::NoClarification => "Автор не дал уточнения в срок",
+            Self::Other => "Другая причина",
+        }
+    }
+}
+
+/// What someone asks to do with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Moderation passed: send to an organisation.
+    Route {
+        organisation_id: i64,
+    },
+    /// Ask the author for details, with days to answer.
+    RequestClarification {
+        question: String,
+        days: u32,
+    },
+    /// The author's answer to a clarification request.
+    ProvideClarification {
+        text: String,
+    },
+    Reject {
+        reason: RejectReason,
+        comment: Option<String>,
+    },
+    MarkDuplicate {
+        of: i64,
+    },
+    /// Assign an executor of the organisation (no status change).
+    Assign {
+        executor_id: i64,
+    },
+    StartWork,
+    InterimAnswer {
+        text: String,
+        planned: NaiveDate,
+    },
+    Answer {
+        text: String,
+    },
+    Redirect {
+        organisation_id: i64,
+        reason: String,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    Dispute {
+        reason: String,
+    },
+    /// The author's rating of the answer (no status change unless resolved).
+    Rate {
+        score: u8,
+        resolved: bool,
+    },
+    /// The dispute window ended without a dispute.
+    Close,
+    /// A note for staff only (no status change).
+    Comment {
+        text: String,
+    },
+}
+
+impl Command {
+    /// The status machine's action, for commands that change the status.
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            Self::Route { .. } => Action::Route,
+            Self::RequestClarification { .. } => Action::RequestClarification,
+            Self::ProvideClarification { .. } => Action::ProvideClarification,
+            Self::Reject { .. } => Action::Reject,
+            Self::MarkDuplicate { .. } => Action::MarkDuplicate,
+            Self::StartWork => Action::StartWork,
+            Self::InterimAnswer { .. } => Action::InterimAnswer,
+            Self::Answer { .. } => Action::Answer,
+            Self::Redirect { .. } => Action::Redirect,
+            Self::Extend { .. } => Action::Extend,
+            Self::Dispute { .. } => Action::Dispute,
+            Self::Close => Action::Close,
+            Self::Assign { .. } | Self::Rate { .. } | Self::Comment { .. } => return None,
+        })
+    }
+
+    /// A stable name, for events, the API and the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Assign { .. } => "assign",
+            Self::Rate { .. } => "rate",
+            Self::Comment { .. } => "comment",
+            other => other.action().map_or("", Action::as_str),
+        }
+    }
+}
+
+/// What the decision needs to know about the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    pub status: MessageStatus,
+    /// Local date it was routed (registered with the organisation).
+    pub routed_on: Option<NaiveDate>,
+    /// Local date it was answered.
+    pub answered_on: Option<NaiveDate>,
+    /// Whether the deadline was extended already.
+    pub extended: bool,
+    /// The topic's limit for one extension, in days.
+    pub extension_limit: u32,
+    /// The topic's dispute window after an answer, in days.
+    pub dispute_window: u32,
+    /// The last day of a pending clarification request.
+    pub clarification_until: Option<NaiveDate>,
+    /// Whether the answer was rated already.
+    pub rated: bool,
+}
+
+/// Days after routing within which a message may be redirected (59-FZ art. 8).
+pub const REDIRECT_WINDOW_DAYS: i64 = 7;
+/// The longest clarification time a moderator may give.
+pub const MAX_CLARIFICATION_DAYS: u32 = 10;
+
+/// Why a command is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the person may not do this to this message")]
+    NotAllowed,
+    #[error("the message's status does not allow it")]
+    WrongStatus,
+    #[error("the redirect window has closed")]
+    RedirectWindowClosed,
+    #[error("the deadline was extended already")]
+    AlreadyExtended,
+    #[error("the extension is longer than the topic allows")]
+    ExtensionTooLong,
+    #[error("the dispute window has closed")]
+    DisputeWindowClosed,
+    #[error("the dispute window is still open")]
+    DisputeWindowOpen,
+    #[error("the answer was rated already")]
+    AlreadyRated,
+    #[error("a text is required")]
+    TextRequired,
+    #[error("a value is out of range")]
+    OutOfRange,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "not_allowed",
+            Self::WrongStatus => "transition_not_allowed",
+            Self::RedirectWindowClosed => "redirect_window_closed",
+            Self::AlreadyExtended => "already_extended",
+            Self::ExtensionTooLong => "extension_too_long",
+            Self::DisputeWindowClosed => "dispute_window_closed",
+            Self::DisputeWindowOpen => "dispute_window_open",
+            Self::AlreadyRated => "already_rated",
+            Self::TextRequired => "text_required",
+            Self::OutOfRange => "out_of_range",
+        }
+    }
+
+    pub fn message_ru(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "Это действие вам недоступно.",
+            Self::WrongStatus => "В текущем статусе сообщения это действие невозможно.",
+            Self::RedirectWindowClosed => {
+                "Перенаправить можно только в течение 7 дней после передачи."
+            }
+            Self::AlreadyExtended => "Срок уже продлевался: продлить можно один раз.",
+            Self::ExtensionTooLong => "Продление длиннее, чем допускает тема.",
+            Self::DisputeWindowClosed => "Срок, когда ответ можно оспорить, истёк.",
+            Self::DisputeWindowOpen => "Срок оспаривания ответа ещё не истёк.",
+            Self::AlreadyRated => "Ответ уже оценён.",
+            Self::TextRequired => "Напишите текст.",
+            Self::OutOfRange => "Значение вне допустимых пределов.",
+        }
+    }
+}
+
+fn text(s: &str) -> Result<(), Refusal> {
+    if s.trim().is_empty() {
+        Err(Refusal::TextRequired)
+    } else {
+        Ok(())
+    }
+}
+
+/// Who may ask for a command, whatever the status.
+fn permitted(who: &Who, command: &Command) -> bool {
+    match command {
+        Command::Route { .. }
+        | Command::RequestClarification { .. }
+        | Command::Reject { .. }
+        | Command::MarkDuplicate { .. } => who.moderate,
+        Command::ProvideClarification { .. } | Command::Dispute { .. } | Command::Rate { .. } => {
+            who.author
+        }
+        Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
+        Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
+        Command::Redirect { .. } => who.triage || who.moderate,
+        Command::Extend { .. } => who.approve,
+        Command::Close => who.system,
+        Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
+    }
+}
+
+/// Decides a command: the status the message moves to, or why not.
+pub fn decide(
+    who: &Who,
+    command: &Command,
+    facts: &Facts,
+    today: NaiveDate,
+) -> Result<MessageStatus, Refusal> {
+    if !permitted(who, command) {
+        return Err(Refusal::NotAllowed);
+    }
+    let next = match command.action() {
+        Some(action) => facts
+            .status
+            .apply(action)
+            .map_err(|_| Refusal::WrongStatus)?,
+        None if facts.status.is_final() => return Err(Refusal::WrongStatus),
+        None => facts.status,
+    };
+    match command {
+        Command::RequestClarification { question, days } => {
+            text(question)?;
+            if *days == 0 || *days > MAX_CLARIFICATION_DAYS {
+                return Err(Refusal::OutOfRange);
+            }
+        }
+        Command::ProvideClarification { text: t } | Command::Answer { text: t } => text(t)?,
+        Command::Reject {
+            reason: RejectReason::Other,
+            comment,
+        } => {
+            text(comment.as_deref().unwrap_or(""))?;
+        }
+        Command::InterimAnswer { text: t, planned } => {
+            text(t)?;
+            if *planned < today {
+                return Err(Refusal::OutOfRange);
+            }
+        }
+        Command::Redirect { reason, .. } => {
+            text(reason)?;
+            let within = facts
+                .routed_on
+                .is_some_and(|routed| (today - routed).num_days() <= REDIRECT_WINDOW_DAYS);
+            // Moderators correct routes at any time; organisations only within the window.
+            if !within && !who.moderate {
+                return Err(Refusal::RedirectWindowClosed);
+            }
+        }
+        Command::Extend { days, reason } => {
+            text(reason)?;
+            if facts.extended {
+                return Err(Refusal::AlreadyExtended);
+            }
+            if *days == 0 || *days > facts.extension_limit {
+                return Err(Refusal::ExtensionTooLong);
+            }
+        }
+        Command::Dispute { reason } => {
+            text(reason)?;
+            if !within_dispute_window(facts, today) {
+                return Err(Refusal::DisputeWindowClosed);
+            }
+        }
+        Command::Rate { score, .. } => {
+            if facts.status != MessageStatus::Answered && facts.status != MessageStatus::Closed {
+                return Err(Refusal::WrongStatus);
+            }
+            if facts.rated {
+                return Err(Refusal::AlreadyRated);
+            }
+            if !(1..=5).contains(score) {
+                return Err(Refusal::OutOfRange);
+            }
+        }
+        Command::Close => {
+            if within_dispute_window(facts, today) {
+                return Err(Refusal::DisputeWindowOpen);
+            }
+        }
+        Command::Comment { text: t } => text(t)?,
+        _ => {}
+    }
+    Ok(next)
+}
+
+/// Whether `today` is within the dispute window after the answer.
+pub fn within_dispute_window(facts: &Facts, today: NaiveDate) -> bool {
+    facts
+        .answered_on
+        .is_some_and(|answered| (today - answered).num_days() <= i64::from(facts.dispute_window))
+}
+
+/// Whether a pending clarification request has run out at `today`.
+pub fn clarification_expired(facts: &Facts, today: NaiveDate) -> bool {
+    facts.status == MessageStatus::ClarificationRequested
+        && facts.clarification_until.is_some_and(|until| today > until)
+}
