@@ -262,7 +262,7 @@ fn text(s: &str) -> Result<(), Refusal> {
 }
 
 /// Who may ask for a command, whatever the status.
-fn permitted(who: &Who, command: &Command) -> bool {
+fn permitted(who: Who, command: &Command) -> bool {
     match command {
         Command::Route { .. }
         | Command::RequestClarification { .. }
@@ -282,7 +282,7 @@ fn permitted(who: &Who, command: &Command) -> bool {
 
 /// Decides a command: the status the message moves to, or why not.
 pub fn decide(
-    who: &Who,
+    who: Who,
     command: &Command,
     facts: &Facts,
     today: NaiveDate,
@@ -305,7 +305,9 @@ pub fn decide(
                 return Err(Refusal::OutOfRange);
             }
         }
-        Command::ProvideClarification { text: t } | Command::Answer { text: t } => text(t)?,
+        Command::ProvideClarification { text: t }
+        | Command::Answer { text: t }
+        | Command::Comment { text: t } => text(t)?,
         Command::Reject {
             reason: RejectReason::Other,
             comment,
@@ -354,12 +356,9 @@ pub fn decide(
                 return Err(Refusal::OutOfRange);
             }
         }
-        Command::Close => {
-            if within_dispute_window(facts, today) {
-                return Err(Refusal::DisputeWindowOpen);
-            }
+        Command::Close if within_dispute_window(facts, today) => {
+            return Err(Refusal::DisputeWindowOpen);
         }
-        Command::Comment { text: t } => text(t)?,
         _ => {}
     }
     Ok(next)

@@ -125,7 +125,7 @@ fn commands() -> Vec<Command> {
 }
 
 /// Who may ask for each command (in some status).
-fn may(who: &Who, command: &Command) -> bool {
+fn may(who: Who, command: &Command) -> bool {
     match command {
         Command::Route { .. }
         | Command::RequestClarification { .. }
@@ -148,8 +148,8 @@ fn every_command_is_refused_to_those_without_the_right_whatever_the_status() {
     for who in [MODERATOR, OPERATOR, EXECUTOR, HEAD, AUTHOR, SYSTEM, NOBODY] {
         for command in commands() {
             for status in S::ALL {
-                let decided = decide(&who, &command, &facts(status), day(11));
-                if !may(&who, &command) {
+                let decided = decide(who, &command, &facts(status), day(11));
+                if !may(who, &command) {
                     assert_eq!(
                         decided,
                         Err(Refusal::NotAllowed),
@@ -179,7 +179,7 @@ fn status_changes_follow_the_status_machine() {
     };
     for command in commands() {
         for status in S::ALL {
-            let decided = decide(&all, &command, &facts(status), day(20));
+            let decided = decide(all, &command, &facts(status), day(20));
             match command.action() {
                 Some(action) => match status.apply(action) {
                     Ok(next) => assert!(
@@ -188,7 +188,7 @@ fn status_changes_follow_the_status_machine() {
                         "{command:?} {status:?}"
                     ),
                     Err(_) => {
-                        assert_eq!(decided, Err(Refusal::WrongStatus), "{command:?} {status:?}")
+                        assert_eq!(decided, Err(Refusal::WrongStatus), "{command:?} {status:?}");
                     }
                 },
                 None if matches!(command, Command::Rate { .. }) => {}
@@ -209,18 +209,18 @@ fn organisations_redirect_only_within_seven_days_moderators_any_time() {
         reason: "Не наш участок".into(),
     };
     let f = facts(S::InProgress);
-    assert_eq!(decide(&OPERATOR, &redirect, &f, day(9)), Ok(S::Routed));
+    assert_eq!(decide(OPERATOR, &redirect, &f, day(9)), Ok(S::Routed));
     assert_eq!(
-        decide(&OPERATOR, &redirect, &f, day(10)),
+        decide(OPERATOR, &redirect, &f, day(10)),
         Err(Refusal::RedirectWindowClosed)
     );
-    assert_eq!(decide(&MODERATOR, &redirect, &f, day(25)), Ok(S::Routed));
+    assert_eq!(decide(MODERATOR, &redirect, &f, day(25)), Ok(S::Routed));
     let no_reason = Command::Redirect {
         organisation_id: 2,
         reason: " ".into(),
     };
     assert_eq!(
-        decide(&OPERATOR, &no_reason, &f, day(3)),
+        decide(OPERATOR, &no_reason, &f, day(3)),
         Err(Refusal::TextRequired)
     );
 }
@@ -230,7 +230,7 @@ fn a_deadline_is_extended_once_within_the_topics_limit() {
     let f = facts(S::InProgress);
     assert_eq!(
         decide(
-            &HEAD,
+            HEAD,
             &Command::Extend {
                 days: 30,
                 reason: "Сезон".into()
@@ -242,7 +242,7 @@ fn a_deadline_is_extended_once_within_the_topics_limit() {
     );
     assert_eq!(
         decide(
-            &HEAD,
+            HEAD,
             &Command::Extend {
                 days: 31,
                 reason: "Сезон".into()
@@ -258,7 +258,7 @@ fn a_deadline_is_extended_once_within_the_topics_limit() {
     };
     assert_eq!(
         decide(
-            &HEAD,
+            HEAD,
             &Command::Extend {
                 days: 5,
                 reason: "Ещё".into()
@@ -270,7 +270,7 @@ fn a_deadline_is_extended_once_within_the_topics_limit() {
     );
     assert_eq!(
         decide(
-            &EXECUTOR,
+            EXECUTOR,
             &Command::Extend {
                 days: 5,
                 reason: "Ещё".into()
@@ -288,16 +288,16 @@ fn answers_are_disputed_within_the_window_and_closed_after_it() {
     let dispute = Command::Dispute {
         reason: "Яма на месте".into(),
     };
-    assert_eq!(decide(&AUTHOR, &dispute, &f, day(15)), Ok(S::Disputed));
+    assert_eq!(decide(AUTHOR, &dispute, &f, day(15)), Ok(S::Disputed));
     assert_eq!(
-        decide(&AUTHOR, &dispute, &f, day(16)),
+        decide(AUTHOR, &dispute, &f, day(16)),
         Err(Refusal::DisputeWindowClosed)
     );
     assert_eq!(
-        decide(&SYSTEM, &Command::Close, &f, day(15)),
+        decide(SYSTEM, &Command::Close, &f, day(15)),
         Err(Refusal::DisputeWindowOpen)
     );
-    assert_eq!(decide(&SYSTEM, &Command::Close, &f, day(16)), Ok(S::Closed));
+    assert_eq!(decide(SYSTEM, &Command::Close, &f, day(16)), Ok(S::Closed));
 }
 
 #[test]
@@ -307,11 +307,11 @@ fn ratings_are_given_once_on_an_answer() {
         resolved: true,
     };
     assert_eq!(
-        decide(&AUTHOR, &rate, &facts(S::Answered), day(12)),
+        decide(AUTHOR, &rate, &facts(S::Answered), day(12)),
         Ok(S::Answered)
     );
     assert_eq!(
-        decide(&AUTHOR, &rate, &facts(S::InProgress), day(12)),
+        decide(AUTHOR, &rate, &facts(S::InProgress), day(12)),
         Err(Refusal::WrongStatus)
     );
     let rated = Facts {
@@ -319,12 +319,12 @@ fn ratings_are_given_once_on_an_answer() {
         ..facts(S::Answered)
     };
     assert_eq!(
-        decide(&AUTHOR, &rate, &rated, day(12)),
+        decide(AUTHOR, &rate, &rated, day(12)),
         Err(Refusal::AlreadyRated)
     );
     assert_eq!(
         decide(
-            &AUTHOR,
+            AUTHOR,
             &Command::Rate {
                 score: 6,
                 resolved: false
@@ -344,15 +344,15 @@ fn clarifications_have_a_bounded_time_and_interim_answers_a_future_date() {
         days,
     };
     assert_eq!(
-        decide(&MODERATOR, &ask(3), &f, day(3)),
+        decide(MODERATOR, &ask(3), &f, day(3)),
         Ok(S::ClarificationRequested)
     );
     assert_eq!(
-        decide(&MODERATOR, &ask(0), &f, day(3)),
+        decide(MODERATOR, &ask(0), &f, day(3)),
         Err(Refusal::OutOfRange)
     );
     assert_eq!(
-        decide(&MODERATOR, &ask(11), &f, day(3)),
+        decide(MODERATOR, &ask(11), &f, day(3)),
         Err(Refusal::OutOfRange)
     );
     let interim = Command::InterimAnswer {
@@ -360,7 +360,7 @@ fn clarifications_have_a_bounded_time_and_interim_answers_a_future_date() {
         planned: day(1),
     };
     assert_eq!(
-        decide(&EXECUTOR, &interim, &facts(S::Routed), day(3)),
+        decide(EXECUTOR, &interim, &facts(S::Routed), day(3)),
         Err(Refusal::OutOfRange)
     );
 }
