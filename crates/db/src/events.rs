@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use vmeste_domain::status::{Action, MessageStatus};
+use vmeste_domain::status::MessageStatus;
 
 use crate::{Conn, DbError, Sql};
 
@@ -25,8 +25,9 @@ pub struct NewEvent<'a> {
     pub message_id: i64,
     pub at: DateTime<Utc>,
     pub actor_id: Option<i64>,
-    /// `None` for the creation of the message, which is no transition.
-    pub action: Option<Action>,
+    /// The transition's action name, [`CREATED`] for the creation of the
+    /// message, or another case event such as `rate`.
+    pub action: &'a str,
     pub from_status: Option<MessageStatus>,
     pub to_status: MessageStatus,
     pub comment: Option<&'a str>,
@@ -44,7 +45,7 @@ pub async fn insert(conn: &mut Conn<'_>, e: &NewEvent<'_>) -> Result<i64, DbErro
     .bind(e.message_id)
     .bind(e.at)
     .bind(e.actor_id)
-    .bind(e.action.map_or(CREATED, Action::as_str))
+    .bind(e.action)
     .bind(e.from_status.map(MessageStatus::as_str))
     .bind(e.to_status.as_str())
     .bind(e.comment)

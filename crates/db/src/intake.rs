@@ -110,7 +110,7 @@ impl Intake<'_> {
                     message_id: id,
                     at: now,
                     actor_id: author_id,
-                    action,
+                    action: action.map_or(events::CREATED, Action::as_str),
                     from_status: from,
                     to_status: to,
                     comment: None,

@@ -93,7 +93,24 @@ pub const TABLES: &[Declared] = &[
         ("territory_id", Int, true), ("author_id", Int, true), ("text", Text, false), ("lat", Real, false),
         ("lon", Real, false), ("address", Text, true), ("status", Text, false), ("public", Bool, false),
         ("source", Text, false), ("due_date", Date, true), ("routing_note", Text, true), ("created_at", Time, false),
-        ("updated_at", Time, false),
+        ("updated_at", Time, false), ("kind", Text, false), ("assignee_id", Int, true), ("routed_at", Time, true),
+        ("answered_at", Time, true), ("extended", Bool, false), ("clarification_until", Date, true),
+        ("paused_at", Time, true), ("planned_date", Date, true), ("rating", Int, true), ("resolved", Bool, true),
+        ("disputes", Int, false), ("duplicate_of", Int, true), ("reject_reason", Text, true),
+        ("reminded_for", Date, true), ("overdue_for", Date, true),
+    ]),
+    ("message_comments", &[
+        ("id", Int, false), ("message_id", Int, false), ("author_id", Int, false), ("at", Time, false),
+        ("text", Text, false),
+    ]),
+    ("notifications", &[
+        ("id", Int, false), ("user_id", Int, false), ("message_id", Int, true), ("kind", Text, false),
+        ("created_at", Time, false), ("read_at", Time, true),
+    ]),
+    ("daily_counters", &[
+        ("day", Date, false), ("organisation_id", Int, false), ("topic_id", Int, false), ("territory_id", Int, false),
+        ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),
+        ("disputed", Int, false), ("rating_sum", Int, false), ("rating_count", Int, false),
     ]),
     ("message_events", &[
         ("id", Int, false), ("message_id", Int, false), ("at", Time, false), ("actor_id", Int, true),

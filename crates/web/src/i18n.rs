@@ -138,6 +138,7 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::Ru, "answer") => "Дан ответ",
         (Lang::Ru, "dispute") => "Автор оспорил ответ",
         (Lang::Ru, "close") => "Закрыто",
+        (Lang::Ru, "rate") => "Автор оценил ответ",
         (Lang::Ru, _) => "Изменение",
         (Lang::En, "created") => "Message sent",
         (Lang::En, "send_to_moderation") => "Sent to moderation",
@@ -153,6 +154,7 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::En, "answer") => "Answered",
         (Lang::En, "dispute") => "The author disputed the answer",
         (Lang::En, "close") => "Closed",
+        (Lang::En, "rate") => "The author rated the answer",
         (Lang::En, _) => "Change",
     }
 }

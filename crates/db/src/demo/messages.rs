@@ -317,7 +317,11 @@ pub(super) async fn generate(
                     message_id: id,
                     at,
                     actor_id: actor,
-                    action: (action != Action::Submit).then_some(action),
+                    action: if action == Action::Submit {
+                        events::CREATED
+                    } else {
+                        action.as_str()
+                    },
                     from_status: (action != Action::Submit).then_some(from),
                     to_status: to,
                     comment: note.as_deref(),

@@ -99,6 +99,7 @@ pub async fn load(
         DEMO_MESSAGES,
     )
     .await?;
+    case_dates_from_history(&mut conn).await?;
     tx.commit().await?;
     Ok(Outcome::Loaded {
         messages: generated,
@@ -301,4 +302,28 @@ async fn load_people(
         .residents
         .extend(messages::residents(conn, now).await?);
     Ok(people)
+}
+
+/// The generated histories say when each case was routed and last answered;
+/// the case columns that windows are counted from follow them.
+async fn case_dates_from_history(conn: &mut Conn<'_>) -> Result<(), DbError> {
+    for (column, action, pick) in [
+        ("routed_at", "route", "MIN"),
+        ("answered_at", "answer", "MAX"),
+    ] {
+        Sql::new(format!(
+            "UPDATE messages SET {column} = (SELECT {pick}(e.at) FROM message_events e \
+             WHERE e.message_id = messages.id AND e.action = $1)"
+        ))
+        .bind(action)
+        .execute(conn)
+        .await?;
+    }
+    // An answer that was disputed afterwards is no longer the standing one.
+    Sql::new(
+        "UPDATE messages SET answered_at = NULL WHERE status <> 'answered' AND status <> 'closed'",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

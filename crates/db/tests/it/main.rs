@@ -1,6 +1,7 @@
 // Tests fail loudly on broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cases;
 mod demo;
 mod intake;
 mod jobs;

@@ -1,0 +1,58 @@
+-- Case management: what a message's life needs beyond its status, internal
+-- comments, in-app notifications and daily counters for dashboards.
+
+ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
+ALTER TABLE messages ADD COLUMN assignee_id INTEGER REFERENCES users(id);
+ALTER TABLE messages ADD COLUMN routed_at TIMESTAMP;
+ALTER TABLE messages ADD COLUMN answered_at TIMESTAMP;
+ALTER TABLE messages ADD COLUMN extended BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN clarification_until DATE;
+ALTER TABLE messages ADD COLUMN paused_at TIMESTAMP;
+ALTER TABLE messages ADD COLUMN planned_date DATE;
+ALTER TABLE messages ADD COLUMN rating INTEGER;
+ALTER TABLE messages ADD COLUMN resolved BOOLEAN;
+ALTER TABLE messages ADD COLUMN disputes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN duplicate_of INTEGER REFERENCES messages(id);
+ALTER TABLE messages ADD COLUMN reject_reason TEXT;
+-- Escalation marks, so that each reminder and notice goes once.
+ALTER TABLE messages ADD COLUMN reminded_for DATE;
+ALTER TABLE messages ADD COLUMN overdue_for DATE;
+CREATE INDEX messages_inbox ON messages(organisation_id, status, due_date);
+CREATE INDEX messages_status_due ON messages(status, due_date);
+
+-- Notes among staff; never shown to residents.
+CREATE TABLE message_comments (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    at TIMESTAMP NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX message_comments_message ON message_comments(message_id, id);
+
+-- What a person is told in the application; e-mails go through the job queue.
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    message_id INTEGER REFERENCES messages(id),
+    kind TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    read_at TIMESTAMP
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+
+-- Per organisation (0: none yet), topic, territory (0: none) and local day.
+CREATE TABLE daily_counters (
+    day DATE NOT NULL,
+    organisation_id INTEGER NOT NULL,
+    topic_id INTEGER NOT NULL,
+    territory_id INTEGER NOT NULL,
+    received INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER NOT NULL DEFAULT 0,
+    answered_on_time INTEGER NOT NULL DEFAULT 0,
+    overdue INTEGER NOT NULL DEFAULT 0,
+    disputed INTEGER NOT NULL DEFAULT 0,
+    rating_sum INTEGER NOT NULL DEFAULT 0,
+    rating_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, organisation_id, topic_id, territory_id)
+);

@@ -1,0 +1,506 @@
+//! Every change to a case goes through [`apply`]: the domain decides whether
+//! the person may do it now; then, in the caller's one transaction, the
+//! message changes, the event is written, the counters move and the
+//! notifications (in-app rows and queued e-mails) are enqueued — together or
+//! not at all.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::case::{Command, Facts, Refusal, Who, decide};
+use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
+use vmeste_domain::status::MessageStatus;
+
+use crate::{Conn, DbError, Sql, counters, events, notifications};
+
+/// A message with what deciding about it needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Case {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub kind: String,
+    pub organisation_id: Option<i64>,
+    pub territory_id: Option<i64>,
+    pub topic_id: i64,
+    pub author_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub due_date: Option<NaiveDate>,
+    pub routed_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub extended: bool,
+    pub clarification_until: Option<NaiveDate>,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub planned_date: Option<NaiveDate>,
+    pub rating: Option<i32>,
+    pub disputes: i32,
+    pub deadline_days: i32,
+    pub deadline_kind: String,
+    pub dispute_window_days: i32,
+    pub extension_days: i32,
+}
+
+impl Case {
+    pub fn status(&self) -> Result<MessageStatus, DbError> {
+        MessageStatus::parse(&self.status)
+            .ok_or_else(|| DbError::Corrupt(format!("status {}", self.status)))
+    }
+
+    fn rule(&self) -> DeadlineRule {
+        DeadlineRule {
+            days: u32::try_from(self.deadline_days).unwrap_or(0),
+            kind: DeadlineKind::parse(&self.deadline_kind).unwrap_or(DeadlineKind::CalendarDays),
+        }
+    }
+
+    pub fn facts(&self, tz: Tz) -> Result<Facts, DbError> {
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive();
+        Ok(Facts {
+            status: self.status()?,
+            routed_on: self.routed_at.map(local),
+            answered_on: self.answered_at.map(local),
+            extended: self.extended,
+            extension_limit: u32::try_from(self.extension_days).unwrap_or(0),
+            dispute_window: u32::try_from(self.dispute_window_days).unwrap_or(0),
+            clarification_until: self.clarification_until,
+            rated: self.rating.is_some(),
+        })
+    }
+}
+
+const CASE: &str = "SELECT m.id, m.number, m.status, m.kind, m.organisation_id, m.territory_id, m.topic_id, \
+    m.author_id, m.assignee_id, m.due_date, m.routed_at, m.answered_at, m.extended, m.clarification_until, \
+    m.paused_at, m.planned_date, m.rating, m.disputes, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
+    t.extension_days FROM messages m JOIN topics t ON t.id = m.topic_id";
+
+pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Case>, DbError> {
+    Sql::new(format!("{CASE} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Where and when: the calendar and the region's time zone, and now.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub calendar: &'a ProductionCalendar,
+    pub time_zone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl Context<'_> {
+    fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.time_zone).date_naive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    #[error("no such {0}")]
+    UnknownTarget(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// What happened, for the caller's audit log and answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub from: MessageStatus,
+    pub to: MessageStatus,
+    pub command: &'static str,
+}
+
+fn set(field: &str) -> String {
+    format!("UPDATE messages SET {field}, updated_at = $2 WHERE id = $3")
+}
+
+/// Applies a command to a case in the caller's transaction.
+pub async fn apply(
+    conn: &mut Conn<'_>,
+    ctx: Context<'_>,
+    case: &Case,
+    who: Who,
+    actor_id: Option<i64>,
+    command: &Command,
+) -> Result<Outcome, CaseError> {
+    let facts = case.facts(ctx.time_zone)?;
+    let today = ctx.today();
+    let next = decide(who, command, &facts, today).map_err(CaseError::Refused)?;
+    let now = ctx.now;
+    let org = case.organisation_id.unwrap_or(0);
+    let mut public_comment: Option<String> = None;
+    let mut notify_author: Option<&'static str> = None;
+    let mut notify_org: Option<(i64, &'static str)> = None;
+    let bump = |c: counters::Bump| counters::Key {
+        day: today,
+        organisation_id: c.organisation_id,
+        topic_id: case.topic_id,
+        territory_id: case.territory_id.unwrap_or(0),
+    };
+    match command {
+        Command::Route { organisation_id } => {
+            ensure_organisation(conn, *organisation_id).await?;
+            let due = case.due_date.unwrap_or_else(|| {
+                deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar)
+            });
+            Sql::new(set(
+                "organisation_id = $1, routed_at = $4, due_date = $5, routing_note = $6",
+            ))
+            .bind(*organisation_id)
+            .bind(now)
+            .bind(case.id)
+            .bind(now)
+            .bind(due)
+            .bind("Направлено модератором регионального центра")
+            .execute(conn)
+            .await?;
+            counters::add(
+                conn,
+                bump(counters::Bump::at(*organisation_id)),
+                counters::Change::RECEIVED,
+            )
+            .await?;
+            notify_author = Some("routed");
+            notify_org = Some((*organisation_id, "new_in_inbox"));
+        }
+        Command::RequestClarification { question, days } => {
+            let until = today + chrono::Duration::days(i64::from(*days));
+            Sql::new(set("clarification_until = $1, paused_at = $4"))
+                .bind(until)
+                .bind(now)
+                .bind(case.id)
+                .bind(now)
+                .execute(conn)
+                .await?;
+            public_comment = Some(question.clone());
+            notify_author = Some("clarification_requested");
+        }
+        Command::ProvideClarification { text } => {
+            // The clock stood still while the resident was asked.
+            let due = match (case.due_date, case.paused_at) {
+                (Some(due), Some(paused)) => Some(deadline::paused_due(
+                    due,
+                    paused,
+                    now,
+                    ctx.time_zone,
+                    case.rule().kind,
+                    ctx.calendar,
+                )),
+                (due, _) => due,
+            };
+            Sql::new(set(
+                "clarification_until = NULL, paused_at = NULL, due_date = $1",
+            ))
+            .bind(due)
+            .bind(now)
+            .bind(case.id)
+            .execute(conn)
+            .await?;
+            comment(
+                conn,
+                case.id,
+                actor_id,
+                &format!("Уточнение автора: {text}"),
+                now,
+            )
+            .await?;
+        }
+        Command::Reject {
+            reason,
+            comment: note,
+        } => {
+            Sql::new(set("reject_reason = $1, clarification_until = NULL"))
+                .bind(reason.as_str())
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            public_comment = Some(match note {
+                Some(n) if !n.trim().is_empty() => format!("{}. {n}", reason.label_ru()),
+                _ => reason.label_ru().to_owned(),
+            });
+            notify_author = Some("rejected");
+        }
+        Command::MarkDuplicate { of } => {
+            if *of == case.id || get(conn, *of).await?.is_none() {
+                return Err(CaseError::UnknownTarget("message"));
+            }
+            Sql::new(set("duplicate_of = $1"))
+                .bind(*of)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            let original: String = Sql::new("SELECT number FROM messages WHERE id = $1")
+                .bind(*of)
+                .scalar(conn)
+                .await?;
+            public_comment = Some(format!("Повторяет сообщение {original}"));
+            notify_author = Some("duplicate");
+        }
+        Command::Assign { executor_id } => {
+            if !answers_for(conn, *executor_id, org).await? {
+                return Err(CaseError::UnknownTarget("executor"));
+            }
+            Sql::new(set("assignee_id = $1"))
+                .bind(*executor_id)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            notifications::add(conn, *executor_id, Some(case.id), "assigned", now).await?;
+        }
+        Command::StartWork => {}
+        Command::InterimAnswer { text, planned } => {
+            Sql::new(set("planned_date = $1"))
+                .bind(*planned)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            public_comment = Some(format!(
+                "{text} Планируемая дата: {}.",
+                planned.format("%d.%m.%Y")
+            ));
+            notify_author = Some("interim_answer");
+        }
+        Command::Answer { text } => {
+            Sql::new(set("answered_at = $1"))
+                .bind(now)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            let on_time = case.due_date.is_none_or(|due| today <= due);
+            let change = if on_time {
+                counters::Change::ANSWERED_ON_TIME
+            } else {
+                counters::Change::ANSWERED_LATE
+            };
+            counters::add(conn, bump(counters::Bump::at(org)), change).await?;
+            public_comment = Some(text.clone());
+            notify_author = Some("answered");
+        }
+        Command::Redirect {
+            organisation_id,
+            reason,
+        } => {
+            ensure_organisation(conn, *organisation_id).await?;
+            if Some(*organisation_id) == case.organisation_id {
+                return Err(CaseError::UnknownTarget("other organisation"));
+            }
+            Sql::new(set("organisation_id = $1, assignee_id = NULL"))
+                .bind(*organisation_id)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            counters::add(
+                conn,
+                bump(counters::Bump::at(*organisation_id)),
+                counters::Change::RECEIVED,
+            )
+            .await?;
+            public_comment = Some(reason.clone());
+            notify_author = Some("redirected");
+            notify_org = Some((*organisation_id, "new_in_inbox"));
+        }
+        Command::Extend { days, reason } => {
+            let base = case.due_date.unwrap_or(today);
+            let due = deadline::extend(
+                base,
+                DeadlineRule {
+                    days: *days,
+                    kind: case.rule().kind,
+                },
+                ctx.calendar,
+            );
+            Sql::new(set("due_date = $1, extended = $4"))
+                .bind(due)
+                .bind(now)
+                .bind(case.id)
+                .bind(true)
+                .execute(conn)
+                .await?;
+            public_comment = Some(format!("{reason} Новый срок: {}.", due.format("%d.%m.%Y")));
+            notify_author = Some("extended");
+        }
+        Command::Dispute { reason } => {
+            // A fresh term from today, counted like the first one.
+            let due = deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar);
+            Sql::new(set("due_date = $1, answered_at = NULL, disputes = disputes + 1, rating = NULL, resolved = NULL"))
+                .bind(due)
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+            counters::add(
+                conn,
+                bump(counters::Bump::at(org)),
+                counters::Change::DISPUTED,
+            )
+            .await?;
+            public_comment = Some(reason.clone());
+            notify_org = Some((org, "disputed"));
+        }
+        Command::Rate { score, resolved } => {
+            Sql::new(set("rating = $1, resolved = $4"))
+                .bind(i32::from(*score))
+                .bind(now)
+                .bind(case.id)
+                .bind(*resolved)
+                .execute(conn)
+                .await?;
+            counters::add(
+                conn,
+                bump(counters::Bump::at(org)),
+                counters::Change::rating(*score),
+            )
+            .await?;
+            public_comment = Some(format!(
+                "Оценка {score} из 5, {}",
+                if *resolved {
+                    "проблема решена"
+                } else {
+                    "проблема не решена"
+                }
+            ));
+        }
+        Command::Close => notify_author = Some("closed"),
+        Command::Comment { text } => {
+            comment(conn, case.id, actor_id, text, now).await?;
+        }
+    }
+    let from = case.status()?;
+    if command.action().is_some() || matches!(command, Command::Rate { .. }) {
+        if next != from {
+            Sql::new(set("status = $1"))
+                .bind(next.as_str())
+                .bind(now)
+                .bind(case.id)
+                .execute(conn)
+                .await?;
+        }
+        events::insert(
+            conn,
+            &events::NewEvent {
+                message_id: case.id,
+                at: now,
+                actor_id,
+                action: command.name(),
+                from_status: Some(from),
+                to_status: next,
+                comment: public_comment.as_deref(),
+                public: true,
+            },
+        )
+        .await?;
+    }
+    let mut final_status = next;
+    // A resident who says the problem is solved closes the case at once.
+    if let Command::Rate { resolved: true, .. } = command
+        && next == MessageStatus::Answered
+    {
+        final_status = MessageStatus::Closed;
+        Sql::new(set("status = $1"))
+            .bind(final_status.as_str())
+            .bind(now)
+            .bind(case.id)
+            .execute(conn)
+            .await?;
+        events::insert(
+            conn,
+            &events::NewEvent {
+                message_id: case.id,
+                at: now,
+                actor_id,
+                action: vmeste_domain::status::Action::Close.as_str(),
+                from_status: Some(next),
+                to_status: final_status,
+                comment: Some("Автор подтвердил, что проблема решена"),
+                public: true,
+            },
+        )
+        .await?;
+        notify_author = Some("closed");
+    }
+    if let (Some(kind), Some(author)) = (notify_author, case.author_id) {
+        notifications::notify_resident(conn, author, case.id, kind, now).await?;
+    }
+    if let Some((org, kind)) = notify_org {
+        notifications::notify_organisation(conn, org, case.id, kind, now).await?;
+    }
+    Ok(Outcome {
+        from,
+        to: final_status,
+        command: command.name(),
+    })
+}
+
+async fn ensure_organisation(conn: &mut Conn<'_>, id: i64) -> Result<(), CaseError> {
+    let found: i64 = Sql::new("SELECT COUNT(*) FROM organisations WHERE id = $1 AND active = $2")
+        .bind(id)
+        .bind(true)
+        .scalar(conn)
+        .await?;
+    if found == 0 {
+        Err(CaseError::UnknownTarget("organisation"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a user answers for the organisation (executor or head there).
+async fn answers_for(conn: &mut Conn<'_>, user_id: i64, org: i64) -> Result<bool, DbError> {
+    let n: i64 = Sql::new(
+        "SELECT COUNT(*) FROM staff_roles WHERE user_id = $1 AND organisation_id = $2 AND role IN ('executor', 'head')",
+    )
+    .bind(user_id)
+    .bind(org)
+    .scalar(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+async fn comment(
+    conn: &mut Conn<'_>,
+    message_id: i64,
+    author_id: Option<i64>,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let Some(author_id) = author_id else {
+        return Ok(());
+    };
+    Sql::new(
+        "INSERT INTO message_comments (message_id, author_id, at, text) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(message_id)
+    .bind(author_id)
+    .bind(at)
+    .bind(text)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Comment {
+    pub id: i64,
+    pub author_name: String,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+pub async fn comments(conn: &mut Conn<'_>, message_id: i64) -> Result<Vec<Comment>, DbError> {
+    Sql::new(
+        "SELECT c.id, u.name AS author_name, c.at, c.text FROM message_comments c \
+         JOIN users u ON u.id = c.author_id WHERE c.message_id = $1 ORDER BY c.id",
+    )
+    .bind(message_id)
+    .fetch_all(conn)
+    .await
+}

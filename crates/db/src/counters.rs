@@ -1,0 +1,147 @@
+//! Daily counters per organisation, topic, territory and local day, moved in
+//! the same transaction as the change they count, so dashboards read sums
+//! of small rows instead of counting messages.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::{Conn, DbError, Sql};
+
+/// Which row a change counts in.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub day: NaiveDate,
+    /// 0 while a message has no organisation yet.
+    pub organisation_id: i64,
+    pub topic_id: i64,
+    /// 0 for messages without a territory.
+    pub territory_id: i64,
+}
+
+/// The organisation a change is counted for.
+#[derive(Debug, Clone, Copy)]
+pub struct Bump {
+    pub organisation_id: i64,
+}
+
+impl Bump {
+    pub fn at(organisation_id: i64) -> Self {
+        Self { organisation_id }
+    }
+}
+
+/// How much each counter moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub received: i32,
+    pub answered: i32,
+    pub answered_on_time: i32,
+    pub overdue: i32,
+    pub disputed: i32,
+    pub rating_sum: i32,
+    pub rating_count: i32,
+}
+
+impl Change {
+    pub const RECEIVED: Self = Self {
+        received: 1,
+        ..Self::ZERO
+    };
+    pub const ANSWERED_ON_TIME: Self = Self {
+        answered: 1,
+        answered_on_time: 1,
+        ..Self::ZERO
+    };
+    pub const ANSWERED_LATE: Self = Self {
+        answered: 1,
+        ..Self::ZERO
+    };
+    pub const OVERDUE: Self = Self {
+        overdue: 1,
+        ..Self::ZERO
+    };
+    pub const DISPUTED: Self = Self {
+        disputed: 1,
+        ..Self::ZERO
+    };
+    const ZERO: Self = Self {
+        received: 0,
+        answered: 0,
+        answered_on_time: 0,
+        overdue: 0,
+        disputed: 0,
+        rating_sum: 0,
+        rating_count: 0,
+    };
+
+    pub fn rating(score: u8) -> Self {
+        Self {
+            rating_sum: i32::from(score),
+            rating_count: 1,
+            ..Self::ZERO
+        }
+    }
+}
+
+pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError> {
+    Sql::new(
+        "INSERT INTO daily_counters (day, organisation_id, topic_id, territory_id, received, answered, \
+         answered_on_time, overdue, disputed, rating_sum, rating_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (day, organisation_id, topic_id, territory_id) DO UPDATE SET \
+         received = daily_counters.received + excluded.received, \
+         answered = daily_counters.answered + excluded.answered, \
+         answered_on_time = daily_counters.answered_on_time + excluded.answered_on_time, \
+         overdue = daily_counters.overdue + excluded.overdue, \
+         disputed = daily_counters.disputed + excluded.disputed, \
+         rating_sum = daily_counters.rating_sum + excluded.rating_sum, \
+         rating_count = daily_counters.rating_count + excluded.rating_count",
+    )
+    .bind(key.day)
+    .bind(key.organisation_id)
+    .bind(key.topic_id)
+    .bind(key.territory_id)
+    .bind(c.received)
+    .bind(c.answered)
+    .bind(c.answered_on_time)
+    .bind(c.overdue)
+    .bind(c.disputed)
+    .bind(c.rating_sum)
+    .bind(c.rating_count)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Sums {
+    received: Option<i64>,
+    answered: Option<i64>,
+    answered_on_time: Option<i64>,
+    overdue: Option<i64>,
+    disputed: Option<i64>,
+    rating_sum: Option<i64>,
+    rating_count: Option<i64>,
+}
+
+/// An organisation's totals over all days (`None`: the whole region).
+pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result<Change, DbError> {
+    let mut sql = Sql::new(
+        "SELECT SUM(received) AS received, SUM(answered) AS answered, SUM(answered_on_time) AS answered_on_time, \
+         SUM(overdue) AS overdue, SUM(disputed) AS disputed, SUM(rating_sum) AS rating_sum, \
+         SUM(rating_count) AS rating_count FROM daily_counters WHERE 1 = 1",
+    );
+    if let Some(org) = organisation_id {
+        sql = sql.push_bound(" AND organisation_id = {}", org);
+    }
+    let s: Sums = sql.fetch_one(conn).await?;
+    let n = |v: Option<i64>| i32::try_from(v.unwrap_or(0)).unwrap_or(i32::MAX);
+    Ok(Change {
+        received: n(s.received),
+        answered: n(s.answered),
+        answered_on_time: n(s.answered_on_time),
+        overdue: n(s.overdue),
+        disputed: n(s.disputed),
+        rating_sum: n(s.rating_sum),
+        rating_count: n(s.rating_count),
+    })
+}

@@ -1,0 +1,456 @@
+//! The whole life of a message with a fake clock: submitted, routed, an
+//! interim answer, overdue and escalated, answered, disputed, answered again,
+//! rated and closed — with exactly the expected notifications and counters.
+
+use chrono::Duration;
+use vmeste_db::cases::{self, CaseError, Context};
+use vmeste_db::intake::{Intake, Source};
+use vmeste_db::{Db, Sql, counters, escalation, territories, users};
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::case::{Command, Refusal, Who};
+use vmeste_domain::clock::{Clock, FakeClock};
+use vmeste_domain::organisation::Role;
+use vmeste_domain::status::MessageStatus;
+use vmeste_domain::validation::{Place, Point, ValidMessage};
+use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
+use vmeste_test_support::fixture::{self, IN_TOWN};
+use vmeste_test_support::{TestDb, fake_clock};
+
+const TZ: chrono_tz::Tz = chrono_tz::Europe::Moscow;
+
+async fn person(db: &Db, name: &str, role: Role, org: Option<i64>, clock: &FakeClock) -> i64 {
+    let mut tx = db.write().await.unwrap();
+    let email = format!("{}@case.test", name.to_lowercase());
+    let id = users::insert(
+        &mut tx.conn(),
+        &users::NewUser {
+            email: Some(&email),
+            password_hash: None,
+            name,
+            phone: None,
+            locale: "ru",
+            created_at: clock.now(),
+        },
+    )
+    .await
+    .unwrap();
+    users::grant(&mut tx.conn(), id, role, org, false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+struct Scenario {
+    test: TestDb,
+    clock: std::sync::Arc<FakeClock>,
+    calendar: ProductionCalendar,
+    message: i64,
+}
+
+impl Scenario {
+    fn ctx(&self) -> Context<'_> {
+        Context {
+            calendar: &self.calendar,
+            time_zone: TZ,
+            now: self.clock.now(),
+        }
+    }
+
+    async fn act(
+        &self,
+        who: Who,
+        actor: i64,
+        command: Command,
+    ) -> Result<MessageStatus, CaseError> {
+        let mut tx = self.test.db.write().await.unwrap();
+        let case = cases::get(&mut tx.conn(), self.message)
+            .await
+            .unwrap()
+            .unwrap();
+        let outcome = cases::apply(
+            &mut tx.conn(),
+            self.ctx(),
+            &case,
+            who,
+            Some(actor),
+            &command,
+        )
+        .await?;
+        tx.commit().await.unwrap();
+        Ok(outcome.to)
+    }
+
+    async fn notifications(&self, user: i64) -> Vec<String> {
+        let mut handle = self.test.db.read().await.unwrap();
+        Sql::new("SELECT kind FROM notifications WHERE user_id = $1 ORDER BY id")
+            .bind(user)
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap()
+    }
+
+    async fn case(&self) -> cases::Case {
+        let mut handle = self.test.db.read().await.unwrap();
+        cases::get(&mut handle.conn(), self.message)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}
+
+const MODERATE: Who = Who {
+    moderate: true,
+    triage: true,
+    answer: false,
+    approve: false,
+    author: false,
+    system: false,
+};
+const ANSWER: Who = Who {
+    moderate: false,
+    triage: false,
+    answer: true,
+    approve: false,
+    author: false,
+    system: false,
+};
+const AUTHOR: Who = Who {
+    moderate: false,
+    triage: false,
+    answer: false,
+    approve: false,
+    author: true,
+    system: false,
+};
+
+#[tokio::test]
+async fn a_message_lives_from_submission_to_closure() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let resident = person(&test.db, "Мария", Role::Resident, None, &clock).await;
+    let moderator = person(
+        &test.db,
+        "Модератор",
+        Role::Moderator,
+        Some(f.district_admin),
+        &clock,
+    )
+    .await;
+    let executor = person(
+        &test.db,
+        "Исполнитель",
+        Role::Executor,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    let head = person(
+        &test.db,
+        "Начальник",
+        Role::Head,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    let outsider = person(
+        &test.db,
+        "Посторонний",
+        Role::Executor,
+        Some(f.grid),
+        &clock,
+    )
+    .await;
+
+    let index = {
+        let mut handle = test.db.read().await.unwrap();
+        let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
+        TerritoryIndex::new(
+            shapes
+                .into_iter()
+                .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
+        )
+    };
+    let calendar = ProductionCalendar::russian_federal();
+    let submitted = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: TZ,
+    }
+    .submit(
+        &test.db,
+        &ValidMessage {
+            topic_id: f.roads_topic,
+            text: "Глубокая яма у остановки".into(),
+            place: Place::Point(Point {
+                lat: IN_TOWN.0,
+                lon: IN_TOWN.1,
+            }),
+            address: Some("ул. Садовая, 1".into()),
+        },
+        Some(resident),
+        Source::Web,
+    )
+    .await
+    .unwrap();
+    let s = Scenario {
+        test,
+        clock,
+        calendar,
+        message: submitted.id,
+    };
+    assert_eq!(s.case().await.status, "moderation");
+
+    // Only the regional centre routes.
+    let route = Command::Route {
+        organisation_id: f.town_roads,
+    };
+    assert!(matches!(
+        s.act(ANSWER, executor, route.clone()).await,
+        Err(CaseError::Refused(Refusal::NotAllowed))
+    ));
+    assert_eq!(
+        s.act(MODERATE, moderator, route).await.unwrap(),
+        MessageStatus::Routed
+    );
+    let due = s.case().await.due_date.unwrap();
+
+    s.clock.advance(Duration::days(1));
+    let planned = s.clock.now().with_timezone(&TZ).date_naive() + Duration::days(20);
+    let interim = Command::InterimAnswer {
+        text: "Ремонт включён в план.".into(),
+        planned,
+    };
+    assert_eq!(
+        s.act(ANSWER, executor, interim).await.unwrap(),
+        MessageStatus::InProgress
+    );
+
+    // The deadline passes: one sweep escalates, a second one sends nothing again.
+    let due_at = vmeste_domain::deadline::due_at(due, TZ);
+    s.clock.set(due_at + Duration::days(2));
+    let sweep = escalation::sweep(&s.test.db, s.ctx()).await.unwrap();
+    assert_eq!((sweep.overdue, sweep.reminded), (1, 0));
+    let again = escalation::sweep(&s.test.db, s.ctx()).await.unwrap();
+    assert_eq!(again, escalation::Sweep::default());
+
+    assert_eq!(
+        s.act(
+            ANSWER,
+            executor,
+            Command::Answer {
+                text: "Яма заделана.".into()
+            }
+        )
+        .await
+        .unwrap(),
+        MessageStatus::Answered
+    );
+    // The resident disputes within the window; the case comes back with a new term.
+    s.clock.advance(Duration::days(1));
+    let dispute = Command::Dispute {
+        reason: "Яму засыпали песком, она снова есть.".into(),
+    };
+    assert_eq!(
+        s.act(AUTHOR, resident, dispute).await.unwrap(),
+        MessageStatus::Disputed
+    );
+    assert!(s.case().await.due_date.unwrap() > due);
+    assert_eq!(
+        s.act(
+            ANSWER,
+            executor,
+            Command::Answer {
+                text: "Уложен асфальт.".into()
+            }
+        )
+        .await
+        .unwrap(),
+        MessageStatus::Answered
+    );
+    // Only the author rates.
+    let rate = Command::Rate {
+        score: 5,
+        resolved: true,
+    };
+    assert!(matches!(
+        s.act(ANSWER, outsider, rate.clone()).await,
+        Err(CaseError::Refused(Refusal::NotAllowed))
+    ));
+    assert_eq!(
+        s.act(AUTHOR, resident, rate).await.unwrap(),
+        MessageStatus::Closed
+    );
+
+    assert_eq!(
+        s.notifications(resident).await,
+        ["routed", "interim_answer", "answered", "answered", "closed"]
+    );
+    assert_eq!(
+        s.notifications(executor).await,
+        ["new_in_inbox", "disputed"]
+    );
+    assert_eq!(
+        s.notifications(head).await,
+        ["new_in_inbox", "overdue", "disputed"]
+    );
+    assert_eq!(s.notifications(moderator).await, ["overdue"]);
+    assert!(s.notifications(outsider).await.is_empty());
+
+    let totals = {
+        let mut handle = s.test.db.read().await.unwrap();
+        counters::totals(&mut handle.conn(), Some(f.town_roads))
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        totals,
+        counters::Change {
+            received: 1,
+            answered: 2,
+            answered_on_time: 1,
+            overdue: 1,
+            disputed: 1,
+            rating_sum: 5,
+            rating_count: 1,
+        }
+    );
+    // Every step is in the public history, in order.
+    let mut handle = s.test.db.read().await.unwrap();
+    let actions: Vec<String> =
+        Sql::new("SELECT action FROM message_events WHERE message_id = $1 ORDER BY id")
+            .bind(s.message)
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "send_to_moderation",
+            "route",
+            "interim_answer",
+            "answer",
+            "dispute",
+            "answer",
+            "rate",
+            "close"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn answers_close_after_the_dispute_window_and_silent_clarifications_end_in_rejection() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let resident = person(&test.db, "Пётр", Role::Resident, None, &clock).await;
+    let moderator = person(
+        &test.db,
+        "Модератор",
+        Role::Moderator,
+        Some(f.district_admin),
+        &clock,
+    )
+    .await;
+    let executor = person(
+        &test.db,
+        "Исполнитель",
+        Role::Executor,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    let index = {
+        let mut handle = test.db.read().await.unwrap();
+        let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
+        TerritoryIndex::new(
+            shapes
+                .into_iter()
+                .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
+        )
+    };
+    let calendar = ProductionCalendar::russian_federal();
+    let intake = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: TZ,
+    };
+    let message = |text: &str| ValidMessage {
+        topic_id: f.roads_topic,
+        text: text.into(),
+        place: Place::Point(Point {
+            lat: IN_TOWN.0,
+            lon: IN_TOWN.1,
+        }),
+        address: None,
+    };
+    let answered = intake
+        .submit(
+            &test.db,
+            &message("Яма у школы"),
+            Some(resident),
+            Source::Web,
+        )
+        .await
+        .unwrap();
+    let unclear = intake
+        .submit(&test.db, &message("Плохо всё"), Some(resident), Source::Web)
+        .await
+        .unwrap();
+    let a = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar: ProductionCalendar::russian_federal(),
+        message: answered.id,
+    };
+    a.act(
+        MODERATE,
+        moderator,
+        Command::Route {
+            organisation_id: f.town_roads,
+        },
+    )
+    .await
+    .unwrap();
+    a.act(
+        ANSWER,
+        executor,
+        Command::Answer {
+            text: "Сделано.".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let b = Scenario {
+        message: unclear.id,
+        ..a
+    };
+    let ask = Command::RequestClarification {
+        question: "Уточните, что именно и где.".into(),
+        days: 3,
+    };
+    assert_eq!(
+        b.act(MODERATE, moderator, ask).await.unwrap(),
+        MessageStatus::ClarificationRequested
+    );
+
+    clock.advance(Duration::days(3));
+    let early = escalation::sweep(&b.test.db, b.ctx()).await.unwrap();
+    assert_eq!((early.closed, early.rejected), (0, 0));
+    clock.advance(Duration::days(3));
+    let late = escalation::sweep(&b.test.db, b.ctx()).await.unwrap();
+    assert_eq!((late.closed, late.rejected), (1, 1));
+    let mut handle = b.test.db.read().await.unwrap();
+    let statuses: Vec<String> =
+        Sql::new("SELECT status FROM messages WHERE id IN ($1, $2) ORDER BY id")
+            .bind(answered.id)
+            .bind(unclear.id)
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap();
+    assert_eq!(statuses, ["closed", "rejected"]);
+}
