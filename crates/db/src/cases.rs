@@ -504,3 +504,107 @@ pub async fn comments(conn: &mut Conn<'_>, message_id: i64) -> Result<Vec<Commen
     .fetch_all(conn)
     .await
 }
+
+/// A line of a staff inbox or of the moderation queue.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub kind: String,
+    pub topic_name_ru: String,
+    pub organisation_name_ru: Option<String>,
+    pub territory_name_ru: Option<String>,
+    pub assignee_name: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which cases a list shows; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// The organisations whose cases may be listed; `None`: all of them.
+    pub organisations: Option<Vec<i64>>,
+    pub statuses: Vec<MessageStatus>,
+    pub topic_id: Option<i64>,
+    pub territory_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub unassigned: bool,
+    /// Due on or before this day (due soon, or overdue with yesterday).
+    pub due_by: Option<NaiveDate>,
+}
+
+/// Cases by due date (the most urgent first), then by age.
+pub async fn inbox(
+    conn: &mut Conn<'_>,
+    filter: &InboxFilter,
+    limit: i64,
+) -> Result<Vec<InboxRow>, DbError> {
+    let mut sql = Sql::new(
+        "SELECT m.id, m.number, m.status, m.kind, t.name_ru AS topic_name_ru, o.name_ru AS organisation_name_ru, \
+         tr.name_ru AS territory_name_ru, u.name AS assignee_name, m.due_date, m.created_at \
+         FROM messages m JOIN topics t ON t.id = m.topic_id \
+         LEFT JOIN organisations o ON o.id = m.organisation_id \
+         LEFT JOIN territories tr ON tr.id = m.territory_id \
+         LEFT JOIN users u ON u.id = m.assignee_id WHERE 1 = 1",
+    );
+    if let Some(orgs) = &filter.organisations {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql = sql.push(" AND m.organisation_id IN (");
+        for (i, org) in orgs.iter().enumerate() {
+            sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, *org);
+        }
+        sql = sql.push(")");
+    }
+    if !filter.statuses.is_empty() {
+        sql = sql.push(" AND m.status IN (");
+        for (i, status) in filter.statuses.iter().enumerate() {
+            sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, status.as_str());
+        }
+        sql = sql.push(")");
+    }
+    if let Some(topic) = filter.topic_id {
+        sql = sql.push_bound(" AND m.topic_id = {}", topic);
+    }
+    if let Some(territory) = filter.territory_id {
+        sql = sql.push_bound(" AND m.territory_id = {}", territory);
+    }
+    if let Some(assignee) = filter.assignee_id {
+        sql = sql.push_bound(" AND m.assignee_id = {}", assignee);
+    }
+    if filter.unassigned {
+        sql = sql.push(" AND m.assignee_id IS NULL");
+    }
+    if let Some(day) = filter.due_by {
+        sql = sql.push_bound(" AND m.due_date <= {}", day);
+    }
+    sql.push_bound(
+        " ORDER BY m.due_date IS NULL, m.due_date, m.id LIMIT {}",
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Executors and heads of an organisation, who may be assigned its cases.
+pub async fn executors(
+    conn: &mut Conn<'_>,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String)>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Person {
+        id: i64,
+        name: String,
+    }
+    let people: Vec<Person> = Sql::new(
+        "SELECT DISTINCT u.id, u.name FROM users u JOIN staff_roles r ON r.user_id = u.id \
+         WHERE r.organisation_id = $1 AND r.role IN ('executor', 'head') AND u.active = $2 ORDER BY u.name",
+    )
+    .bind(organisation_id)
+    .bind(true)
+    .fetch_all(conn)
+    .await?;
+    Ok(people.into_iter().map(|p| (p.id, p.name)).collect())
+}

@@ -96,16 +96,33 @@ pub struct Grant {
 #[derive(Debug, Clone, Default)]
 pub struct OrgTree {
     parent: HashMap<i64, i64>,
+    ids: Vec<i64>,
 }
 
 impl OrgTree {
     /// From `(id, parent_id)` pairs.
     pub fn new(links: impl IntoIterator<Item = (i64, Option<i64>)>) -> Self {
+        let links: Vec<(i64, Option<i64>)> = links.into_iter().collect();
         Self {
             parent: links
-                .into_iter()
-                .filter_map(|(id, parent)| parent.map(|p| (id, p)))
+                .iter()
+                .filter_map(|&(id, parent)| parent.map(|p| (id, p)))
                 .collect(),
+            ids: links.iter().map(|&(id, _)| id).collect(),
+        }
+    }
+
+    /// Every organisation a reach covers, for queries that list by organisation.
+    pub fn covered(&self, reach: &Reach) -> Option<Vec<i64>> {
+        match reach {
+            Reach::All => None,
+            Reach::Some(_) => Some(
+                self.ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| reach.contains(id, self))
+                    .collect(),
+            ),
         }
     }
 

@@ -83,7 +83,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         Command::Worker => {
             let db = serve::connect(config).await?;
             let mailer = mailer::Mailer::new(&config.smtp_url, &config.mail_from)?;
-            worker::Worker::new(db, clock, std::sync::Arc::new(mailer))
+            worker::Worker::new(db, clock, std::sync::Arc::new(mailer), &config.public_url)
                 .run(serve::shutdown_signal())
                 .await;
             Ok(())

@@ -61,9 +61,11 @@ pub async fn run(
     let db = prepare(config, clock.as_ref(), &calendar).await?;
     let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()).await?;
     let mailer = Arc::new(Mailer::new(&config.smtp_url, &config.mail_from)?);
-    let worker = config
-        .worker
-        .then(|| tokio::spawn(Worker::new(db.clone(), clock, mailer).run(shutdown.clone())));
+    let worker = config.worker.then(|| {
+        tokio::spawn(
+            Worker::new(db.clone(), clock, mailer, &config.public_url).run(shutdown.clone()),
+        )
+    });
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(
         listener,

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
-use vmeste_db::{Db, DbError, jobs, maintenance};
+use vmeste_db::{
+    Db, DbError, cases, escalation, jobs, maintenance, messages, notifications, users,
+};
+use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 
 use crate::mailer::Mailer;
@@ -17,6 +20,7 @@ const IDLE: Duration = Duration::from_secs(2);
 /// How often periodic jobs are (re)considered.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 const MAINTENANCE: &str = "maintenance";
+const ESCALATION: &str = "escalation";
 /// Dead jobs are kept this long for inspection.
 const KEEP_DEAD_DAYS: i64 = 30;
 
@@ -24,6 +28,9 @@ pub struct Worker {
     db: Db,
     clock: Arc<dyn Clock>,
     mailer: Arc<Mailer>,
+    calendar: ProductionCalendar,
+    /// The site's address, for links in e-mails.
+    public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,11 +41,19 @@ pub enum JobError {
     Db(#[from] DbError),
     #[error(transparent)]
     Mail(#[from] crate::mailer::MailError),
+    #[error("bad job payload: {0}")]
+    Payload(String),
 }
 
 impl Worker {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, mailer: Arc<Mailer>) -> Self {
-        Self { db, clock, mailer }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, mailer: Arc<Mailer>, public_url: &str) -> Self {
+        Self {
+            db,
+            clock,
+            mailer,
+            calendar: ProductionCalendar::russian_federal(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
     }
 
     /// Runs until `shutdown` turns true.
@@ -71,20 +86,23 @@ impl Worker {
     /// across restarts and nodes.
     pub async fn schedule(&self) -> Result<(), DbError> {
         let now = self.clock.now();
-        let key = format!("{MAINTENANCE}:{}", now.format("%Y-%m-%d"));
         let mut tx = self.db.write().await?;
-        jobs::enqueue(
-            &mut tx.conn(),
-            &jobs::NewJob {
-                kind: MAINTENANCE,
-                payload: "{}",
-                dedupe_key: Some(&key),
-                run_at: now,
-                max_attempts: 3,
-            },
-            now,
-        )
-        .await?;
+        // Maintenance once a day; the escalation sweep once an hour.
+        for (kind, period) in [(MAINTENANCE, "%Y-%m-%d"), (ESCALATION, "%Y-%m-%dT%H")] {
+            let key = format!("{kind}:{}", now.format(period));
+            jobs::enqueue(
+                &mut tx.conn(),
+                &jobs::NewJob {
+                    kind,
+                    payload: "{}",
+                    dedupe_key: Some(&key),
+                    run_at: now,
+                    max_attempts: 3,
+                },
+                now,
+            )
+            .await?;
+        }
         tx.commit().await
     }
 
@@ -125,7 +143,58 @@ impl Worker {
                 Ok(())
             }
             vmeste_web::mail::JOB_KIND => Ok(self.mailer.send(&job.payload).await?),
+            notifications::EMAIL_JOB => {
+                let email = self.case_email(&job.payload).await?;
+                if let Some(email) = email {
+                    let payload = serde_json::to_string(&email)
+                        .map_err(|e| JobError::Payload(e.to_string()))?;
+                    self.mailer.send(&payload).await?;
+                }
+                Ok(())
+            }
+            ESCALATION => {
+                let mut handle = self.db.read().await?;
+                let region = vmeste_db::regions::current(&mut handle.conn()).await?;
+                drop(handle);
+                let Some(region) = region else { return Ok(()) };
+                let ctx = cases::Context {
+                    calendar: &self.calendar,
+                    time_zone: region.tz()?,
+                    now: self.clock.now(),
+                };
+                let sweep = escalation::sweep(&self.db, ctx).await?;
+                tracing::info!(?sweep, "escalation sweep done");
+                Ok(())
+            }
             other => Err(JobError::UnknownKind(other.to_string())),
         }
+    }
+}
+
+impl Worker {
+    /// Composes a case e-mail from what the case is now; `None` when the
+    /// person no longer wants or can receive it.
+    async fn case_email(&self, payload: &str) -> Result<Option<vmeste_web::mail::Email>, JobError> {
+        let job: notifications::CaseMail =
+            serde_json::from_str(payload).map_err(|e| JobError::Payload(e.to_string()))?;
+        let mut handle = self.db.read().await?;
+        let user = users::by_id(&mut handle.conn(), job.user_id).await?;
+        let message = messages::get(&mut handle.conn(), job.message_id).await?;
+        let (Some(user), Some(message)) = (user, message) else {
+            return Ok(None);
+        };
+        let Some(address) = user.email.filter(|_| user.active && user.notify_email) else {
+            return Ok(None);
+        };
+        let lang = vmeste_web::mail::lang_of(&user.locale);
+        let email = vmeste_web::mail::case_email(
+            lang,
+            &address,
+            &message.number,
+            &job.kind,
+            &format!("{}/messages/{}", self.public_url, message.id),
+        )
+        .map_err(|e| JobError::Payload(e.to_string()))?;
+        Ok(Some(email))
     }
 }

@@ -182,6 +182,8 @@ pub fn problem_title(lang: Lang, code: &str) -> &'static str {
         (Lang::En, "unauthorized") => "Sign-in or an API key is required",
         (Lang::Ru, "invalid_api_key") => "Ключ API неизвестен или отозван",
         (Lang::En, "invalid_api_key") => "The API key is unknown or revoked",
+        (Lang::Ru, "transition_refused") => "Действие с сообщением невозможно",
+        (Lang::En, "transition_refused") => "The action on the message is refused",
         (Lang::Ru, "forbidden") => "Недостаточно прав",
         (Lang::En, "forbidden") => "Not allowed",
         (Lang::Ru, _) => "Внутренняя ошибка сервера",

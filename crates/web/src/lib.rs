@@ -4,6 +4,7 @@
 pub(crate) mod api;
 mod assets;
 mod auth;
+mod case_form;
 mod cookies;
 mod csrf;
 mod error;

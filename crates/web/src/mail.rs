@@ -135,6 +135,97 @@ pub fn link_email(
     })
 }
 
+#[derive(Template)]
+#[template(path = "mail/case.txt")]
+struct CaseText<'a> {
+    lead: &'a str,
+    action: &'static str,
+    link: &'a str,
+    signature: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/case.html")]
+struct CaseHtml<'a> {
+    lang: &'static str,
+    lead: &'a str,
+    action: &'static str,
+    link: &'a str,
+    signature: &'static str,
+}
+
+/// What happened to a resident's message, in words.
+fn case_news(lang: Lang, kind: &str) -> &'static str {
+    match (lang, kind) {
+        (Lang::Ru, "routed") => "передано в организацию, которая отвечает за решение",
+        (Lang::Ru, "redirected") => "перенаправлено в другую организацию",
+        (Lang::Ru, "clarification_requested") => "требует уточнения: ответьте модератору",
+        (Lang::Ru, "rejected") => "отклонено модератором",
+        (Lang::Ru, "duplicate") => "объединено с ранее поданным сообщением",
+        (Lang::Ru, "interim_answer") => "получило промежуточный ответ",
+        (Lang::Ru, "answered") => "получило ответ: оцените его",
+        (Lang::Ru, "extended") => "срок ответа продлён",
+        (Lang::Ru, "closed") => "закрыто",
+        (Lang::Ru, _) => "изменило статус",
+        (Lang::En, "routed") => "was passed to the organisation responsible",
+        (Lang::En, "redirected") => "was redirected to another organisation",
+        (Lang::En, "clarification_requested") => "needs details: please answer the moderator",
+        (Lang::En, "rejected") => "was rejected by the moderator",
+        (Lang::En, "duplicate") => "was merged with an earlier message",
+        (Lang::En, "interim_answer") => "got an interim answer",
+        (Lang::En, "answered") => "was answered: please rate the answer",
+        (Lang::En, "extended") => "had its deadline extended",
+        (Lang::En, "closed") => "was closed",
+        (Lang::En, _) => "changed its status",
+    }
+}
+
+/// The e-mail telling a resident what happened to their message.
+pub fn case_email(
+    lang: Lang,
+    to: &str,
+    number: &str,
+    kind: &str,
+    link: &str,
+) -> Result<Email, askama::Error> {
+    let news = case_news(lang, kind);
+    let (subject, lead, action, signature) = match lang {
+        Lang::Ru => (
+            format!("Сообщение {number}: {news}"),
+            format!("Ваше сообщение {number} {news}."),
+            "Открыть сообщение",
+            "Платформа обратной связи «Вместе»",
+        ),
+        Lang::En => (
+            format!("Message {number}: {news}"),
+            format!("Your message {number} {news}."),
+            "Open the message",
+            "Vmeste feedback platform",
+        ),
+    };
+    let text = CaseText {
+        lead: &lead,
+        action,
+        link,
+        signature,
+    }
+    .render()?;
+    let html = CaseHtml {
+        lang: if lang == Lang::En { "en" } else { "ru" },
+        lead: &lead,
+        action,
+        link,
+        signature,
+    }
+    .render()?;
+    Ok(Email {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    })
+}
+
 /// Queues an e-mail; it leaves when the surrounding transaction commits.
 pub async fn enqueue(
     conn: &mut Conn<'_>,

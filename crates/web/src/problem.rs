@@ -9,16 +9,17 @@ use crate::i18n::{self, Lang};
 
 #[derive(Debug, Serialize)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
     pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Box<str>>,
     /// Stable machine-readable code; `type` is its URI form.
     pub code: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Why a case transition was refused: a stable code such as `dispute_window_closed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
     /// Seconds to wait, sent as the `Retry-After` header.
     #[serde(skip)]
     pub retry_after: Option<u32>,
@@ -36,19 +37,19 @@ pub struct ProblemField {
 impl Problem {
     pub fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
         Self {
-            kind: format!("urn:vmeste:problem:{code}"),
             title: i18n::problem_title(lang, code),
             status: status.as_u16(),
             detail: None,
             code,
             errors: Vec::new(),
+            reason: None,
             retry_after: None,
         }
     }
 
     #[must_use]
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(detail.into().into_boxed_str());
         self
     }
 
@@ -94,7 +95,15 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
+        // `type` is the code's URI form, written out only here.
+        let mut document = serde_json::to_value(&self).unwrap_or_default();
+        if let Some(fields) = document.as_object_mut() {
+            fields.insert(
+                "type".into(),
+                format!("urn:vmeste:problem:{}", self.code).into(),
+            );
+        }
+        let body = serde_json::to_vec(&document).unwrap_or_default();
         let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],

@@ -4,6 +4,7 @@ mod catalogue;
 mod extract;
 mod messages;
 mod organisations;
+mod transitions;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -18,6 +19,11 @@ pub fn routes() -> Routes {
         .get("/messages", Rule::Read, messages::list)
         .post("/messages", Rule::Submit, messages::create)
         .get("/messages/{id}", Rule::Read, messages::show)
+        .post(
+            "/messages/{id}/transitions",
+            Rule::SignedIn,
+            transitions::create,
+        )
         .get("/catalogue", Rule::Read, catalogue::show)
         .get("/organisations", Rule::Read, organisations::list)
 }

@@ -1,107 +1,388 @@
-//! A message as the staff who handle it see it: with its author's name and
-//! contacts. Each view is written to the audit log.
+//! A case as the staff who handle it see it: its author's name and contacts
+//! (each look is audited), its whole history with internal comments, and
+//! forms for exactly the actions this person may take now.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vmeste_db::{audit, messages, users};
+use serde::Deserialize;
+use vmeste_db::cases::{self, Case, CaseError};
+use vmeste_db::{audit, events, messages, organisations, users};
 use vmeste_domain::access::Permission;
+use vmeste_domain::case::{Command, Facts, RejectReason, Who, decide};
+use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
 use vmeste_domain::status::MessageStatus;
 
-use super::form;
-use super::{Layout, error_page};
+use super::view::local_time;
+use super::{Layout, error_page, form};
 use crate::AppState;
+use crate::case_form::{self, CommandForm};
+use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
+use crate::i18n::{Lang, event_label};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
+
+pub struct Line {
+    at: String,
+    label: &'static str,
+    text: String,
+    internal: bool,
+}
 
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
     layout: Layout,
+    csrf: String,
+    id: i64,
     number: String,
     status: &'static str,
     topic: String,
     organisation: String,
     address: String,
     text: String,
+    due: String,
+    remaining: String,
+    assignee: String,
     author: Disclosed,
+    history: Vec<Line>,
+    actions: Vec<&'static str>,
+    organisations: Vec<(i64, String)>,
+    executors: Vec<(i64, String)>,
+    reasons: Vec<(&'static str, &'static str)>,
+    done: Option<String>,
+    error: Option<String>,
+    typed: String,
+}
+
+impl CasePage {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// The commands worth offering: those `decide` would not refuse outright
+/// for this person in this status (a window may still refuse at submission).
+fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static str> {
+    let t = || "…".to_owned();
+    let samples = [
+        Command::Route { organisation_id: 0 },
+        Command::RequestClarification {
+            question: t(),
+            days: 3,
+        },
+        Command::Reject {
+            reason: RejectReason::Spam,
+            comment: None,
+        },
+        Command::MarkDuplicate { of: 0 },
+        Command::Assign { executor_id: 0 },
+        Command::StartWork,
+        Command::InterimAnswer {
+            text: t(),
+            planned: today,
+        },
+        Command::Answer { text: t() },
+        Command::Redirect {
+            organisation_id: 0,
+            reason: t(),
+        },
+        Command::Extend {
+            days: 1,
+            reason: t(),
+        },
+        Command::Comment { text: t() },
+    ];
+    samples
+        .iter()
+        .filter(|c| decide(who, c, facts, today).is_ok())
+        .map(Command::name)
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// The case, if this person may see it with its personal data.
+async fn visible_case(state: &AppState, who: &Principal, id: i64) -> Result<Case, PageError> {
+    let case = {
+        let mut handle = state.db().read().await.or_page()?;
+        cases::get(&mut handle.conn(), id).await.or_page()?
+    };
+    let case = case.ok_or(PageError::NotFound)?;
+    let org = case.organisation_id;
+    if who.allows(state, Permission::ViewPersonalData, org)
+        || who.allows(state, Permission::Moderate, org)
+    {
+        Ok(case)
+    } else {
+        Err(PageError::Forbidden)
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one page, many independent inputs
+async fn case_page(
+    state: &AppState,
+    who: &Principal,
+    csrf: &Csrf,
+    client: &ClientIp,
+    case: &Case,
+    done: Option<String>,
+    error: Option<String>,
+    typed: String,
+) -> Result<Response, PageError> {
+    let mut tx = state.db().write().await.or_page()?;
+    let view = messages::get(&mut tx.conn(), case.id)
+        .await
+        .or_page()?
+        .ok_or(PageError::NotFound)?;
+    let author = match case.author_id {
+        Some(id) => users::by_id(&mut tx.conn(), id).await.or_page()?,
+        None => None,
+    };
+    let history = events::for_message(&mut tx.conn(), case.id, false)
+        .await
+        .or_page()?;
+    let comments = cases::comments(&mut tx.conn(), case.id).await.or_page()?;
+    let orgs = organisations::list(&mut tx.conn()).await.or_page()?;
+    let executors = match case.organisation_id {
+        Some(org) => cases::executors(&mut tx.conn(), org).await.or_page()?,
+        None => Vec::new(),
+    };
+    let assignee = match case.assignee_id {
+        Some(id) => users::by_id(&mut tx.conn(), id)
+            .await
+            .or_page()?
+            .map(|u| u.name),
+        None => None,
+    };
+    who.audit(
+        &mut tx.conn(),
+        state,
+        audit::Entry {
+            action: "message.view_personal_data",
+            object_kind: "message",
+            object_id: Some(case.id),
+            organisation_id: case.organisation_id,
+            ip: Some(&client.to_string()),
+            ..audit::Entry::default()
+        },
+    )
+    .await
+    .or_page()?;
+    tx.commit().await.or_page()?;
+
+    let tz = state.time_zone();
+    let now = state.clock().now();
+    let today = now.with_timezone(&tz).date_naive();
+    let facts = case.facts(tz).or_page()?;
+    let shown = author.as_ref().map_or_else(
+        || {
+            disclose(
+                Viewer::Public,
+                Resident {
+                    name: "",
+                    email: None,
+                    phone: None,
+                },
+            )
+        },
+        |a| {
+            disclose(
+                Viewer::CaseHandler,
+                Resident {
+                    name: &a.name,
+                    email: a.email.as_deref(),
+                    phone: a.phone.as_deref(),
+                },
+            )
+        },
+    );
+    let mut lines: Vec<(chrono::DateTime<chrono::Utc>, Line)> = history
+        .into_iter()
+        .map(|e| {
+            (
+                e.at,
+                Line {
+                    at: local_time(e.at, tz),
+                    label: event_label(Lang::Ru, &e.action),
+                    text: e.comment.unwrap_or_default(),
+                    internal: false,
+                },
+            )
+        })
+        .collect();
+    lines.extend(comments.into_iter().map(|c| {
+        (
+            c.at,
+            Line {
+                at: local_time(c.at, tz),
+                label: "Внутренний комментарий",
+                text: format!("{}: {}", c.author_name, c.text),
+                internal: true,
+            },
+        )
+    }));
+    lines.sort_by_key(|(at, _)| *at);
+    let remaining = match (case.due_date, DeadlineKind::parse(&case.deadline_kind)) {
+        (Some(due), Some(kind)) if facts.status.is_open() => {
+            deadline::remaining(now, due, tz, kind, state.calendar()).label_ru()
+        }
+        _ => String::new(),
+    };
+    let page = CasePage {
+        layout: Layout::new(state, who.user.as_ref()),
+        csrf: csrf.token.clone(),
+        id: case.id,
+        number: case.number.clone(),
+        status: MessageStatus::parse(&case.status).map_or("", MessageStatus::label_ru),
+        topic: view.topic_name_ru,
+        organisation: view
+            .organisation_name_ru
+            .unwrap_or_else(|| "не назначена".into()),
+        address: view.address.unwrap_or_default(),
+        text: view.text,
+        due: case
+            .due_date
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default(),
+        remaining,
+        assignee: assignee.unwrap_or_else(|| "не назначен".into()),
+        author: shown,
+        history: lines.into_iter().map(|(_, l)| l).collect(),
+        actions: offered(case_form::who(state, who, case), &facts, today),
+        organisations: orgs
+            .into_iter()
+            .filter(|o| o.active)
+            .map(|o| (o.id, o.name_ru))
+            .collect(),
+        executors,
+        reasons: RejectReason::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label_ru()))
+            .collect(),
+        done,
+        error: error.clone(),
+        typed,
+    };
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok(form::page(status, &page, csrf))
 }
 
 pub async fn show(
     State(state): State<AppState>,
     who: Principal,
+    csrf: Csrf,
     client: ClientIp,
     Path(id): Path<i64>,
+    Query(query): Query<Done>,
 ) -> Response {
     let result = async {
-        let mut tx = state.db().write().await.or_page()?;
-        let message = messages::get(&mut tx.conn(), id)
-            .await
-            .or_page()?
-            .ok_or(PageError::NotFound)?;
-        if !who.allows(
+        let case = visible_case(&state, &who, id).await?;
+        case_page(
             &state,
-            Permission::ViewPersonalData,
-            message.organisation_id,
-        ) {
-            return Err(PageError::Forbidden);
-        }
-        let author = match message.author_id {
-            Some(author) => users::by_id(&mut tx.conn(), author).await.or_page()?,
-            None => None,
-        };
-        let shown = author.as_ref().map_or_else(
-            || {
-                disclose(
-                    Viewer::Public,
-                    Resident {
-                        name: "",
-                        email: None,
-                        phone: None,
-                    },
-                )
-            },
-            |a| {
-                disclose(
-                    Viewer::CaseHandler,
-                    Resident {
-                        name: &a.name,
-                        email: a.email.as_deref(),
-                        phone: a.phone.as_deref(),
-                    },
-                )
-            },
-        );
-        let ip = client.to_string();
-        who.audit(
-            &mut tx.conn(),
-            &state,
-            audit::Entry {
-                action: "message.view_personal_data",
-                object_kind: "message",
-                object_id: Some(message.id),
-                organisation_id: message.organisation_id,
-                ip: Some(&ip),
-                ..audit::Entry::default()
-            },
+            &who,
+            &csrf,
+            &client,
+            &case,
+            query.done,
+            None,
+            String::new(),
         )
         .await
-        .or_page()?;
-        tx.commit().await.or_page()?;
-        let page = CasePage {
-            layout: Layout::new(&state, who.user.as_ref()),
-            status: MessageStatus::parse(&message.status).map_or("", MessageStatus::label_ru),
-            number: message.number,
-            topic: message.topic_name_ru,
-            organisation: message.organisation_name_ru.unwrap_or_default(),
-            address: message.address.unwrap_or_default(),
-            text: message.text,
-            author: shown,
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    who: Principal,
+    csrf: Csrf,
+    client: ClientIp,
+    Path(id): Path<i64>,
+    Form(form): Form<CommandForm>,
+) -> Response {
+    let result = async {
+        let case = visible_case(&state, &who, id).await?;
+        let typed = form.text.clone().unwrap_or_default();
+        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+            let stale = "Форма устарела. Проверьте данные и отправьте ещё раз.".to_owned();
+            return case_page(
+                &state,
+                &who,
+                &csrf,
+                &client,
+                &case,
+                None,
+                Some(stale),
+                typed,
+            )
+            .await;
+        }
+        let command = match form.command() {
+            Ok(command) => command,
+            Err(p) => {
+                return case_page(
+                    &state,
+                    &who,
+                    &csrf,
+                    &client,
+                    &case,
+                    None,
+                    Some(p.message.to_owned()),
+                    typed,
+                )
+                .await;
+            }
         };
-        Ok(form::with_headers(super::render(StatusCode::OK, &page), []))
+        match case_form::run(&state, &who, &client, &case, &command).await {
+            Ok(outcome) => Ok(form::see_other(&format!(
+                "/staff/messages/{id}?done={}",
+                outcome.command
+            ))),
+            Err(CaseError::Refused(r)) => {
+                case_page(
+                    &state,
+                    &who,
+                    &csrf,
+                    &client,
+                    &case,
+                    None,
+                    Some(r.message_ru().to_owned()),
+                    typed,
+                )
+                .await
+            }
+            Err(CaseError::UnknownTarget(_)) => {
+                let wrong =
+                    "Выбранная организация, сообщение или исполнитель не подходит.".to_owned();
+                case_page(
+                    &state,
+                    &who,
+                    &csrf,
+                    &client,
+                    &case,
+                    None,
+                    Some(wrong),
+                    typed,
+                )
+                .await
+            }
+            Err(CaseError::Db(e)) => {
+                tracing::error!(error = %e, "case action failed");
+                Err(PageError::Internal)
+            }
+        }
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))

@@ -8,12 +8,19 @@ use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{public_address, public_text};
 
 use super::view::{local_time, status_label};
-use super::{Layout, error_page, render};
+use super::{Layout, error_page, form, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::case_form::{self, CommandForm};
+use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, event_label};
+use crate::principal::Principal;
+use crate::rate_limit::ClientIp;
+use axum::extract::Form;
+use vmeste_db::cases::{self, CaseError};
 use vmeste_db::users::User;
+use vmeste_domain::case::{Command, Who, decide};
 
 struct HistoryItem {
     at: String,
@@ -23,6 +30,7 @@ struct HistoryItem {
 }
 
 struct MessagePage {
+    id: i64,
     number: String,
     topic: String,
     category: String,
@@ -40,29 +48,109 @@ struct MessagePage {
     history: Vec<HistoryItem>,
 }
 
+/// What the author may do on their own message's page.
+struct Feedback {
+    csrf: String,
+    actions: Vec<&'static str>,
+    error: Option<&'static str>,
+}
+
+impl Feedback {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "message.html")]
 struct Page {
     layout: Layout,
     m: MessagePage,
+    feedback: Option<Feedback>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    csrf: Csrf,
     Path(id): Path<String>,
 ) -> Response {
     let result = match id.parse::<i64>() {
-        Ok(id) => load(&state, user.as_ref(), id).await,
+        Ok(id) => load(&state, user.as_ref(), &csrf, id, None).await,
         Err(_) => Err(PageError::NotFound),
     };
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(&state, &e),
+    respond(&state, &csrf, result, StatusCode::OK)
+}
+
+fn respond(
+    state: &AppState,
+    csrf: &Csrf,
+    page: Result<Page, PageError>,
+    status: StatusCode,
+) -> Response {
+    match page {
+        Ok(page) if page.feedback.is_some() => form::page(status, &page, csrf),
+        Ok(page) => render(status, &page),
+        Err(e) => error_page(state, &e),
     }
 }
 
-async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, PageError> {
+/// The author's rating, dispute or clarification.
+pub async fn feedback(
+    State(state): State<AppState>,
+    who: Principal,
+    csrf: Csrf,
+    client: ClientIp,
+    Path(id): Path<i64>,
+    Form(form): Form<CommandForm>,
+) -> Response {
+    let case = async {
+        let mut handle = state.db().read().await?;
+        cases::get(&mut handle.conn(), id).await
+    }
+    .await;
+    let case = match case.or_page() {
+        Ok(Some(case)) if who.user_id().is_some() && case.author_id == who.user_id() => case,
+        Ok(Some(_)) => return error_page(&state, &PageError::Forbidden),
+        Ok(None) => return error_page(&state, &PageError::NotFound),
+        Err(e) => return error_page(&state, &e),
+    };
+    let outcome: Result<(), &'static str> = if csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        match form.command() {
+            Ok(
+                command @ (Command::Rate { .. }
+                | Command::Dispute { .. }
+                | Command::ProvideClarification { .. }),
+            ) => match case_form::run(&state, &who, &client, &case, &command).await {
+                Ok(_) => Ok(()),
+                Err(CaseError::Refused(r)) => Err(r.message_ru()),
+                Err(e) => {
+                    tracing::error!(error = %e, "feedback failed");
+                    return error_page(&state, &PageError::Internal);
+                }
+            },
+            Ok(_) => return error_page(&state, &PageError::Forbidden),
+            Err(p) => Err(p.message),
+        }
+    } else {
+        Err("Форма устарела. Отправьте её ещё раз.")
+    };
+    match outcome {
+        Ok(()) => form::see_other(&format!("/messages/{id}")),
+        Err(message) => {
+            let page = load(&state, who.user.as_ref(), &csrf, id, Some(message)).await;
+            respond(&state, &csrf, page, StatusCode::CONFLICT)
+        }
+    }
+}
+
+async fn load(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    id: i64,
+    error: Option<&'static str>,
+) -> Result<Page, PageError> {
     let tz = state.time_zone();
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
@@ -71,7 +159,8 @@ async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, Pa
         .or_page()?
         .ok_or(PageError::NotFound)?;
     let visibility = view.public_visibility();
-    if visibility == Visibility::Hidden {
+    let is_author = user.is_some_and(|u| Some(u.id) == view.author_id);
+    if visibility == Visibility::Hidden && !is_author {
         return Err(PageError::NotFound);
     }
     let history = events::for_message(&mut conn, id, true).await.or_page()?;
@@ -82,9 +171,44 @@ async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, Pa
         }
         _ => String::new(),
     };
+    let feedback = if is_author {
+        let case = cases::get(&mut conn, id)
+            .await
+            .or_page()?
+            .ok_or(PageError::NotFound)?;
+        let facts = case.facts(tz).or_page()?;
+        let today = state.clock().now().with_timezone(&tz).date_naive();
+        let author = Who {
+            author: true,
+            ..Who::default()
+        };
+        let samples = [
+            Command::Rate {
+                score: 5,
+                resolved: true,
+            },
+            Command::Dispute {
+                reason: "…".into()
+            },
+            Command::ProvideClarification { text: "…".into() },
+        ];
+        Some(Feedback {
+            csrf: csrf.token.clone(),
+            actions: samples
+                .iter()
+                .filter(|c| decide(author, c, &facts, today).is_ok())
+                .map(Command::name)
+                .collect(),
+            error,
+        })
+    } else {
+        None
+    };
     Ok(Page {
+        feedback,
         layout: Layout::new(state, user),
         m: MessagePage {
+            id: view.id,
             status: status_label(&view.status),
             status_class: view.status,
             number: view.number,
@@ -105,7 +229,11 @@ async fn load(state: &AppState, user: Option<&User>, id: i64) -> Result<Page, Pa
                 .map(|d| d.format("%d.%m.%Y").to_string())
                 .unwrap_or_default(),
             remaining,
-            text: (visibility == Visibility::Published).then(|| public_text(&view.text)),
+            text: if is_author {
+                Some(view.text.clone())
+            } else {
+                (visibility == Visibility::Published).then(|| public_text(&view.text))
+            },
             history: history
                 .into_iter()
                 .map(|e| HistoryItem {

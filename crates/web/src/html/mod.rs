@@ -18,6 +18,7 @@ mod report;
 mod signup;
 mod staff;
 mod view;
+mod workspace;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -36,6 +37,7 @@ pub fn routes() -> Routes {
         .get("/", Public, home::show)
         .get("/messages", Public, list::show)
         .get("/messages/{id}", Public, message::show)
+        .post("/messages/{id}/feedback", SignedIn, message::feedback)
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)
         .get("/login", Public, login::form)
@@ -64,10 +66,21 @@ pub fn routes() -> Routes {
         .get("/account/security", SignedIn, account::security)
         .post("/account/security/totp", SignedIn, account::enable)
         .post("/account/security/totp/off", SignedIn, account::disable)
+        .get("/staff/inbox", Staff(P::ViewPersonalData), workspace::inbox)
+        .get(
+            "/staff/moderation",
+            Staff(P::Moderate),
+            workspace::moderation,
+        )
         .get(
             "/staff/messages/{id}",
             Staff(P::ViewPersonalData),
             case::show,
+        )
+        .post(
+            "/staff/messages/{id}/act",
+            Staff(P::ViewPersonalData),
+            case::act,
         )
         .get("/org/{id}/staff", Staff(P::ManageStaff), staff::show)
         .post("/org/{id}/invites", Staff(P::ManageStaff), staff::invite)

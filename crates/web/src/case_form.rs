@@ -1,0 +1,170 @@
+//! A case command as a form or a JSON body sends it: a `command` name and
+//! the fields it needs. Shared by the staff pages, the resident's page and
+//! the API, so that all three accept exactly the same commands.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use vmeste_db::cases::{self, Case, CaseError, Context};
+use vmeste_domain::access::Permission;
+use vmeste_domain::case::{Command, RejectReason, Who};
+
+use crate::AppState;
+use crate::principal::Principal;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommandForm {
+    pub csrf: Option<String>,
+    pub command: Option<String>,
+    pub organisation_id: Option<String>,
+    pub executor_id: Option<String>,
+    pub of: Option<String>,
+    pub days: Option<String>,
+    pub planned: Option<String>,
+    pub text: Option<String>,
+    pub reason: Option<String>,
+    pub score: Option<String>,
+    pub resolved: Option<String>,
+}
+
+/// A field of the form that cannot be used, with what to tell the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+fn problem(field: &'static str, message: &'static str) -> FieldProblem {
+    FieldProblem { field, message }
+}
+
+fn id(value: Option<&String>, field: &'static str) -> Result<i64, FieldProblem> {
+    value
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| problem(field, "Выберите значение из списка."))
+}
+
+fn text(value: Option<&String>) -> String {
+    value.map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+impl CommandForm {
+    /// The command the form asks for.
+    pub fn command(&self) -> Result<Command, FieldProblem> {
+        let name = self.command.as_deref().unwrap_or("");
+        Ok(match name {
+            "route" => Command::Route {
+                organisation_id: id(self.organisation_id.as_ref(), "organisation_id")?,
+            },
+            "request_clarification" => Command::RequestClarification {
+                question: text(self.text.as_ref()),
+                days: self
+                    .days
+                    .as_deref()
+                    .and_then(|d| d.trim().parse().ok())
+                    .ok_or_else(|| problem("days", "Укажите число дней от 1 до 10."))?,
+            },
+            "provide_clarification" => Command::ProvideClarification {
+                text: text(self.text.as_ref()),
+            },
+            "reject" => Command::Reject {
+                reason: self
+                    .reason
+                    .as_deref()
+                    .and_then(RejectReason::parse)
+                    .ok_or_else(|| problem("reason", "Выберите причину отклонения."))?,
+                comment: Some(text(self.text.as_ref())).filter(|t| !t.is_empty()),
+            },
+            "mark_duplicate" => Command::MarkDuplicate {
+                of: id(self.of.as_ref(), "of")?,
+            },
+            "assign" => Command::Assign {
+                executor_id: id(self.executor_id.as_ref(), "executor_id")?,
+            },
+            "start_work" => Command::StartWork,
+            "interim_answer" => Command::InterimAnswer {
+                text: text(self.text.as_ref()),
+                planned: self
+                    .planned
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                    .ok_or_else(|| problem("planned", "Укажите планируемую дату."))?,
+            },
+            "answer" => Command::Answer {
+                text: text(self.text.as_ref()),
+            },
+            "redirect" => Command::Redirect {
+                organisation_id: id(self.organisation_id.as_ref(), "organisation_id")?,
+                reason: text(self.text.as_ref()),
+            },
+            "extend" => Command::Extend {
+                days: self
+                    .days
+                    .as_deref()
+                    .and_then(|d| d.trim().parse().ok())
+                    .ok_or_else(|| problem("days", "Укажите число дней."))?,
+                reason: text(self.text.as_ref()),
+            },
+            "dispute" => Command::Dispute {
+                reason: text(self.text.as_ref()),
+            },
+            "rate" => Command::Rate {
+                score: self
+                    .score
+                    .as_deref()
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| problem("score", "Поставьте оценку от 1 до 5."))?,
+                resolved: self.resolved.as_deref() == Some("yes"),
+            },
+            "comment" => Command::Comment {
+                text: text(self.text.as_ref()),
+            },
+            _ => return Err(problem("command", "Неизвестное действие.")),
+        })
+    }
+}
+
+/// What the principal may do for this case.
+pub fn who(state: &AppState, principal: &Principal, case: &Case) -> Who {
+    let org = case.organisation_id;
+    Who {
+        moderate: principal.allows(state, Permission::Moderate, org),
+        triage: principal.allows(state, Permission::Triage, org),
+        answer: principal.allows(state, Permission::Answer, org),
+        approve: principal.allows(state, Permission::Approve, org),
+        author: principal.user_id().is_some() && principal.user_id() == case.author_id,
+        system: false,
+    }
+}
+
+/// Applies a command in one transaction, with its audit entry for staff.
+pub async fn run(
+    state: &AppState,
+    principal: &Principal,
+    client: &crate::rate_limit::ClientIp,
+    case: &Case,
+    command: &Command,
+) -> Result<cases::Outcome, CaseError> {
+    let who = who(state, principal, case);
+    let ctx = Context {
+        calendar: state.calendar(),
+        time_zone: state.time_zone(),
+        now: state.clock().now(),
+    };
+    let mut tx = state.db().write().await?;
+    let outcome =
+        cases::apply(&mut tx.conn(), ctx, case, who, principal.user_id(), command).await?;
+    if who.author && !(who.triage || who.answer || who.moderate) {
+        tx.commit().await?;
+    } else {
+        let action = format!("message.{}", outcome.command);
+        let entry = vmeste_db::audit::Entry {
+            action: &action,
+            object_kind: "message",
+            object_id: Some(case.id),
+            organisation_id: case.organisation_id,
+            ..vmeste_db::audit::Entry::default()
+        };
+        principal.commit_audited(state, tx, client, entry).await?;
+    }
+    Ok(outcome)
+}
