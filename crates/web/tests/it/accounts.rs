@@ -10,7 +10,7 @@ use vmeste_web::mail::Email;
 use crate::common::{Reply, TestApp, csrf_field};
 
 /// The e-mails queued so far, oldest first (the outbox the worker delivers).
-async fn outbox(app: &TestApp) -> Vec<Email> {
+pub async fn outbox(app: &TestApp) -> Vec<Email> {
     let mut handle = app.test.db.read().await.unwrap();
     let payloads: Vec<String> = Sql::new("SELECT payload FROM jobs WHERE kind = $1 ORDER BY id")
         .bind("email")
@@ -34,24 +34,24 @@ fn link_path(email: &Email) -> String {
 }
 
 /// A browser: a cookie jar of one CSRF token and, once signed in, a session.
-struct Browser<'a> {
+pub struct Browser<'a> {
     app: &'a TestApp,
-    cookies: String,
+    pub cookies: String,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub fn new(app: &'a TestApp) -> Self {
         Self {
             app,
             cookies: format!("vmeste_csrf={}", "b".repeat(64)),
         }
     }
 
-    async fn get(&self, path: &str) -> Reply {
+    pub async fn get(&self, path: &str) -> Reply {
         self.app.get_with(path, &self.cookies).await
     }
 
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let token = "b".repeat(64);
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
@@ -60,7 +60,7 @@ impl<'a> Browser<'a> {
         reply
     }
 
-    fn keep_session(&mut self, reply: &Reply) {
+    pub fn keep_session(&mut self, reply: &Reply) {
         for set in reply.headers.get_all(header::SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
             if let Some(value) = pair.strip_prefix("vmeste_session=") {
@@ -77,12 +77,12 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
         self.post("/login", &[("email", email), ("password", password)])
             .await
     }
 
-    fn signed_in(&self) -> bool {
+    pub fn signed_in(&self) -> bool {
         self.cookies.contains("vmeste_session=")
     }
 }

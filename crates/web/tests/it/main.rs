@@ -9,3 +9,4 @@ mod matrix;
 mod oidc;
 mod ops;
 mod pages;
+mod workspace;

@@ -1,0 +1,248 @@
+//! The case loop through the pages with the demo accounts: a resident
+//! reports, the moderator routes, the executor answers, the resident rates.
+//! And the same actions through the API.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+use vmeste_db::Sql;
+
+use crate::accounts::Browser;
+use crate::common::{TestApp, first_topic_and_territory};
+
+async fn org_id(app: &TestApp, slug: &str) -> i64 {
+    let mut handle = app.test.db.read().await.unwrap();
+    Sql::new("SELECT id FROM organisations WHERE slug = $1")
+        .bind(slug)
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap()
+}
+
+/// Reports a problem as the demo resident; the new message's id.
+async fn report(resident: &mut Browser<'_>) -> i64 {
+    let form = resident.get("/report").await;
+    let (topic, territory) = first_topic_and_territory(&form.body);
+    let sent = resident
+        .post(
+            "/report",
+            &[
+                ("topic_id", &topic),
+                (
+                    "text",
+                    "Во дворе дома 3 провал асфальта, машины бьют колёса",
+                ),
+                ("address", "ул. Садовая, д. 3"),
+                ("territory_id", &territory),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let location = sent.header(header::LOCATION).to_string();
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_whole_loop_plays_in_the_browser() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let number: String = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT number FROM messages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let queue = moderator.get("/staff/moderation").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains(&number));
+    let case = moderator.get(&format!("/staff/messages/{id}")).await;
+    assert!(case.body.contains("Одобрить и передать"));
+    assert!(
+        case.body.contains("Мария Жителева"),
+        "the handler sees the author"
+    );
+    let roads = org_id(&app, "city-roads").await;
+    let routed = moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "route"),
+                ("organisation_id", &roads.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let inbox = executor.get("/staff/inbox").await;
+    assert!(
+        inbox.body.contains(&number),
+        "the routed message is in the executor's inbox"
+    );
+    // An empty answer is refused with the reason, and nothing changes.
+    let empty = executor
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "answer"), ("text", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::CONFLICT);
+    assert!(empty.body.contains("Напишите текст."));
+    let answered = executor
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "answer"),
+                ("text", "Провал заделан, асфальт уложен."),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    // A foreign organisation's executor cannot even open the case.
+    let mut outsider = Browser::new(&app);
+    outsider
+        .sign_in("executor.uk@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert_eq!(
+        outsider.get(&format!("/staff/messages/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let page = resident.get(&format!("/messages/{id}")).await;
+    assert!(page.body.contains("Оцените ответ") && page.body.contains("Оспорить ответ"));
+    assert!(page.body.contains("Провал заделан"));
+    let rated = resident
+        .post(
+            &format!("/messages/{id}/feedback"),
+            &[("command", "rate"), ("score", "5"), ("resolved", "yes")],
+        )
+        .await;
+    assert_eq!(rated.status, StatusCode::SEE_OTHER);
+    let closed = resident.get(&format!("/messages/{id}")).await;
+    assert!(closed.body.contains("Закрыто"));
+    assert!(!closed.body.contains("Оцените ответ"));
+    // Someone else cannot rate or dispute it.
+    let mut other = Browser::new(&app);
+    other
+        .sign_in("operator.uk@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let refused = other
+        .post(
+            &format!("/messages/{id}/feedback"),
+            &[("command", "dispute"), ("text", "Нет")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let mut handle = app.test.db.read().await.unwrap();
+    let kinds: Vec<String> = Sql::new("SELECT n.kind FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1 AND n.message_id = $2 ORDER BY n.id")
+        .bind("resident@demo.vmeste.example")
+        .bind(id)
+        .scalars(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!(kinds, ["routed", "answered", "closed"]);
+    let audited: i64 = Sql::new("SELECT COUNT(*) FROM audit_log WHERE object_id = $1 AND action IN ('message.route', 'message.answer')")
+        .bind(id)
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn staff_act_through_the_api_with_problem_documents_for_refusals() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let roads = org_id(&app, "city-roads").await;
+    let post = |cookies: String, body: serde_json::Value| {
+        Request::post(format!("/api/v1/messages/{id}/transitions"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookies)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let routed = app
+        .send(post(
+            moderator.cookies.clone(),
+            json!({"command": "route", "organisation_id": roads}),
+        ))
+        .await;
+    assert_eq!(routed.status, StatusCode::OK, "{}", routed.body);
+    assert_eq!(routed.json()["to"], "routed");
+
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    // An executor may not extend: the head does.
+    let extend = app
+        .send(post(
+            executor.cookies.clone(),
+            json!({"command": "extend", "days": 5, "text": "Подрядчик"}),
+        ))
+        .await;
+    assert_eq!(extend.status, StatusCode::FORBIDDEN);
+    assert_eq!(extend.json()["reason"], "not_allowed");
+    let mut head = Browser::new(&app);
+    head.sign_in("head@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let once = app
+        .send(post(
+            head.cookies.clone(),
+            json!({"command": "extend", "days": 5, "text": "Подрядчик"}),
+        ))
+        .await;
+    assert_eq!(once.status, StatusCode::OK, "{}", once.body);
+    let twice = app
+        .send(post(
+            head.cookies.clone(),
+            json!({"command": "extend", "days": 5, "text": "Ещё"}),
+        ))
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert_eq!(twice.json()["reason"], "already_extended");
+    assert_eq!(twice.json()["code"], "transition_refused");
+
+    let unknown = app
+        .send(post(
+            executor.cookies.clone(),
+            json!({"command": "teleport"}),
+        ))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["errors"][0]["field"], "command");
+    let mut analyst = Browser::new(&app);
+    analyst
+        .sign_in("analyst@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let nosy = app
+        .send(post(
+            analyst.cookies.clone(),
+            json!({"command": "answer", "text": "x"}),
+        ))
+        .await;
+    assert_eq!(nosy.status, StatusCode::FORBIDDEN);
+}
