@@ -6,4 +6,5 @@ mod demo;
 mod intake;
 mod jobs;
 mod listing;
+mod routing;
 mod schema;
