@@ -6,7 +6,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use vmeste_db::{organisations, users};
+use vmeste_db::{notifications, organisations, users};
 use vmeste_domain::organisation::Role;
 
 use super::form::{self, Errors};
@@ -38,8 +38,68 @@ struct AccountPage {
     notify_email: bool,
     notify_news: bool,
     roles: Vec<RoleLine>,
+    news: Vec<News>,
     saved: bool,
     errors: Errors,
+}
+
+pub struct News {
+    at: String,
+    text: &'static str,
+    number: String,
+    href: String,
+    unread: bool,
+}
+
+/// A notification in words.
+fn news_text(kind: &str) -> &'static str {
+    match kind {
+        "routed" => "Сообщение передано в организацию",
+        "redirected" => "Сообщение перенаправлено",
+        "clarification_requested" => "Модератор просит уточнить сообщение",
+        "rejected" => "Сообщение отклонено",
+        "duplicate" => "Сообщение объединено с ранее поданным",
+        "interim_answer" => "Промежуточный ответ",
+        "answered" => "Получен ответ — оцените его",
+        "extended" => "Срок ответа продлён",
+        "closed" => "Сообщение закрыто",
+        "new_in_inbox" => "Новое сообщение во входящих",
+        "assigned" => "Вам назначено сообщение",
+        "due_soon" => "Скоро истекает срок ответа",
+        "overdue" => "Срок ответа истёк",
+        "disputed" => "Автор оспорил ответ",
+        _ => "Изменение по сообщению",
+    }
+}
+
+async fn news(state: &AppState, who: &Principal) -> Result<Vec<News>, PageError> {
+    let Some(user) = &who.user else {
+        return Ok(Vec::new());
+    };
+    let now = state.clock().now();
+    let mut tx = state.db().write().await.or_page()?;
+    let found = notifications::for_user(&mut tx.conn(), user.id, 30)
+        .await
+        .or_page()?;
+    notifications::mark_read(&mut tx.conn(), user.id, now)
+        .await
+        .or_page()?;
+    tx.commit().await.or_page()?;
+    let staff = who.access.is_staff();
+    Ok(found
+        .into_iter()
+        .map(|n| News {
+            at: super::view::local_time(n.created_at, state.time_zone()),
+            text: news_text(&n.kind),
+            number: n.number.unwrap_or_default(),
+            href: match (n.message_id, staff) {
+                (Some(id), true) => format!("/staff/messages/{id}"),
+                (Some(id), false) => format!("/messages/{id}"),
+                (None, _) => String::new(),
+            },
+            unread: n.read_at.is_none(),
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,8 +144,17 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                 links.push((format!("/org/{id}/api-keys"), "Ключи API"));
             }
             (Role::PlatformAdmin, _) => {
+                links.push(("/staff/inbox".to_owned(), "Входящие"));
+                links.push(("/staff/moderation".to_owned(), "Модерация"));
                 links.push(("/admin/audit".to_owned(), "Журнал аудита"));
                 links.push(("/admin/security".to_owned(), "Безопасность платформы"));
+            }
+            (Role::Moderator, _) => {
+                links.push(("/staff/moderation".to_owned(), "Модерация"));
+                links.push(("/staff/inbox".to_owned(), "Входящие"));
+            }
+            (Role::Operator | Role::Executor | Role::Head, _) => {
+                links.push(("/staff/inbox".to_owned(), "Входящие"));
             }
             _ => {}
         }
@@ -107,9 +176,9 @@ async fn account_page(
     let Some(user) = &who.user else {
         return form::see_other("/login?next=%2Faccount");
     };
-    let roles = match role_lines(state, who).await {
-        Ok(roles) => roles,
-        Err(e) => return error_page(state, &e),
+    let (roles, news) = match (role_lines(state, who).await, news(state, who).await) {
+        (Ok(roles), Ok(news)) => (roles, news),
+        (Err(e), _) | (_, Err(e)) => return error_page(state, &e),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -131,6 +200,7 @@ async fn account_page(
         notify_email: typed.map_or(user.notify_email, |f| f.notify_email.is_some()),
         notify_news: typed.map_or(user.notify_news, |f| f.notify_news.is_some()),
         roles,
+        news,
         saved,
         errors,
     };

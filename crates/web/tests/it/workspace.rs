@@ -148,6 +148,15 @@ async fn the_whole_loop_plays_in_the_browser() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
+    let account = resident.get("/account").await.body;
+    assert!(account.contains("Получен ответ — оцените его") && account.contains(&number));
+    assert!(
+        executor
+            .get("/account")
+            .await
+            .body
+            .contains("Новое сообщение во входящих")
+    );
     let mut handle = app.test.db.read().await.unwrap();
     let kinds: Vec<String> = Sql::new("SELECT n.kind FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1 AND n.message_id = $2 ORDER BY n.id")
         .bind("resident@demo.vmeste.example")
