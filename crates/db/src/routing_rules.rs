@@ -74,3 +74,60 @@ pub fn choose<'r>(rules: &'r [Rule], containing: &[i64]) -> Option<&'r Rule> {
         .min_by_key(|(k, r)| (*k, r.id))
         .map(|(_, r)| r)
 }
+
+/// A rule as the editor lists it, with names.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub topic_name_ru: Option<String>,
+    pub responsible: Option<String>,
+    pub territory_name_ru: Option<String>,
+    pub organisation_name_ru: String,
+}
+
+/// Every rule, by responsibility area or topic, then territory.
+pub async fn list(conn: &mut Conn<'_>) -> Result<Vec<Listed>, DbError> {
+    Sql::new(
+        "SELECT r.id, t.name_ru AS topic_name_ru, r.responsible, tr.name_ru AS territory_name_ru, \
+         o.name_ru AS organisation_name_ru FROM routing_rules r \
+         LEFT JOIN topics t ON t.id = r.topic_id LEFT JOIN territories tr ON tr.id = r.territory_id \
+         JOIN organisations o ON o.id = r.organisation_id \
+         ORDER BY r.responsible IS NULL, r.responsible, t.name_ru, tr.name_ru IS NOT NULL, tr.name_ru",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether a rule for the same target and territory exists already.
+pub async fn exists(
+    conn: &mut Conn<'_>,
+    target: &Target<'_>,
+    territory_id: Option<i64>,
+) -> Result<bool, DbError> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM routing_rules WHERE ");
+    sql = match target {
+        Target::Topic(id) => sql.push_bound("topic_id = {}", *id),
+        Target::Responsible(key) => sql.push_bound("responsible = {}", (*key).to_owned()),
+    };
+    sql = match territory_id {
+        Some(id) => sql.push_bound(" AND territory_id = {}", id),
+        None => sql.push(" AND territory_id IS NULL"),
+    };
+    let n: i64 = sql.scalar(conn).await?;
+    Ok(n > 0)
+}
+
+pub async fn delete(conn: &mut Conn<'_>, id: i64) -> Result<bool, DbError> {
+    let n = Sql::new("DELETE FROM routing_rules WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// The responsibility areas the catalogue uses.
+pub async fn areas(conn: &mut Conn<'_>) -> Result<Vec<String>, DbError> {
+    Sql::new("SELECT DISTINCT responsible FROM topics ORDER BY responsible")
+        .scalars(conn)
+        .await
+}

@@ -146,6 +146,7 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
             (Role::PlatformAdmin, _) => {
                 links.push(("/staff/inbox".to_owned(), "Входящие"));
                 links.push(("/staff/moderation".to_owned(), "Модерация"));
+                links.push(("/admin/routing".to_owned(), "Правила маршрутизации"));
                 links.push(("/admin/audit".to_owned(), "Журнал аудита"));
                 links.push(("/admin/security".to_owned(), "Безопасность платформы"));
             }

@@ -15,6 +15,7 @@ mod message;
 mod notice;
 mod password;
 mod report;
+mod routing_editor;
 mod signup;
 mod staff;
 mod view;
@@ -110,6 +111,21 @@ pub fn routes() -> Routes {
             api_keys::revoke,
         )
         .get("/admin/audit", Staff(P::ManagePlatform), admin::audit_log)
+        .get(
+            "/admin/routing",
+            Staff(P::ManagePlatform),
+            routing_editor::show,
+        )
+        .post(
+            "/admin/routing",
+            Staff(P::ManagePlatform),
+            routing_editor::add,
+        )
+        .post(
+            "/admin/routing/{rule}/delete",
+            Staff(P::ManagePlatform),
+            routing_editor::delete,
+        )
         .get("/admin/security", Staff(P::ManagePlatform), admin::security)
         .post(
             "/admin/security",

@@ -74,7 +74,9 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/staff/{grant}/revoke"
         | "/org/{id}/api-keys"
         | "/org/{id}/api-keys/{key}/revoke" => Organisation,
-        "/admin/audit" | "/admin/security" => Platform,
+        "/admin/audit" | "/admin/security" | "/admin/routing" | "/admin/routing/{rule}/delete" => {
+            Platform
+        }
         "/staff/inbox" | "/staff/moderation" => Queue,
         "/api/v1/messages/{id}/transitions" => Case,
         "/messages/{id}/feedback" => OwnMessage,
@@ -262,6 +264,7 @@ fn uri_for(path: &str, org: i64, message: i64) -> String {
     .replace("{invite}", "999999")
     .replace("{grant}", "999999")
     .replace("{key}", "999999")
+    .replace("{rule}", "999999")
     .replace("{token}", "unknown")
 }
 

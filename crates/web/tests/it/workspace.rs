@@ -255,3 +255,72 @@ async fn staff_act_through_the_api_with_problem_documents_for_refusals() {
         .await;
     assert_eq!(nosy.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_platform_admin_edits_the_routing_and_new_messages_follow() {
+    let app = TestApp::demo().await;
+    let mut admin = Browser::new(&app);
+    admin
+        .sign_in("admin@demo.vmeste.example", "vmeste-demo")
+        .await;
+    // Two-factor is not required by default; the editor opens.
+    assert_eq!(admin.get("/admin/routing").await.status, StatusCode::OK);
+    let (topic, centre, mfc): (i64, i64, i64) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        let topic: i64 = Sql::new("SELECT id FROM topics WHERE active = $1 ORDER BY id LIMIT 1")
+            .bind(true)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        let centre: i64 = Sql::new("SELECT id FROM territories WHERE slug = $1")
+            .bind("city-centre")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        drop(handle);
+        (topic, centre, org_id(&app, "mfc").await)
+    };
+    let fields = [
+        ("topic_id", topic.to_string()),
+        ("territory_id", centre.to_string()),
+        ("organisation_id", mfc.to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let added = admin.post("/admin/routing", &fields).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let again = admin.post("/admin/routing", &fields).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("правило уже есть"));
+
+    let created = app
+        .post_json("/api/v1/messages", &json!({"topic_id": topic, "text": "Проверка маршрута в центре города", "territory_id": centre}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let mut handle = app.test.db.read().await.unwrap();
+    let routed: Option<i64> = Sql::new("SELECT organisation_id FROM messages WHERE id = $1")
+        .bind(created.json()["id"].as_i64().unwrap())
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!(routed, Some(mfc));
+    let rule: i64 =
+        Sql::new("SELECT id FROM routing_rules WHERE topic_id = $1 AND territory_id = $2")
+            .bind(topic)
+            .bind(centre)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+    drop(handle);
+    let deleted = admin
+        .post(&format!("/admin/routing/{rule}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    let mut handle = app.test.db.read().await.unwrap();
+    let log: Vec<String> =
+        Sql::new("SELECT action FROM audit_log WHERE object_kind = $1 ORDER BY id")
+            .bind("routing_rule")
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap();
+    assert_eq!(log, ["routing.add_rule", "routing.delete_rule"]);
+}

@@ -1,0 +1,220 @@
+//! The routing rules as data, edited by platform administrators: which
+//! organisation answers a responsibility area (or one topic) in a territory.
+//! Every change is audited; the most specific territory wins at intake.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use vmeste_db::routing_rules::{self, Target};
+use vmeste_db::{audit, catalogue, organisations, territories};
+use vmeste_domain::access::Permission;
+
+use super::form::{self, Errors};
+use super::staff::CsrfForm;
+use super::{Layout, error_page};
+use crate::AppState;
+use crate::csrf::Csrf;
+use crate::error::{OrPage, PageError};
+use crate::principal::Principal;
+use crate::rate_limit::ClientIp;
+
+#[derive(Template)]
+#[template(path = "admin_routing.html")]
+struct RoutingPage {
+    layout: Layout,
+    csrf: String,
+    rules: Vec<routing_rules::Listed>,
+    areas: Vec<String>,
+    topics: Vec<(i64, String)>,
+    territories: Vec<(i64, String)>,
+    organisations: Vec<(i64, String)>,
+    errors: Errors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RuleForm {
+    csrf: Option<String>,
+    area: Option<String>,
+    topic_id: Option<String>,
+    territory_id: Option<String>,
+    organisation_id: Option<String>,
+}
+
+fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
+    if who.allows(state, Permission::ManagePlatform, None) {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    who: &Principal,
+    csrf: &Csrf,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let mut handle = state.db().read().await.or_page()?;
+    let mut conn = handle.conn();
+    let rules = routing_rules::list(&mut conn).await.or_page()?;
+    let areas = routing_rules::areas(&mut conn).await.or_page()?;
+    let topics = catalogue::active_tree(&mut conn)
+        .await
+        .or_page()?
+        .into_iter()
+        .flat_map(|c| c.topics.into_iter().map(|t| (t.id, t.name_ru)))
+        .collect();
+    let territories = territories::list(&mut conn)
+        .await
+        .or_page()?
+        .into_iter()
+        .map(|t| (t.id, t.name_ru))
+        .collect();
+    let organisations = organisations::list(&mut conn)
+        .await
+        .or_page()?
+        .into_iter()
+        .filter(|o| o.active)
+        .map(|o| (o.id, o.name_ru))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = RoutingPage {
+        layout: Layout::new(state, who.user.as_ref()),
+        csrf: csrf.token.clone(),
+        rules,
+        areas,
+        topics,
+        territories,
+        organisations,
+        errors,
+    };
+    Ok(form::page(status, &page, csrf))
+}
+
+pub async fn show(State(state): State<AppState>, who: Principal, csrf: Csrf) -> Response {
+    let result = async {
+        require_platform(&state, &who)?;
+        page(&state, &who, &csrf, Errors::default()).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+fn number(value: Option<&String>) -> Option<i64> {
+    value.and_then(|v| v.trim().parse().ok())
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    who: Principal,
+    csrf: Csrf,
+    client: ClientIp,
+    Form(form): Form<RuleForm>,
+) -> Response {
+    let result = async {
+        require_platform(&state, &who)?;
+        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+            return page(&state, &who, &csrf, Errors::stale_form()).await;
+        }
+        let mut errors = Errors::default();
+        let area = form
+            .area
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
+        let topic = number(form.topic_id.as_ref());
+        let target = match (area, topic) {
+            (Some(area), None) => Some(Target::Responsible(area)),
+            (None, Some(topic)) => Some(Target::Topic(topic)),
+            _ => {
+                errors.add(
+                    "area",
+                    "Выберите либо зону ответственности, либо одну тему.",
+                );
+                None
+            }
+        };
+        let territory = number(form.territory_id.as_ref());
+        let Some(organisation) = number(form.organisation_id.as_ref()) else {
+            errors.add("organisation_id", "Выберите организацию.");
+            return page(&state, &who, &csrf, errors).await;
+        };
+        let Some(target) = target else {
+            return page(&state, &who, &csrf, errors).await;
+        };
+        let mut tx = state.db().write().await.or_page()?;
+        if routing_rules::exists(&mut tx.conn(), &target, territory)
+            .await
+            .or_page()?
+        {
+            errors.add(
+                "territory_id",
+                "Для этой зоны и территории правило уже есть: удалите старое.",
+            );
+            drop(tx);
+            return page(&state, &who, &csrf, errors).await;
+        }
+        let detail = match &target {
+            Target::Responsible(area) => (*area).to_owned(),
+            Target::Topic(id) => format!("topic {id}"),
+        };
+        let id = routing_rules::insert(&mut tx.conn(), target, territory, organisation)
+            .await
+            .or_page()?;
+        let entry = audit::Entry {
+            action: "routing.add_rule",
+            object_kind: "routing_rule",
+            object_id: Some(id),
+            organisation_id: Some(organisation),
+            detail: Some(&detail),
+            ..audit::Entry::default()
+        };
+        who.commit_audited(&state, tx, &client, entry)
+            .await
+            .or_page()?;
+        Ok(form::see_other("/admin/routing"))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    who: Principal,
+    csrf: Csrf,
+    client: ClientIp,
+    Path(rule): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        require_platform(&state, &who)?;
+        if !csrf.accepts(form.token()) {
+            return Ok(form::see_other("/admin/routing"));
+        }
+        let mut tx = state.db().write().await.or_page()?;
+        if !routing_rules::delete(&mut tx.conn(), rule)
+            .await
+            .or_page()?
+        {
+            return Err(PageError::NotFound);
+        }
+        let entry = audit::Entry {
+            action: "routing.delete_rule",
+            object_kind: "routing_rule",
+            object_id: Some(rule),
+            ..audit::Entry::default()
+        };
+        who.commit_audited(&state, tx, &client, entry)
+            .await
+            .or_page()?;
+        Ok(form::see_other("/admin/routing"))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
+}
