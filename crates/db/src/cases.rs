@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use vmeste_domain::calendar::ProductionCalendar;
-use vmeste_domain::case::{Command, Facts, Refusal, Who, decide};
+use vmeste_domain::case::{
+    APPEAL_DAYS, APPEAL_EXTENSION_DAYS, CaseKind, Command, Facts, Refusal, Who, decide,
+};
 use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
@@ -47,10 +49,22 @@ impl Case {
             .ok_or_else(|| DbError::Corrupt(format!("status {}", self.status)))
     }
 
+    pub fn kind(&self) -> CaseKind {
+        CaseKind::parse(&self.kind).unwrap_or(CaseKind::Message)
+    }
+
+    /// The deadline: the topic's for a message; 30 calendar days for an appeal.
     fn rule(&self) -> DeadlineRule {
-        DeadlineRule {
-            days: u32::try_from(self.deadline_days).unwrap_or(0),
-            kind: DeadlineKind::parse(&self.deadline_kind).unwrap_or(DeadlineKind::CalendarDays),
+        match self.kind() {
+            CaseKind::Appeal => DeadlineRule {
+                days: APPEAL_DAYS,
+                kind: DeadlineKind::CalendarDays,
+            },
+            CaseKind::Message => DeadlineRule {
+                days: u32::try_from(self.deadline_days).unwrap_or(0),
+                kind: DeadlineKind::parse(&self.deadline_kind)
+                    .unwrap_or(DeadlineKind::CalendarDays),
+            },
         }
     }
 
@@ -61,10 +75,14 @@ impl Case {
             routed_on: self.routed_at.map(local),
             answered_on: self.answered_at.map(local),
             extended: self.extended,
-            extension_limit: u32::try_from(self.extension_days).unwrap_or(0),
+            extension_limit: match self.kind() {
+                CaseKind::Appeal => APPEAL_EXTENSION_DAYS,
+                CaseKind::Message => u32::try_from(self.extension_days).unwrap_or(0),
+            },
             dispute_window: u32::try_from(self.dispute_window_days).unwrap_or(0),
             clarification_until: self.clarification_until,
             rated: self.rating.is_some(),
+            kind: self.kind(),
         })
     }
 }
@@ -143,9 +161,11 @@ pub async fn apply(
     match command {
         Command::Route { organisation_id } => {
             ensure_organisation(conn, *organisation_id).await?;
-            let due = case.due_date.unwrap_or_else(|| {
-                deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar)
-            });
+            // An appeal's 30 days run from its registration, which routing is.
+            let due = match (case.kind(), case.due_date) {
+                (CaseKind::Message, Some(due)) => due,
+                _ => deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar),
+            };
             Sql::new(set(
                 "organisation_id = $1, routed_at = $4, due_date = $5, routing_note = $6",
             ))
@@ -370,6 +390,32 @@ pub async fn apply(
             ));
         }
         Command::Close => notify_author = Some("closed"),
+        Command::ConvertToAppeal => {
+            // From now on the 59-FZ clock: 30 days from registration.
+            let registered = case.routed_at.unwrap_or(now);
+            let appeal = DeadlineRule {
+                days: APPEAL_DAYS,
+                kind: DeadlineKind::CalendarDays,
+            };
+            let due = deadline::due_date(registered, ctx.time_zone, appeal, ctx.calendar);
+            Sql::new(set("kind = $1, public = $4, due_date = $5"))
+                .bind(CaseKind::Appeal.as_str())
+                .bind(now)
+                .bind(case.id)
+                .bind(false)
+                .bind(due)
+                .execute(conn)
+                .await?;
+            comment(
+                conn,
+                case.id,
+                actor_id,
+                "Сообщение переведено в обращение по 59-ФЗ",
+                now,
+            )
+            .await?;
+            notify_author = Some("converted");
+        }
         Command::Comment { text } => {
             comment(conn, case.id, actor_id, text, now).await?;
         }

@@ -4,6 +4,7 @@
 
 use chrono::Datelike;
 use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::case::CaseKind;
 use vmeste_domain::clock::Clock;
 use vmeste_domain::deadline;
 use vmeste_domain::status::{Action, MessageStatus};
@@ -54,12 +55,38 @@ pub struct Route {
 }
 
 impl Intake<'_> {
+    /// Takes in a message.
     pub async fn submit(
         &self,
         db: &Db,
         message: &ValidMessage,
         author_id: Option<i64>,
         source: Source,
+    ) -> Result<MessageView, IntakeError> {
+        self.take(db, message, author_id, source, CaseKind::Message)
+            .await
+    }
+
+    /// Takes in a formal appeal under 59-FZ: its author is identified by the
+    /// caller, and it is never public.
+    pub async fn submit_appeal(
+        &self,
+        db: &Db,
+        message: &ValidMessage,
+        author_id: i64,
+        source: Source,
+    ) -> Result<MessageView, IntakeError> {
+        self.take(db, message, Some(author_id), source, CaseKind::Appeal)
+            .await
+    }
+
+    async fn take(
+        &self,
+        db: &Db,
+        message: &ValidMessage,
+        author_id: Option<i64>,
+        source: Source,
+        kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
         let now = self.clock.now();
         let mut tx = db.write().await?;
@@ -91,7 +118,7 @@ impl Intake<'_> {
                 lon,
                 address: message.address.as_deref(),
                 status,
-                public: topic.public,
+                public: topic.public && kind == CaseKind::Message,
                 source: source.as_str(),
                 due_date: Some(due),
                 routing_note: route.as_ref().map(|r| r.note.as_str()),
@@ -100,6 +127,13 @@ impl Intake<'_> {
             },
         )
         .await?;
+        if kind == CaseKind::Appeal {
+            Sql::new("UPDATE messages SET kind = $1 WHERE id = $2")
+                .bind(kind.as_str())
+                .bind(id)
+                .execute(&mut conn)
+                .await?;
+        }
         for (action, from, to) in [
             (None, None, submitted),
             (Some(Action::SendToModeration), Some(submitted), status),

@@ -9,6 +9,35 @@ use chrono::NaiveDate;
 
 use crate::status::{Action, MessageStatus};
 
+/// The two tracks: a message (fast, public, per-topic deadline) and a formal
+/// appeal under 59-FZ (identified author, never public, 30 days from
+/// registration, one extension of up to 30 days by the head).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    Message,
+    Appeal,
+}
+
+impl CaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Appeal => "appeal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Message, Self::Appeal]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// An appeal is answered within 30 days of registration (59-FZ art. 12)...
+pub const APPEAL_DAYS: u32 = 30;
+/// ...and the head may extend that once by up to 30 days.
+pub const APPEAL_EXTENSION_DAYS: u32 = 30;
+
 /// What the person may do for this particular message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)] // one flag per permission, as the access layer answers
@@ -136,6 +165,8 @@ pub enum Command {
     Comment {
         text: String,
     },
+    /// Turn a message into a formal appeal, keeping its history.
+    ConvertToAppeal,
 }
 
 impl Command {
@@ -154,7 +185,10 @@ impl Command {
             Self::Extend { .. } => Action::Extend,
             Self::Dispute { .. } => Action::Dispute,
             Self::Close => Action::Close,
-            Self::Assign { .. } | Self::Rate { .. } | Self::Comment { .. } => return None,
+            Self::Assign { .. }
+            | Self::Rate { .. }
+            | Self::Comment { .. }
+            | Self::ConvertToAppeal => return None,
         })
     }
 
@@ -164,6 +198,7 @@ impl Command {
             Self::Assign { .. } => "assign",
             Self::Rate { .. } => "rate",
             Self::Comment { .. } => "comment",
+            Self::ConvertToAppeal => "convert_to_appeal",
             other => other.action().map_or("", Action::as_str),
         }
     }
@@ -187,6 +222,7 @@ pub struct Facts {
     pub clarification_until: Option<NaiveDate>,
     /// Whether the answer was rated already.
     pub rated: bool,
+    pub kind: CaseKind,
 }
 
 /// Days after routing within which a message may be redirected (59-FZ art. 8).
@@ -273,7 +309,7 @@ fn permitted(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } => who.triage || who.moderate,
+        Command::Redirect { .. } | Command::ConvertToAppeal => who.triage || who.moderate,
         Command::Extend { .. } => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
@@ -358,6 +394,9 @@ pub fn decide(
         }
         Command::Close if within_dispute_window(facts, today) => {
             return Err(Refusal::DisputeWindowOpen);
+        }
+        Command::ConvertToAppeal if facts.kind == CaseKind::Appeal || !facts.status.is_open() => {
+            return Err(Refusal::WrongStatus);
         }
         _ => {}
     }

@@ -118,6 +118,7 @@ impl CommandForm {
             "comment" => Command::Comment {
                 text: text(self.text.as_ref()),
             },
+            "convert_to_appeal" => Command::ConvertToAppeal,
             _ => return Err(problem("command", "Неизвестное действие.")),
         })
     }

@@ -166,6 +166,7 @@ fn case_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::Ru, "answered") => "получило ответ: оцените его",
         (Lang::Ru, "extended") => "срок ответа продлён",
         (Lang::Ru, "closed") => "закрыто",
+        (Lang::Ru, "converted") => "переведено в официальное обращение: ответ в течение 30 дней",
         (Lang::Ru, _) => "изменило статус",
         (Lang::En, "routed") => "was passed to the organisation responsible",
         (Lang::En, "redirected") => "was redirected to another organisation",
@@ -176,6 +177,7 @@ fn case_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::En, "answered") => "was answered: please rate the answer",
         (Lang::En, "extended") => "had its deadline extended",
         (Lang::En, "closed") => "was closed",
+        (Lang::En, "converted") => "became a formal appeal: the answer is due within 30 days",
         (Lang::En, _) => "changed its status",
     }
 }

@@ -1,7 +1,7 @@
 //! Every command against who may ask for it, the statuses and the windows.
 
 use chrono::NaiveDate;
-use vmeste_domain::case::{Command, Facts, Refusal, RejectReason, Who, decide};
+use vmeste_domain::case::{CaseKind, Command, Facts, Refusal, RejectReason, Who, decide};
 use vmeste_domain::status::MessageStatus as S;
 
 fn day(d: u32) -> NaiveDate {
@@ -18,6 +18,7 @@ fn facts(status: S) -> Facts {
         dispute_window: 5,
         clarification_until: None,
         rated: false,
+        kind: CaseKind::Message,
     }
 }
 
@@ -136,7 +137,7 @@ fn may(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } => who.triage || who.moderate,
+        Command::Redirect { .. } | Command::ConvertToAppeal => who.triage || who.moderate,
         Command::Extend { .. } => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
@@ -192,6 +193,9 @@ fn status_changes_follow_the_status_machine() {
                     }
                 },
                 None if matches!(command, Command::Rate { .. }) => {}
+                None if command == Command::ConvertToAppeal => {
+                    assert_eq!(decided.is_ok(), status.is_open(), "{command:?} {status:?}");
+                }
                 None => assert_eq!(
                     decided.is_ok(),
                     !status.is_final(),
@@ -362,5 +366,30 @@ fn clarifications_have_a_bounded_time_and_interim_answers_a_future_date() {
     assert_eq!(
         decide(EXECUTOR, &interim, &facts(S::Routed), day(3)),
         Err(Refusal::OutOfRange)
+    );
+}
+
+#[test]
+fn open_messages_become_appeals_once() {
+    let convert = Command::ConvertToAppeal;
+    assert_eq!(
+        decide(OPERATOR, &convert, &facts(S::InProgress), day(3)),
+        Ok(S::InProgress)
+    );
+    assert_eq!(
+        decide(EXECUTOR, &convert, &facts(S::InProgress), day(3)),
+        Err(Refusal::NotAllowed)
+    );
+    let appeal = Facts {
+        kind: CaseKind::Appeal,
+        ..facts(S::InProgress)
+    };
+    assert_eq!(
+        decide(OPERATOR, &convert, &appeal, day(3)),
+        Err(Refusal::WrongStatus)
+    );
+    assert_eq!(
+        decide(OPERATOR, &convert, &facts(S::Closed), day(3)),
+        Err(Refusal::WrongStatus)
     );
 }

@@ -39,6 +39,7 @@ struct CasePage {
     csrf: String,
     id: i64,
     number: String,
+    appeal: bool,
     status: &'static str,
     topic: String,
     organisation: String,
@@ -95,6 +96,7 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
             reason: t(),
         },
         Command::Comment { text: t() },
+        Command::ConvertToAppeal,
     ];
     samples
         .iter()
@@ -240,6 +242,7 @@ async fn case_page(
         csrf: csrf.token.clone(),
         id: case.id,
         number: case.number.clone(),
+        appeal: case.kind() == vmeste_domain::case::CaseKind::Appeal,
         status: MessageStatus::parse(&case.status).map_or("", MessageStatus::label_ru),
         topic: view.topic_name_ru,
         organisation: view

@@ -31,6 +31,8 @@ pub struct ReportForm {
     territory_id: Option<String>,
     lat: Option<String>,
     lon: Option<String>,
+    /// A formal appeal under 59-FZ rather than a message.
+    appeal: Option<String>,
 }
 
 struct Group {
@@ -56,6 +58,9 @@ struct ReportPage {
     address: String,
     lat: String,
     lon: String,
+    appeal: bool,
+    /// Only identified residents may file formal appeals.
+    may_appeal: bool,
     errors: Vec<ShownError>,
 }
 
@@ -131,6 +136,8 @@ async fn page(
         address: value(&form.address),
         lat: value(&form.lat),
         lon: value(&form.lon),
+        appeal: form.appeal.is_some(),
+        may_appeal: user.is_some_and(identified),
         errors,
     })
 }
@@ -245,13 +252,42 @@ pub async fn submit(
         address: form.address.clone(),
         territory_id: form.territory_id.clone(),
     };
-    let result = match validate_message(&input) {
-        Ok(valid) => {
-            state
-                .intake()
-                .submit(state.db(), &valid, user.as_ref().map(|u| u.id), Source::Web)
-                .await
+    let appeal_author = match (&user, form.appeal.is_some()) {
+        (Some(u), true) if identified(u) => Some(u.id),
+        (_, true) => {
+            let error = ShownError {
+                field: "appeal",
+                anchor: "appeal",
+                label: "Обращение",
+                message: "Официальное обращение может подать только пользователь с подтверждённой почтой или вошедший через Госуслуги.".into(),
+            };
+            return respond(
+                &state,
+                user.as_ref(),
+                &csrf,
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+            )
+            .await;
         }
+        _ => None,
+    };
+    let result = match validate_message(&input) {
+        Ok(valid) => match appeal_author {
+            Some(author) => {
+                state
+                    .intake()
+                    .submit_appeal(state.db(), &valid, author, Source::Web)
+                    .await
+            }
+            None => {
+                state
+                    .intake()
+                    .submit(state.db(), &valid, user.as_ref().map(|u| u.id), Source::Web)
+                    .await
+            }
+        },
         Err(errors) => Err(IntakeError::Invalid(errors)),
     };
     match result {
@@ -275,4 +311,10 @@ pub async fn submit(
             error_page(&state, &PageError::Internal)
         }
     }
+}
+
+/// Whether the person is identified enough for a 59-FZ appeal (547-FZ): a
+/// confirmed e-mail address, which a state ID sign-in also gives.
+fn identified(user: &User) -> bool {
+    user.email_confirmed_at.is_some()
 }

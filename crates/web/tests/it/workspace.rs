@@ -10,6 +10,10 @@ use vmeste_db::Sql;
 use crate::accounts::Browser;
 use crate::common::{TestApp, first_topic_and_territory};
 
+fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 async fn org_id(app: &TestApp, slug: &str) -> i64 {
     let mut handle = app.test.db.read().await.unwrap();
     Sql::new("SELECT id FROM organisations WHERE slug = $1")
@@ -323,4 +327,187 @@ async fn a_platform_admin_edits_the_routing_and_new_messages_follow() {
             .await
             .unwrap();
     assert_eq!(log, ["routing.add_rule", "routing.delete_rule"]);
+}
+
+#[tokio::test]
+async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() {
+    let app = TestApp::demo().await;
+    // A fresh, unconfirmed account may not file an appeal.
+    let mut newcomer = Browser::new(&app);
+    newcomer
+        .post(
+            "/signup",
+            &[
+                ("name", "Новичок"),
+                ("email", "new@example.org"),
+                ("password", "длинный пароль"),
+            ],
+        )
+        .await;
+    newcomer.sign_in("new@example.org", "длинный пароль").await;
+    let form = newcomer.get("/report").await;
+    let (topic, territory) = first_topic_and_territory(&form.body);
+    let fields = |appeal: &'static str| {
+        vec![
+            ("topic_id", topic.clone()),
+            (
+                "text",
+                "Прошу провести проверку состояния дороги".to_owned(),
+            ),
+            ("territory_id", territory.clone()),
+            ("appeal", appeal.to_owned()),
+        ]
+    };
+    let refused = newcomer.post("/report", &as_refs(&fields("1"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("подтверждённой почтой"));
+    assert!(
+        refused.body.contains("Прошу провести проверку"),
+        "typed text kept"
+    );
+
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert!(
+        resident
+            .get("/report")
+            .await
+            .body
+            .contains("официальное обращение")
+    );
+    let filed = resident.post("/report", &as_refs(&fields("1"))).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let path = filed.header(header::LOCATION).to_string();
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(
+        resident.get(&path).await.status,
+        StatusCode::OK,
+        "the author sees it"
+    );
+    assert_eq!(
+        app.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "never public"
+    );
+    assert!(
+        !app.get("/api/v1/messages?limit=100")
+            .await
+            .body
+            .contains(&format!("\"id\":{id},"))
+    );
+
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let roads = org_id(&app, "city-roads").await;
+    moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "route"),
+                ("organisation_id", &roads.to_string()),
+            ],
+        )
+        .await;
+    let (kind, due): (String, chrono::NaiveDate) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        let kind: String = Sql::new("SELECT kind FROM messages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        let due: chrono::NaiveDate = Sql::new("SELECT due_date FROM messages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        (kind, due)
+    };
+    assert_eq!(kind, "appeal");
+    // 2026-03-16 + 30 calendar days is Wednesday 2026-04-15, a working day.
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
+    let mut head = Browser::new(&app);
+    head.sign_in("head@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let too_long = head
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "extend"),
+                ("days", "31"),
+                ("text", "Экспертиза"),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::CONFLICT);
+    let extended = head
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "extend"),
+                ("days", "30"),
+                ("text", "Экспертиза"),
+            ],
+        )
+        .await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let roads = org_id(&app, "city-roads").await;
+    moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "route"),
+                ("organisation_id", &roads.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        app.get(&format!("/messages/{id}")).await.status,
+        StatusCode::OK
+    );
+    let mut operator = Browser::new(&app);
+    operator
+        .sign_in("operator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let converted = operator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "convert_to_appeal")],
+        )
+        .await;
+    assert_eq!(converted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&format!("/messages/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = operator.get(&format!("/staff/messages/{id}")).await.body;
+    assert!(page.contains("Обращение В-"), "the case is an appeal now");
+    assert!(
+        page.contains("Сообщение переведено в обращение по 59-ФЗ"),
+        "its history goes on"
+    );
+    let again = operator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "convert_to_appeal")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
 }
