@@ -37,6 +37,7 @@ pub struct Case {
     pub planned_date: Option<NaiveDate>,
     pub rating: Option<i32>,
     pub disputes: i32,
+    pub complaint_about: Option<i64>,
     pub deadline_days: i32,
     pub deadline_kind: String,
     pub dispute_window_days: i32,
@@ -89,7 +90,7 @@ impl Case {
 
 const CASE: &str = "SELECT m.id, m.number, m.status, m.kind, m.organisation_id, m.territory_id, m.topic_id, \
     m.author_id, m.assignee_id, m.due_date, m.routed_at, m.answered_at, m.extended, m.clarification_until, \
-    m.paused_at, m.planned_date, m.rating, m.disputes, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
+    m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
     t.extension_days FROM messages m JOIN topics t ON t.id = m.topic_id";
 
 pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Case>, DbError> {
@@ -147,6 +148,15 @@ pub async fn apply(
     let facts = case.facts(ctx.time_zone)?;
     let today = ctx.today();
     let next = decide(who, command, &facts, today).map_err(CaseError::Refused)?;
+    // 59-FZ art. 8 p. 6: never to the body the complaint is about.
+    if let Command::Route { organisation_id }
+    | Command::Redirect {
+        organisation_id, ..
+    } = command
+        && case.complaint_about == Some(*organisation_id)
+    {
+        return Err(CaseError::Refused(Refusal::ComplainedAbout));
+    }
     let now = ctx.now;
     let org = case.organisation_id.unwrap_or(0);
     let mut public_comment: Option<String> = None;
@@ -390,6 +400,36 @@ pub async fn apply(
             ));
         }
         Command::Close => notify_author = Some("closed"),
+        Command::MarkComplaint => {
+            let parent: Option<i64> = match case.organisation_id {
+                Some(org) => Sql::new("SELECT parent_id FROM organisations WHERE id = $1")
+                    .bind(org)
+                    .fetch_optional::<Parent>(conn)
+                    .await?
+                    .and_then(|p| p.parent_id),
+                None => None,
+            };
+            let Some(supervisor) = parent else {
+                return Err(CaseError::UnknownTarget("supervising body"));
+            };
+            Sql::new(set(
+                "complaint_about = organisation_id, organisation_id = $1, assignee_id = NULL",
+            ))
+            .bind(supervisor)
+            .bind(now)
+            .bind(case.id)
+            .execute(conn)
+            .await?;
+            counters::add(
+                conn,
+                bump(counters::Bump::at(supervisor)),
+                counters::Change::RECEIVED,
+            )
+            .await?;
+            public_comment = Some("Жалоба на организацию передана вышестоящему органу".to_owned());
+            notify_author = Some("redirected");
+            notify_org = Some((supervisor, "new_in_inbox"));
+        }
         Command::ConvertToAppeal => {
             // From now on the 59-FZ clock: 30 days from registration.
             let registered = case.routed_at.unwrap_or(now);
@@ -484,6 +524,11 @@ pub async fn apply(
         to: final_status,
         command: command.name(),
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct Parent {
+    parent_id: Option<i64>,
 }
 
 async fn ensure_organisation(conn: &mut Conn<'_>, id: i64) -> Result<(), CaseError> {

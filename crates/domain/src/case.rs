@@ -167,6 +167,9 @@ pub enum Command {
     },
     /// Turn a message into a formal appeal, keeping its history.
     ConvertToAppeal,
+    /// The message complains about the organisation it is with: it goes to
+    /// the supervising body and never back.
+    MarkComplaint,
 }
 
 impl Command {
@@ -181,7 +184,7 @@ impl Command {
             Self::StartWork => Action::StartWork,
             Self::InterimAnswer { .. } => Action::InterimAnswer,
             Self::Answer { .. } => Action::Answer,
-            Self::Redirect { .. } => Action::Redirect,
+            Self::Redirect { .. } | Self::MarkComplaint => Action::Redirect,
             Self::Extend { .. } => Action::Extend,
             Self::Dispute { .. } => Action::Dispute,
             Self::Close => Action::Close,
@@ -199,6 +202,7 @@ impl Command {
             Self::Rate { .. } => "rate",
             Self::Comment { .. } => "comment",
             Self::ConvertToAppeal => "convert_to_appeal",
+            Self::MarkComplaint => "mark_complaint",
             other => other.action().map_or("", Action::as_str),
         }
     }
@@ -253,6 +257,8 @@ pub enum Refusal {
     TextRequired,
     #[error("a value is out of range")]
     OutOfRange,
+    #[error("the message complains about that organisation")]
+    ComplainedAbout,
 }
 
 impl Refusal {
@@ -268,6 +274,7 @@ impl Refusal {
             Self::AlreadyRated => "already_rated",
             Self::TextRequired => "text_required",
             Self::OutOfRange => "out_of_range",
+            Self::ComplainedAbout => "complained_about",
         }
     }
 
@@ -285,6 +292,9 @@ impl Refusal {
             Self::AlreadyRated => "Ответ уже оценён.",
             Self::TextRequired => "Напишите текст.",
             Self::OutOfRange => "Значение вне допустимых пределов.",
+            Self::ComplainedAbout => {
+                "Сообщение — жалоба на эту организацию: передать его ей нельзя."
+            }
         }
     }
 }
@@ -309,7 +319,9 @@ fn permitted(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } | Command::ConvertToAppeal => who.triage || who.moderate,
+        Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
+            who.triage || who.moderate
+        }
         Command::Extend { .. } => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,

@@ -119,6 +119,7 @@ impl CommandForm {
                 text: text(self.text.as_ref()),
             },
             "convert_to_appeal" => Command::ConvertToAppeal,
+            "mark_complaint" => Command::MarkComplaint,
             _ => return Err(problem("command", "Неизвестное действие.")),
         })
     }

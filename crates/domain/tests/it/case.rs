@@ -137,7 +137,9 @@ fn may(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } | Command::ConvertToAppeal => who.triage || who.moderate,
+        Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
+            who.triage || who.moderate
+        }
         Command::Extend { .. } => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,

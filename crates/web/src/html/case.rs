@@ -97,6 +97,7 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
         },
         Command::Comment { text: t() },
         Command::ConvertToAppeal,
+        Command::MarkComplaint,
     ];
     samples
         .iter()

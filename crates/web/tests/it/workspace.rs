@@ -511,3 +511,63 @@ async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_complaint_goes_up_to_the_supervising_body_and_never_back() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let (roads, city) = (
+        org_id(&app, "city-roads").await,
+        org_id(&app, "city-admin").await,
+    );
+    let act = format!("/staff/messages/{id}/act");
+    moderator
+        .post(
+            &act,
+            &[
+                ("command", "route"),
+                ("organisation_id", &roads.to_string()),
+            ],
+        )
+        .await;
+    let mut operator = Browser::new(&app);
+    operator
+        .sign_in("operator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let marked = operator.post(&act, &[("command", "mark_complaint")]).await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let now_with: Option<i64> = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT organisation_id FROM messages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    assert_eq!(now_with, Some(city), "the committee's supervising body");
+    // The committee no longer sees it; nobody may send it back there.
+    assert_eq!(
+        operator.get(&format!("/staff/messages/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let back = moderator
+        .post(
+            &act,
+            &[
+                ("command", "redirect"),
+                ("organisation_id", &roads.to_string()),
+                ("text", "Назад"),
+            ],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::CONFLICT);
+    assert!(back.body.contains("жалоба на эту организацию"));
+}
