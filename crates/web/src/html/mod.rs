@@ -68,6 +68,11 @@ pub fn routes() -> Routes {
         .post("/account/security/totp", SignedIn, account::enable)
         .post("/account/security/totp/off", SignedIn, account::disable)
         .get("/staff/inbox", Staff(P::ViewPersonalData), workspace::inbox)
+        .post(
+            "/staff/inbox/bulk",
+            Staff(P::ViewPersonalData),
+            workspace::bulk,
+        )
         .get(
             "/staff/moderation",
             Staff(P::Moderate),

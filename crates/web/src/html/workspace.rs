@@ -6,15 +6,20 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use vmeste_db::cases::{self, InboxFilter, InboxRow};
+use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
+use vmeste_db::organisations;
 use vmeste_domain::access::Permission;
+use vmeste_domain::case::Command;
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
 
 use super::{Layout, error_page, form};
 use crate::AppState;
+use crate::case_form::{self, CommandForm};
+use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::principal::Principal;
+use crate::rate_limit::ClientIp;
 
 /// How many cases a list shows; filters narrow it down.
 const LIST_LIMIT: i64 = 200;
@@ -37,10 +42,20 @@ struct InboxPage {
     layout: Layout,
     title: &'static str,
     action: &'static str,
+    /// Bulk actions: the form's token and the choices.
+    bulk: Option<Bulk>,
     rows: Vec<Row>,
     due: String,
     mine: bool,
     statuses: Vec<(&'static str, &'static str, bool)>,
+}
+
+pub struct Bulk {
+    csrf: String,
+    executors: Vec<(i64, String)>,
+    organisations: Vec<(i64, String)>,
+    /// What the last bulk action did.
+    report: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,6 +63,8 @@ pub struct InboxQuery {
     status: Option<String>,
     due: Option<String>,
     mine: Option<String>,
+    done: Option<u32>,
+    failed: Option<u32>,
 }
 
 fn rows(state: &AppState, found: Vec<InboxRow>) -> Vec<Row> {
@@ -93,6 +110,7 @@ const OPEN: [MessageStatus; 3] = [
 pub async fn inbox(
     State(state): State<AppState>,
     who: Principal,
+    csrf: Csrf,
     Query(q): Query<InboxQuery>,
 ) -> Response {
     let result = async {
@@ -118,16 +136,43 @@ pub async fn inbox(
             due_by,
             ..InboxFilter::default()
         };
-        let found = {
+        let (found, executors, organisations) = {
             let mut handle = state.db().read().await.or_page()?;
-            cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
+            let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
+                .await
+                .or_page()?;
+            let mut executors = Vec::new();
+            for org in own_organisations(&who) {
+                executors.extend(cases::executors(&mut handle.conn(), org).await.or_page()?);
+            }
+            executors.sort();
+            executors.dedup();
+            let organisations = organisations::list(&mut handle.conn())
                 .await
                 .or_page()?
+                .into_iter()
+                .filter(|o| o.active)
+                .map(|o| (o.id, o.name_ru))
+                .collect();
+            (found, executors, organisations)
+        };
+        let report = match (q.done, q.failed) {
+            (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
+            (Some(done), Some(failed)) => Some(format!(
+                "Выполнено: {done}. Не выполнено: {failed} — для них это действие сейчас невозможно."
+            )),
+            _ => None,
         };
         let page = InboxPage {
             layout: Layout::new(&state, who.user.as_ref()),
             title: "Входящие",
             action: "/staff/inbox",
+            bulk: Some(Bulk {
+                csrf: csrf.token.clone(),
+                executors,
+                organisations,
+                report,
+            }),
             rows: rows(&state, found),
             statuses: MessageStatus::ALL
                 .into_iter()
@@ -142,10 +187,89 @@ pub async fn inbox(
             due: q.due.unwrap_or_default(),
             mine: q.mine.is_some(),
         };
-        Ok::<_, PageError>(form::with_headers(super::render(StatusCode::OK, &page), []))
+        Ok::<_, PageError>(form::page(StatusCode::OK, &page, &csrf))
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+/// The organisations the person works in directly (for assigning).
+fn own_organisations(who: &Principal) -> Vec<i64> {
+    who.access
+        .grants()
+        .iter()
+        .filter(|g| g.role.permits(Permission::Triage) || g.role.permits(Permission::Answer))
+        .filter_map(|g| g.organisation_id)
+        .collect()
+}
+
+/// One action on several cases: each is checked and applied on its own, and
+/// the inbox says how many went through.
+pub async fn bulk(
+    State(state): State<AppState>,
+    who: Principal,
+    csrf: Csrf,
+    client: ClientIp,
+    body: axum::body::Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    if !csrf.accepts(value("csrf").as_deref().unwrap_or("")) {
+        return form::see_other("/staff/inbox");
+    }
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let form = CommandForm {
+        command: value("command"),
+        executor_id: value("executor_id"),
+        organisation_id: value("organisation_id"),
+        text: value("text"),
+        ..CommandForm::default()
+    };
+    let command = match form.command() {
+        Ok(command @ (Command::Assign { .. } | Command::Redirect { .. })) => command,
+        _ => return form::see_other("/staff/inbox?done=0&failed=0"),
+    };
+    let (mut done, mut failed) = (0_u32, 0_u32);
+    for id in ids {
+        let case = async {
+            let mut handle = state.db().read().await?;
+            cases::get(&mut handle.conn(), id).await
+        }
+        .await;
+        let case = match case {
+            Ok(Some(case))
+                if who.allows(&state, Permission::ViewPersonalData, case.organisation_id) =>
+            {
+                case
+            }
+            Ok(_) => {
+                failed += 1;
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "bulk action failed");
+                return error_page(&state, &PageError::Internal);
+            }
+        };
+        match case_form::run(&state, &who, &client, &case, &command).await {
+            Ok(_) => done += 1,
+            Err(CaseError::Db(e)) => {
+                tracing::error!(error = %e, "bulk action failed");
+                return error_page(&state, &PageError::Internal);
+            }
+            Err(_) => failed += 1,
+        }
+    }
+    form::see_other(&format!("/staff/inbox?done={done}&failed={failed}"))
 }
 
 pub async fn moderation(State(state): State<AppState>, who: Principal) -> Response {
@@ -167,6 +291,7 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
             layout: Layout::new(&state, who.user.as_ref()),
             title: "Модерация",
             action: "/staff/moderation",
+            bulk: None,
             rows: rows(&state, found),
             due: String::new(),
             mine: false,

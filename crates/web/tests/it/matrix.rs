@@ -77,7 +77,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         "/admin/audit" | "/admin/security" | "/admin/routing" | "/admin/routing/{rule}/delete" => {
             Platform
         }
-        "/staff/inbox" | "/staff/moderation" => Queue,
+        "/staff/inbox" | "/staff/inbox/bulk" | "/staff/moderation" => Queue,
         "/api/v1/messages/{id}/transitions" => Case,
         "/messages/{id}/feedback" => OwnMessage,
         _ => return None,

@@ -571,3 +571,84 @@ async fn a_complaint_goes_up_to_the_supervising_body_and_never_back() {
     assert_eq!(back.status, StatusCode::CONFLICT);
     assert!(back.body.contains("жалоба на эту организацию"));
 }
+
+#[tokio::test]
+async fn a_head_assigns_several_cases_at_once() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let (first, second, foreign) = (
+        report(&mut resident).await,
+        report(&mut resident).await,
+        report(&mut resident).await,
+    );
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let roads = org_id(&app, "city-roads").await.to_string();
+    let uk = org_id(&app, "uk-centre").await.to_string();
+    for (id, org) in [(first, &roads), (second, &roads), (foreign, &uk)] {
+        moderator
+            .post(
+                &format!("/staff/messages/{id}/act"),
+                &[("command", "route"), ("organisation_id", org)],
+            )
+            .await;
+    }
+    let executor: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT id FROM users WHERE email = $1")
+            .bind("executor@demo.vmeste.example")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let mut head = Browser::new(&app);
+    head.sign_in("head@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let inbox = head.get("/staff/inbox").await;
+    assert!(
+        inbox.body.contains("Василий Исполнителев"),
+        "the committee's executors are offered"
+    );
+    let ids = [first.to_string(), second.to_string(), foreign.to_string()];
+    let executor = executor.to_string();
+    let done = head
+        .post(
+            "/staff/inbox/bulk",
+            &[
+                ("ids", &ids[0]),
+                ("ids", &ids[1]),
+                ("ids", &ids[2]),
+                ("command", "assign"),
+                ("executor_id", &executor),
+            ],
+        )
+        .await;
+    assert_eq!(
+        done.header(header::LOCATION),
+        "/staff/inbox?done=2&failed=1"
+    );
+    assert!(
+        head.get("/staff/inbox?done=2&failed=1")
+            .await
+            .body
+            .contains("Выполнено: 2. Не выполнено: 1")
+    );
+    let mut handle = app.test.db.read().await.unwrap();
+    let assigned: i64 = Sql::new("SELECT COUNT(*) FROM messages WHERE assignee_id = $1")
+        .bind(executor.parse::<i64>().unwrap())
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert!(assigned >= 2);
+    let foreign_assignee: Option<i64> = Sql::new("SELECT assignee_id FROM messages WHERE id = $1")
+        .bind(foreign)
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!(foreign_assignee, None);
+}
