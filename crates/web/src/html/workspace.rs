@@ -234,9 +234,8 @@ pub async fn bulk(
         text: value("text"),
         ..CommandForm::default()
     };
-    let command = match form.command() {
-        Ok(command @ (Command::Assign { .. } | Command::Redirect { .. })) => command,
-        _ => return form::see_other("/staff/inbox?done=0&failed=0"),
+    let Ok(command @ (Command::Assign { .. } | Command::Redirect { .. })) = form.command() else {
+        return form::see_other("/staff/inbox?done=0&failed=0");
     };
     let (mut done, mut failed) = (0_u32, 0_u32);
     for id in ids {
