@@ -28,6 +28,7 @@ pub mod schema;
 pub mod secret;
 pub mod sessions;
 pub mod settings;
+pub mod templates;
 pub mod territories;
 pub mod users;
 

@@ -58,3 +58,15 @@ CREATE TABLE daily_counters (
     rating_count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (day, organisation_id, topic_id, territory_id)
 );
+
+-- Ready answers an organisation keeps per topic (or for any topic).
+CREATE TABLE answer_templates (
+    id INTEGER PRIMARY KEY,
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+    topic_id INTEGER REFERENCES topics(id),
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX answer_templates_organisation ON answer_templates(organisation_id, topic_id);

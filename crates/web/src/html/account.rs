@@ -155,6 +155,10 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                 links.push(("/staff/moderation".to_owned(), "Модерация"));
                 links.push(("/staff/inbox".to_owned(), "Входящие"));
             }
+            (Role::Head, Some(id)) => {
+                links.push(("/staff/inbox".to_owned(), "Входящие"));
+                links.push((format!("/org/{id}/templates"), "Шаблоны ответов"));
+            }
             (Role::Operator | Role::Executor | Role::Head, _) => {
                 links.push(("/staff/inbox".to_owned(), "Входящие"));
             }

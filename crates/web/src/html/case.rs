@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
-use vmeste_db::{audit, events, messages, organisations, users};
+use vmeste_db::{audit, events, messages, organisations, templates, users};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
@@ -54,6 +54,7 @@ struct CasePage {
     organisations: Vec<(i64, String)>,
     executors: Vec<(i64, String)>,
     reasons: Vec<(&'static str, &'static str)>,
+    templates: Vec<(i64, String)>,
     done: Option<String>,
     error: Option<String>,
     typed: String,
@@ -109,6 +110,8 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
 #[derive(Debug, Default, Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// Start the answer from this template.
+    template: Option<i64>,
 }
 
 /// The case, if this person may see it with its personal data.
@@ -135,7 +138,7 @@ async fn case_page(
     csrf: &Csrf,
     client: &ClientIp,
     case: &Case,
-    done: Option<String>,
+    (done, template): (Option<String>, Option<i64>),
     error: Option<String>,
     typed: String,
 ) -> Result<Response, PageError> {
@@ -153,9 +156,14 @@ async fn case_page(
         .or_page()?;
     let comments = cases::comments(&mut tx.conn(), case.id).await.or_page()?;
     let orgs = organisations::list(&mut tx.conn()).await.or_page()?;
-    let executors = match case.organisation_id {
-        Some(org) => cases::executors(&mut tx.conn(), org).await.or_page()?,
-        None => Vec::new(),
+    let (executors, suited) = match case.organisation_id {
+        Some(org) => (
+            cases::executors(&mut tx.conn(), org).await.or_page()?,
+            templates::for_case(&mut tx.conn(), org, case.topic_id)
+                .await
+                .or_page()?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let assignee = match case.assignee_id {
         Some(id) => users::by_id(&mut tx.conn(), id)
@@ -266,13 +274,21 @@ async fn case_page(
             .map(|o| (o.id, o.name_ru))
             .collect(),
         executors,
+        templates: suited.iter().map(|t| (t.id, t.title.clone())).collect(),
         reasons: RejectReason::ALL
             .into_iter()
             .map(|r| (r.as_str(), r.label_ru()))
             .collect(),
         done,
         error: error.clone(),
-        typed,
+        typed: match (typed.is_empty(), template) {
+            (true, Some(chosen)) => suited
+                .into_iter()
+                .find(|t| t.id == chosen)
+                .map(|t| t.text)
+                .unwrap_or_default(),
+            _ => typed,
+        },
     };
     let status = if error.is_some() {
         StatusCode::CONFLICT
@@ -292,13 +308,14 @@ pub async fn show(
 ) -> Response {
     let result = async {
         let case = visible_case(&state, &who, id).await?;
+        let shown = (query.done, query.template);
         case_page(
             &state,
             &who,
             &csrf,
             &client,
             &case,
-            query.done,
+            shown,
             None,
             String::new(),
         )
@@ -306,6 +323,37 @@ pub async fn show(
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+/// Why an action did not happen, in words for the page.
+async fn attempt(
+    state: &AppState,
+    who: &Principal,
+    csrf: &Csrf,
+    client: &ClientIp,
+    case: &Case,
+    form: &CommandForm,
+) -> Result<Result<&'static str, String>, PageError> {
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        return Ok(Err(
+            "Форма устарела. Проверьте данные и отправьте ещё раз.".to_owned()
+        ));
+    }
+    let command = match form.command() {
+        Ok(command) => command,
+        Err(p) => return Ok(Err(p.message.to_owned())),
+    };
+    match case_form::run(state, who, client, case, &command).await {
+        Ok(outcome) => Ok(Ok(outcome.command)),
+        Err(CaseError::Refused(r)) => Ok(Err(r.message_ru().to_owned())),
+        Err(CaseError::UnknownTarget(_)) => Ok(Err(
+            "Выбранная организация, сообщение или исполнитель не подходит.".to_owned(),
+        )),
+        Err(CaseError::Db(e)) => {
+            tracing::error!(error = %e, "case action failed");
+            Err(PageError::Internal)
+        }
+    }
 }
 
 pub async fn act(
@@ -318,73 +366,23 @@ pub async fn act(
 ) -> Response {
     let result = async {
         let case = visible_case(&state, &who, id).await?;
-        let typed = form.text.clone().unwrap_or_default();
-        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            let stale = "Форма устарела. Проверьте данные и отправьте ещё раз.".to_owned();
-            return case_page(
-                &state,
-                &who,
-                &csrf,
-                &client,
-                &case,
-                None,
-                Some(stale),
-                typed,
-            )
-            .await;
-        }
-        let command = match form.command() {
-            Ok(command) => command,
-            Err(p) => {
-                return case_page(
-                    &state,
-                    &who,
-                    &csrf,
-                    &client,
-                    &case,
-                    None,
-                    Some(p.message.to_owned()),
-                    typed,
-                )
-                .await;
-            }
-        };
-        match case_form::run(&state, &who, &client, &case, &command).await {
-            Ok(outcome) => Ok(form::see_other(&format!(
-                "/staff/messages/{id}?done={}",
-                outcome.command
+        match attempt(&state, &who, &csrf, &client, &case, &form).await? {
+            Ok(done) => Ok(form::see_other(&format!(
+                "/staff/messages/{id}?done={done}"
             ))),
-            Err(CaseError::Refused(r)) => {
+            Err(why) => {
+                let typed = form.text.clone().unwrap_or_default();
                 case_page(
                     &state,
                     &who,
                     &csrf,
                     &client,
                     &case,
-                    None,
-                    Some(r.message_ru().to_owned()),
+                    (None, None),
+                    Some(why),
                     typed,
                 )
                 .await
-            }
-            Err(CaseError::UnknownTarget(_)) => {
-                let wrong =
-                    "Выбранная организация, сообщение или исполнитель не подходит.".to_owned();
-                case_page(
-                    &state,
-                    &who,
-                    &csrf,
-                    &client,
-                    &case,
-                    None,
-                    Some(wrong),
-                    typed,
-                )
-                .await
-            }
-            Err(CaseError::Db(e)) => {
-                tracing::error!(error = %e, "case action failed");
-                Err(PageError::Internal)
             }
         }
     }

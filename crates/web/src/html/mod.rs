@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod answer_templates;
 mod api_keys;
 mod case;
 mod form;
@@ -114,6 +115,21 @@ pub fn routes() -> Routes {
             "/org/{id}/api-keys/{key}/revoke",
             Staff(P::ManageApiKeys),
             api_keys::revoke,
+        )
+        .get(
+            "/org/{id}/templates",
+            Staff(P::Approve),
+            answer_templates::show,
+        )
+        .post(
+            "/org/{id}/templates",
+            Staff(P::Approve),
+            answer_templates::add,
+        )
+        .post(
+            "/org/{id}/templates/{template}/delete",
+            Staff(P::Approve),
+            answer_templates::delete,
         )
         .get("/admin/audit", Staff(P::ManagePlatform), admin::audit_log)
         .get(

@@ -73,7 +73,9 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/invites/{invite}/revoke"
         | "/org/{id}/staff/{grant}/revoke"
         | "/org/{id}/api-keys"
-        | "/org/{id}/api-keys/{key}/revoke" => Organisation,
+        | "/org/{id}/api-keys/{key}/revoke"
+        | "/org/{id}/templates"
+        | "/org/{id}/templates/{template}/delete" => Organisation,
         "/admin/audit" | "/admin/security" | "/admin/routing" | "/admin/routing/{rule}/delete" => {
             Platform
         }
@@ -265,6 +267,7 @@ fn uri_for(path: &str, org: i64, message: i64) -> String {
     .replace("{grant}", "999999")
     .replace("{key}", "999999")
     .replace("{rule}", "999999")
+    .replace("{template}", "999999")
     .replace("{token}", "unknown")
 }
 

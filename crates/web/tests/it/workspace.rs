@@ -652,3 +652,67 @@ async fn a_head_assigns_several_cases_at_once() {
         .unwrap();
     assert_eq!(foreign_assignee, None);
 }
+
+#[tokio::test]
+async fn heads_keep_answer_templates_that_start_answers() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let roads = org_id(&app, "city-roads").await;
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[
+                ("command", "route"),
+                ("organisation_id", &roads.to_string()),
+            ],
+        )
+        .await;
+    let mut head = Browser::new(&app);
+    head.sign_in("head@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let path = format!("/org/{roads}/templates");
+    let empty = head.post(&path, &[("title", ""), ("text", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = head
+        .post(
+            &path,
+            &[
+                ("title", "Ямочный ремонт"),
+                (
+                    "text",
+                    "Ремонт выполнен подрядчиком в рамках содержания дорог.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let template: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT id FROM answer_templates WHERE title = $1")
+            .bind("Ямочный ремонт")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let plain = executor.get(&format!("/staff/messages/{id}")).await.body;
+    assert!(plain.contains("Ямочный ремонт"), "the template is offered");
+    let started = executor
+        .get(&format!("/staff/messages/{id}?template={template}"))
+        .await
+        .body;
+    assert!(started.contains(">Ремонт выполнен подрядчиком в рамках содержания дорог.</textarea>"));
+    // An executor does not manage templates.
+    assert_eq!(executor.get(&path).await.status, StatusCode::FORBIDDEN);
+}
