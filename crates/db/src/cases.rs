@@ -608,6 +608,7 @@ pub struct InboxRow {
     pub territory_name_ru: Option<String>,
     pub assignee_name: Option<String>,
     pub due_date: Option<NaiveDate>,
+    pub deadline_kind: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -633,7 +634,8 @@ pub async fn inbox(
 ) -> Result<Vec<InboxRow>, DbError> {
     let mut sql = Sql::new(
         "SELECT m.id, m.number, m.status, m.kind, t.name_ru AS topic_name_ru, o.name_ru AS organisation_name_ru, \
-         tr.name_ru AS territory_name_ru, u.name AS assignee_name, m.due_date, m.created_at \
+         tr.name_ru AS territory_name_ru, u.name AS assignee_name, m.due_date, t.deadline_kind, \
+         m.created_at \
          FROM messages m JOIN topics t ON t.id = m.topic_id \
          LEFT JOIN organisations o ON o.id = m.organisation_id \
          LEFT JOIN territories tr ON tr.id = m.territory_id \

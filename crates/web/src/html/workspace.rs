@@ -76,12 +76,16 @@ fn rows(state: &AppState, found: Vec<InboxRow>) -> Vec<Row> {
         .map(|r| {
             let status = MessageStatus::parse(&r.status);
             let open = status.is_some_and(MessageStatus::is_open);
+            // Appeals count calendar days; messages their topic's kind of days.
+            let days = match (r.kind.as_str(), DeadlineKind::parse(&r.deadline_kind)) {
+                ("appeal", _) | (_, None) => DeadlineKind::CalendarDays,
+                (_, Some(kind)) => kind,
+            };
             let due = match r.due_date {
                 Some(d) if open => format!(
                     "{} ({})",
                     d.format("%d.%m.%Y"),
-                    deadline::remaining(now, d, tz, DeadlineKind::CalendarDays, state.calendar())
-                        .label_ru()
+                    deadline::remaining(now, d, tz, days, state.calendar()).label_ru()
                 ),
                 Some(d) => d.format("%d.%m.%Y").to_string(),
                 None => String::new(),
