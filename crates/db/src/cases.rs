@@ -9,7 +9,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{
-    APPEAL_DAYS, APPEAL_EXTENSION_DAYS, CaseKind, Command, Facts, Refusal, Who, decide,
+    APPEAL_DAYS, APPEAL_EXTENSION_DAYS, CaseKind, Command, Facts, Refusal, Who,
+    answer_needs_approval, decide,
 };
 use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
@@ -38,6 +39,9 @@ pub struct Case {
     pub rating: Option<i32>,
     pub disputes: i32,
     pub complaint_about: Option<i64>,
+    pub pending_answer: Option<String>,
+    /// The organisation's answers need its head's approval (`None`: no organisation yet).
+    pub requires_answer_approval: Option<bool>,
     pub deadline_days: i32,
     pub deadline_kind: String,
     pub dispute_window_days: i32,
@@ -84,6 +88,8 @@ impl Case {
             clarification_until: self.clarification_until,
             rated: self.rating.is_some(),
             kind: self.kind(),
+            approval_required: self.requires_answer_approval.unwrap_or(false),
+            answer_pending: self.pending_answer.is_some(),
         })
     }
 }
@@ -91,7 +97,8 @@ impl Case {
 const CASE: &str = "SELECT m.id, m.number, m.status, m.kind, m.organisation_id, m.territory_id, m.topic_id, \
     m.author_id, m.assignee_id, m.due_date, m.routed_at, m.answered_at, m.extended, m.clarification_until, \
     m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
-    t.extension_days FROM messages m JOIN topics t ON t.id = m.topic_id";
+    t.extension_days, m.pending_answer, o.requires_answer_approval FROM messages m \
+    JOIN topics t ON t.id = m.topic_id LEFT JOIN organisations o ON o.id = m.organisation_id";
 
 pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Case>, DbError> {
     Sql::new(format!("{CASE} WHERE m.id = $1"))
@@ -159,6 +166,11 @@ pub async fn apply(
     }
     let now = ctx.now;
     let org = case.organisation_id.unwrap_or(0);
+    if let Command::Answer { text } = command
+        && answer_needs_approval(who, &facts)
+    {
+        return propose_answer(conn, case, actor_id, text, now).await;
+    }
     let mut public_comment: Option<String> = None;
     let mut notify_author: Option<&'static str> = None;
     let mut notify_org: Option<(i64, &'static str)> = None;
@@ -297,13 +309,19 @@ pub async fn apply(
             ));
             notify_author = Some("interim_answer");
         }
-        Command::Answer { text } => {
-            Sql::new(set("answered_at = $1"))
-                .bind(now)
-                .bind(now)
-                .bind(case.id)
-                .execute(conn)
-                .await?;
+        Command::Answer { .. } | Command::ApproveAnswer => {
+            let text = match command {
+                Command::Answer { text } => text.clone(),
+                _ => case.pending_answer.clone().unwrap_or_default(),
+            };
+            Sql::new(set(
+                "answered_at = $1, pending_answer = NULL, pending_answer_by = NULL",
+            ))
+            .bind(now)
+            .bind(now)
+            .bind(case.id)
+            .execute(conn)
+            .await?;
             let on_time = case.due_date.is_none_or(|due| today <= due);
             let change = if on_time {
                 counters::Change::ANSWERED_ON_TIME
@@ -311,7 +329,7 @@ pub async fn apply(
                 counters::Change::ANSWERED_LATE
             };
             counters::add(conn, bump(counters::Bump::at(org)), change).await?;
-            public_comment = Some(text.clone());
+            public_comment = Some(text);
             notify_author = Some("answered");
         }
         Command::Redirect {
@@ -523,6 +541,46 @@ pub async fn apply(
         from,
         to: final_status,
         command: command.name(),
+    })
+}
+
+/// Keeps an executor's answer for the head to approve; the case does not move.
+async fn propose_answer(
+    conn: &mut Conn<'_>,
+    case: &Case,
+    actor_id: Option<i64>,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome, CaseError> {
+    Sql::new(set("pending_answer = $1, pending_answer_by = $4"))
+        .bind(text)
+        .bind(now)
+        .bind(case.id)
+        .bind(actor_id)
+        .execute(conn)
+        .await?;
+    comment(
+        conn,
+        case.id,
+        actor_id,
+        "Ответ подготовлен и ждёт утверждения руководителем",
+        now,
+    )
+    .await?;
+    notifications::notify_roles(
+        conn,
+        case.organisation_id,
+        &["head"],
+        case.id,
+        "answer_to_approve",
+        now,
+    )
+    .await?;
+    let status = case.status()?;
+    Ok(Outcome {
+        from: status,
+        to: status,
+        command: "propose_answer",
     })
 }
 

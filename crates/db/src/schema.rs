@@ -96,7 +96,8 @@ pub const TABLES: &[Declared] = &[
         ("updated_at", Time, false), ("kind", Text, false), ("assignee_id", Int, true), ("routed_at", Time, true),
         ("answered_at", Time, true), ("extended", Bool, false), ("clarification_until", Date, true),
         ("paused_at", Time, true), ("planned_date", Date, true), ("rating", Int, true), ("resolved", Bool, true),
-        ("disputes", Int, false), ("duplicate_of", Int, true), ("reject_reason", Text, true), ("complaint_about", Int, true),
+        ("disputes", Int, false), ("duplicate_of", Int, true), ("reject_reason", Text, true), ("pending_answer", Text, true), ("pending_answer_by", Int, true),
+        ("complaint_about", Int, true),
         ("reminded_for", Date, true), ("overdue_for", Date, true),
     ]),
     ("message_comments", &[

@@ -170,6 +170,8 @@ pub enum Command {
     /// The message complains about the organisation it is with: it goes to
     /// the supervising body and never back.
     MarkComplaint,
+    /// The head sends the answer an executor proposed.
+    ApproveAnswer,
 }
 
 impl Command {
@@ -183,7 +185,7 @@ impl Command {
             Self::MarkDuplicate { .. } => Action::MarkDuplicate,
             Self::StartWork => Action::StartWork,
             Self::InterimAnswer { .. } => Action::InterimAnswer,
-            Self::Answer { .. } => Action::Answer,
+            Self::Answer { .. } | Self::ApproveAnswer => Action::Answer,
             Self::Redirect { .. } | Self::MarkComplaint => Action::Redirect,
             Self::Extend { .. } => Action::Extend,
             Self::Dispute { .. } => Action::Dispute,
@@ -203,6 +205,7 @@ impl Command {
             Self::Comment { .. } => "comment",
             Self::ConvertToAppeal => "convert_to_appeal",
             Self::MarkComplaint => "mark_complaint",
+            Self::ApproveAnswer => "approve_answer",
             other => other.action().map_or("", Action::as_str),
         }
     }
@@ -210,6 +213,7 @@ impl Command {
 
 /// What the decision needs to know about the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // independent facts about one message
 pub struct Facts {
     pub status: MessageStatus,
     /// Local date it was routed (registered with the organisation).
@@ -227,6 +231,15 @@ pub struct Facts {
     /// Whether the answer was rated already.
     pub rated: bool,
     pub kind: CaseKind,
+    /// The organisation's answers go out only with its head's approval.
+    pub approval_required: bool,
+    /// An executor's answer waits for that approval.
+    pub answer_pending: bool,
+}
+
+/// Whether this person's answer waits for the head instead of going out.
+pub fn answer_needs_approval(who: Who, facts: &Facts) -> bool {
+    facts.approval_required && !who.approve
 }
 
 /// Days after routing within which a message may be redirected (59-FZ art. 8).
@@ -259,6 +272,8 @@ pub enum Refusal {
     OutOfRange,
     #[error("the message complains about that organisation")]
     ComplainedAbout,
+    #[error("no answer waits for approval")]
+    NothingToApprove,
 }
 
 impl Refusal {
@@ -275,6 +290,7 @@ impl Refusal {
             Self::TextRequired => "text_required",
             Self::OutOfRange => "out_of_range",
             Self::ComplainedAbout => "complained_about",
+            Self::NothingToApprove => "nothing_to_approve",
         }
     }
 
@@ -295,6 +311,7 @@ impl Refusal {
             Self::ComplainedAbout => {
                 "Сообщение — жалоба на эту организацию: передать его ей нельзя."
             }
+            Self::NothingToApprove => "Нет ответа, ожидающего утверждения.",
         }
     }
 }
@@ -322,7 +339,7 @@ fn permitted(who: Who, command: &Command) -> bool {
         Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
             who.triage || who.moderate
         }
-        Command::Extend { .. } => who.approve,
+        Command::Extend { .. } | Command::ApproveAnswer => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
     }
@@ -407,6 +424,7 @@ pub fn decide(
         Command::Close if within_dispute_window(facts, today) => {
             return Err(Refusal::DisputeWindowOpen);
         }
+        Command::ApproveAnswer if !facts.answer_pending => return Err(Refusal::NothingToApprove),
         Command::ConvertToAppeal if facts.kind == CaseKind::Appeal || !facts.status.is_open() => {
             return Err(Refusal::WrongStatus);
         }

@@ -120,6 +120,7 @@ impl CommandForm {
             },
             "convert_to_appeal" => Command::ConvertToAppeal,
             "mark_complaint" => Command::MarkComplaint,
+            "approve_answer" => Command::ApproveAnswer,
             _ => return Err(problem("command", "Неизвестное действие.")),
         })
     }

@@ -14,6 +14,9 @@ ALTER TABLE messages ADD COLUMN resolved BOOLEAN;
 ALTER TABLE messages ADD COLUMN disputes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN duplicate_of BIGINT REFERENCES messages(id);
 ALTER TABLE messages ADD COLUMN reject_reason TEXT;
+-- An executor's answer waiting for the head's approval.
+ALTER TABLE messages ADD COLUMN pending_answer TEXT;
+ALTER TABLE messages ADD COLUMN pending_answer_by BIGINT REFERENCES users(id);
 -- The organisation the message complains about: it is never routed there.
 ALTER TABLE messages ADD COLUMN complaint_about BIGINT REFERENCES organisations(id);
 -- Escalation marks, so that each reminder and notice goes once.

@@ -19,6 +19,8 @@ fn facts(status: S) -> Facts {
         clarification_until: None,
         rated: false,
         kind: CaseKind::Message,
+        approval_required: false,
+        answer_pending: true,
     }
 }
 
@@ -140,7 +142,7 @@ fn may(who: Who, command: &Command) -> bool {
         Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
             who.triage || who.moderate
         }
-        Command::Extend { .. } => who.approve,
+        Command::Extend { .. } | Command::ApproveAnswer => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
     }
@@ -393,5 +395,33 @@ fn open_messages_become_appeals_once() {
     assert_eq!(
         decide(OPERATOR, &convert, &facts(S::Closed), day(3)),
         Err(Refusal::WrongStatus)
+    );
+}
+
+#[test]
+fn answers_wait_for_the_head_where_the_organisation_says_so() {
+    use vmeste_domain::case::answer_needs_approval;
+    let f = Facts {
+        approval_required: true,
+        answer_pending: false,
+        ..facts(S::InProgress)
+    };
+    assert!(answer_needs_approval(EXECUTOR, &f));
+    assert!(!answer_needs_approval(HEAD, &f));
+    assert_eq!(
+        decide(HEAD, &Command::ApproveAnswer, &f, day(5)),
+        Err(Refusal::NothingToApprove)
+    );
+    let pending = Facts {
+        answer_pending: true,
+        ..f
+    };
+    assert_eq!(
+        decide(HEAD, &Command::ApproveAnswer, &pending, day(5)),
+        Ok(S::Answered)
+    );
+    assert_eq!(
+        decide(EXECUTOR, &Command::ApproveAnswer, &pending, day(5)),
+        Err(Refusal::NotAllowed)
     );
 }

@@ -55,6 +55,8 @@ struct CasePage {
     executors: Vec<(i64, String)>,
     reasons: Vec<(&'static str, &'static str)>,
     templates: Vec<(i64, String)>,
+    /// An executor's answer waiting for the head.
+    pending_answer: Option<String>,
     done: Option<String>,
     error: Option<String>,
     typed: String,
@@ -99,6 +101,7 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
         Command::Comment { text: t() },
         Command::ConvertToAppeal,
         Command::MarkComplaint,
+        Command::ApproveAnswer,
     ];
     samples
         .iter()
@@ -275,6 +278,7 @@ async fn case_page(
             .collect(),
         executors,
         templates: suited.iter().map(|t| (t.id, t.title.clone())).collect(),
+        pending_answer: case.pending_answer.clone(),
         reasons: RejectReason::ALL
             .into_iter()
             .map(|r| (r.as_str(), r.label_ru()))

@@ -716,3 +716,91 @@ async fn heads_keep_answer_templates_that_start_answers() {
     // An executor does not manage templates.
     assert_eq!(executor.get(&path).await.status, StatusCode::FORBIDDEN);
 }
+
+/// A staff account with a password, for organisations the demo has no staff in.
+async fn staff(app: &TestApp, email: &str, role: vmeste_domain::organisation::Role, org: i64) {
+    let hash = vmeste_db::users::hash_password("staff-password").unwrap();
+    let mut tx = app.test.db.write().await.unwrap();
+    let id = vmeste_db::users::insert(
+        &mut tx.conn(),
+        &vmeste_db::users::NewUser {
+            email: Some(email),
+            password_hash: Some(&hash),
+            name: email,
+            phone: None,
+            locale: "ru",
+            created_at: chrono::DateTime::from_timestamp(1_773_000_000, 0).unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    vmeste_db::users::grant(&mut tx.conn(), id, role, Some(org), false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn where_the_organisation_says_so_the_head_approves_answers() {
+    use vmeste_domain::organisation::Role;
+    let app = TestApp::demo().await;
+    let city = org_id(&app, "city-admin").await;
+    staff(&app, "clerk@city.test", Role::Executor, city).await;
+    staff(&app, "chief@city.test", Role::Head, city).await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let act = format!("/staff/messages/{id}/act");
+    moderator
+        .post(
+            &act,
+            &[("command", "route"), ("organisation_id", &city.to_string())],
+        )
+        .await;
+
+    let mut clerk = Browser::new(&app);
+    clerk.sign_in("clerk@city.test", "staff-password").await;
+    let proposed = clerk
+        .post(
+            &act,
+            &[
+                ("command", "answer"),
+                ("text", "Яма будет заделана до пятницы."),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER);
+    // Nothing reached the resident yet.
+    assert!(
+        !resident
+            .get(&format!("/messages/{id}"))
+            .await
+            .body
+            .contains("Яма будет заделана")
+    );
+    let mut chief = Browser::new(&app);
+    chief.sign_in("chief@city.test", "staff-password").await;
+    assert!(
+        chief
+            .get("/account")
+            .await
+            .body
+            .contains("Ответ ждёт вашего утверждения")
+    );
+    let page = chief.get(&format!("/staff/messages/{id}")).await.body;
+    assert!(
+        page.contains("Ответ ждёт утверждения") && page.contains("Утвердить и отправить автору")
+    );
+    let approved = chief.post(&act, &[("command", "approve_answer")]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let seen = resident.get(&format!("/messages/{id}")).await.body;
+    assert!(seen.contains("Яма будет заделана до пятницы.") && seen.contains("Оцените ответ"));
+    let again = chief.post(&act, &[("command", "approve_answer")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
