@@ -120,3 +120,33 @@ pub async fn pending(conn: &mut Conn<'_>) -> Result<i64, DbError> {
         .scalar(conn)
         .await
 }
+
+/// Enqueues a periodic job once for its period, named by `key` (e.g.
+/// `escalation:2026-03-16T09`), however often and on however many nodes the
+/// scheduler asks. True when this call scheduled it.
+pub async fn schedule_once(
+    conn: &mut Conn<'_>,
+    key: &str,
+    job: &NewJob<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let marked = Sql::new(
+        "INSERT INTO job_schedule (key, scheduled_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    if marked == 0 {
+        return Ok(false);
+    }
+    enqueue(conn, job, now).await
+}
+
+/// Forgets schedule marks older than `before`.
+pub async fn purge_schedule(conn: &mut Conn<'_>, before: DateTime<Utc>) -> Result<u64, DbError> {
+    Sql::new("DELETE FROM job_schedule WHERE scheduled_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await
+}

@@ -161,3 +161,33 @@ pub async fn mark_read(
         .await?;
     Ok(())
 }
+
+/// How many notifications of a kind a staff member got since a moment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DigestLine {
+    pub user_id: i64,
+    pub email: String,
+    pub locale: String,
+    pub kind: String,
+    pub count: i64,
+}
+
+/// For the staff daily digest: unread notifications since `since`, per staff
+/// member who takes e-mail and per kind.
+pub async fn digest_since(
+    conn: &mut Conn<'_>,
+    since: DateTime<Utc>,
+) -> Result<Vec<DigestLine>, DbError> {
+    Sql::new(
+        "SELECT n.user_id, u.email, u.locale, n.kind, COUNT(*) AS count FROM notifications n \
+         JOIN users u ON u.id = n.user_id \
+         WHERE n.created_at >= $1 AND n.read_at IS NULL AND u.notify_email = $2 AND u.active = $2 \
+         AND u.email IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.user_id = u.id AND r.role <> 'resident') \
+         GROUP BY n.user_id, u.email, u.locale, n.kind ORDER BY n.user_id, n.kind",
+    )
+    .bind(since)
+    .bind(true)
+    .fetch_all(conn)
+    .await
+}

@@ -112,6 +112,7 @@ pub const TABLES: &[Declared] = &[
         ("id", Int, false), ("organisation_id", Int, false), ("topic_id", Int, true), ("title", Text, false),
         ("text", Text, false), ("created_by", Int, false), ("created_at", Time, false),
     ]),
+    ("job_schedule", &[("key", Text, false), ("scheduled_at", Time, false)]),
     ("daily_counters", &[
         ("day", Date, false), ("organisation_id", Int, false), ("topic_id", Int, false), ("territory_id", Int, false),
         ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),

@@ -21,6 +21,8 @@ const IDLE: Duration = Duration::from_secs(2);
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 const MAINTENANCE: &str = "maintenance";
 const ESCALATION: &str = "escalation";
+/// Staff get one e-mail a day instead of one per event.
+const STAFF_DIGEST: &str = "staff_digest";
 /// Dead jobs are kept this long for inspection.
 const KEEP_DEAD_DAYS: i64 = 30;
 
@@ -88,10 +90,15 @@ impl Worker {
         let now = self.clock.now();
         let mut tx = self.db.write().await?;
         // Maintenance once a day; the escalation sweep once an hour.
-        for (kind, period) in [(MAINTENANCE, "%Y-%m-%d"), (ESCALATION, "%Y-%m-%dT%H")] {
+        for (kind, period) in [
+            (MAINTENANCE, "%Y-%m-%d"),
+            (ESCALATION, "%Y-%m-%dT%H"),
+            (STAFF_DIGEST, "%Y-%m-%d"),
+        ] {
             let key = format!("{kind}:{}", now.format(period));
-            jobs::enqueue(
+            jobs::schedule_once(
                 &mut tx.conn(),
+                &key,
                 &jobs::NewJob {
                     kind,
                     payload: "{}",
@@ -137,7 +144,8 @@ impl Worker {
                 maintenance::optimise(&self.db).await?;
                 let mut tx = self.db.write().await?;
                 let before = self.clock.now() - chrono::Duration::days(KEEP_DEAD_DAYS);
-                let purged = jobs::purge_dead(&mut tx.conn(), before).await?;
+                let purged = jobs::purge_dead(&mut tx.conn(), before).await?
+                    + jobs::purge_schedule(&mut tx.conn(), before).await?;
                 tx.commit().await?;
                 tracing::info!(purged, "maintenance done");
                 Ok(())
@@ -152,6 +160,7 @@ impl Worker {
                 }
                 Ok(())
             }
+            STAFF_DIGEST => self.staff_digest().await,
             ESCALATION => {
                 let mut handle = self.db.read().await?;
                 let region = vmeste_db::regions::current(&mut handle.conn()).await?;
@@ -196,5 +205,37 @@ impl Worker {
         )
         .map_err(|e| JobError::Payload(e.to_string()))?;
         Ok(Some(email))
+    }
+}
+
+impl Worker {
+    /// Queues for each staff member who takes e-mail one digest of the last
+    /// day's unread notifications; each e-mail is then retried on its own.
+    async fn staff_digest(&self) -> Result<(), JobError> {
+        let since = self.clock.now() - chrono::Duration::days(1);
+        let lines = {
+            let mut handle = self.db.read().await?;
+            notifications::digest_since(&mut handle.conn(), since).await?
+        };
+        let link = format!("{}/staff/inbox", self.public_url);
+        let now = self.clock.now();
+        let mut tx = self.db.write().await?;
+        for person in lines.chunk_by(|a, b| a.user_id == b.user_id) {
+            let Some(first) = person.first() else {
+                continue;
+            };
+            let counts: Vec<(String, i64)> =
+                person.iter().map(|l| (l.kind.clone(), l.count)).collect();
+            let email = vmeste_web::mail::digest_email(
+                vmeste_web::mail::lang_of(&first.locale),
+                &first.email,
+                &counts,
+                &link,
+            )
+            .map_err(|e| JobError::Payload(e.to_string()))?;
+            vmeste_web::mail::enqueue(&mut tx.conn(), &email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

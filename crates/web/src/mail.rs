@@ -228,6 +228,91 @@ pub fn case_email(
     })
 }
 
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    lead: &'a str,
+    lines: &'a [String],
+    action: &'static str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.html")]
+struct DigestHtml<'a> {
+    lang: &'static str,
+    lead: &'a str,
+    lines: &'a [String],
+    action: &'static str,
+    link: &'a str,
+}
+
+/// A staff member's daily digest: what happened in their cases, counted.
+pub fn digest_email(
+    lang: Lang,
+    to: &str,
+    counts: &[(String, i64)],
+    link: &str,
+) -> Result<Email, askama::Error> {
+    let lines: Vec<String> = counts
+        .iter()
+        .map(|(kind, n)| format!("{}: {n}", staff_news(lang, kind)))
+        .collect();
+    let (subject, lead, action) = match lang {
+        Lang::Ru => (
+            "Сводка за сутки по сообщениям",
+            "За сутки в ваших сообщениях:",
+            "Открыть входящие",
+        ),
+        Lang::En => (
+            "Your daily digest of cases",
+            "In your cases over the last day:",
+            "Open the inbox",
+        ),
+    };
+    let text = DigestText {
+        lead,
+        lines: &lines,
+        action,
+        link,
+    }
+    .render()?;
+    let html = DigestHtml {
+        lang: if lang == Lang::En { "en" } else { "ru" },
+        lead,
+        lines: &lines,
+        action,
+        link,
+    }
+    .render()?;
+    Ok(Email {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html,
+    })
+}
+
+/// What a staff notification is about, in words.
+fn staff_news(lang: Lang, kind: &str) -> &'static str {
+    match (lang, kind) {
+        (Lang::Ru, "new_in_inbox") => "новых во входящих",
+        (Lang::Ru, "assigned") => "назначено вам",
+        (Lang::Ru, "due_soon") => "скоро истекает срок",
+        (Lang::Ru, "overdue") => "просрочено",
+        (Lang::Ru, "disputed") => "ответ оспорен",
+        (Lang::Ru, "answer_to_approve") => "ответов ждут утверждения",
+        (Lang::Ru, _) => "других изменений",
+        (Lang::En, "new_in_inbox") => "new in the inbox",
+        (Lang::En, "assigned") => "assigned to you",
+        (Lang::En, "due_soon") => "due soon",
+        (Lang::En, "overdue") => "overdue",
+        (Lang::En, "disputed") => "answers disputed",
+        (Lang::En, "answer_to_approve") => "answers awaiting approval",
+        (Lang::En, _) => "other changes",
+    }
+}
+
 /// Queues an e-mail; it leaves when the surrounding transaction commits.
 pub async fn enqueue(
     conn: &mut Conn<'_>,

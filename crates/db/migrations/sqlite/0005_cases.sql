@@ -73,3 +73,10 @@ CREATE TABLE answer_templates (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX answer_templates_organisation ON answer_templates(organisation_id, topic_id);
+
+-- Periodic jobs already scheduled for their period (a day, an hour): a job's
+-- row goes when it is done, this mark stays, so the period runs once.
+CREATE TABLE job_schedule (
+    key TEXT PRIMARY KEY,
+    scheduled_at TIMESTAMP NOT NULL
+);

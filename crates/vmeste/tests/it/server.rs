@@ -162,3 +162,61 @@ async fn confirmation_mail_goes_through_smtp_and_its_link_works() {
     stop.send(true).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// Staff who take e-mail get one digest a day, delivered over SMTP.
+#[tokio::test]
+async fn staff_get_one_daily_digest_of_their_notifications() {
+    use vmeste::mailer::Mailer;
+    use vmeste::worker::Worker;
+    use vmeste_db::{Sql, notifications};
+
+    let smtp = vmeste_test_support::smtp::SmtpSink::start();
+    let test = TestDb::new().await;
+    let clock = fake_clock();
+    vmeste_db::demo::load(
+        &test.db,
+        clock.as_ref(),
+        &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
+    )
+    .await
+    .unwrap();
+    let executor: i64 = {
+        let mut tx = test.db.write().await.unwrap();
+        let id: i64 = Sql::new("SELECT id FROM users WHERE email = $1")
+            .bind("executor@demo.vmeste.example")
+            .scalar(&mut tx.conn())
+            .await
+            .unwrap();
+        for kind in ["new_in_inbox", "new_in_inbox", "overdue"] {
+            notifications::add(&mut tx.conn(), id, None, kind, clock.now())
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    };
+    assert!(executor > 0);
+    let mailer = Arc::new(Mailer::new(&smtp.url(), "Вместе <noreply@vmeste.test>").unwrap());
+    let clock_dyn: Arc<dyn Clock> = clock.clone();
+    let worker = Worker::new(test.db.clone(), clock_dyn, mailer, "http://vmeste.test");
+    worker.schedule().await.unwrap();
+    while worker.run_one().await.unwrap() {}
+    // Scheduling again the same day sends nothing more.
+    worker.schedule().await.unwrap();
+    while worker.run_one().await.unwrap() {}
+
+    let mails = smtp.wait_for(1).await;
+    let digests: Vec<_> = mails
+        .iter()
+        .filter(|m| {
+            m.subject == "Сводка за сутки по сообщениям" && m.to == ["executor@demo.vmeste.example"]
+        })
+        .collect();
+    assert_eq!(digests.len(), 1, "one digest a day");
+    let text = digests[0].text.as_deref().unwrap();
+    assert!(
+        text.contains("новых во входящих: 2") && text.contains("просрочено: 1"),
+        "{text}"
+    );
+    assert!(text.contains("http://vmeste.test/staff/inbox"));
+}
