@@ -10,6 +10,29 @@ use vmeste_db::Sql;
 use crate::accounts::Browser;
 use crate::common::{TestApp, first_topic_and_territory};
 
+/// The demo resident reports a problem and the demo moderator routes it to
+/// the organisation `slug`: the message's id and both browsers.
+async fn routed_case<'a>(app: &'a TestApp, slug: &str) -> (i64, Browser<'a>, Browser<'a>) {
+    let mut resident = Browser::new(app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let mut moderator = Browser::new(app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let org = org_id(app, slug).await.to_string();
+    let routed = moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "route"), ("organisation_id", &org)],
+        )
+        .await;
+    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    (id, resident, moderator)
+}
+
 fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
@@ -459,25 +482,7 @@ async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() 
 #[tokio::test]
 async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
     let app = TestApp::demo().await;
-    let mut resident = Browser::new(&app);
-    resident
-        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
-        .await;
-    let id = report(&mut resident).await;
-    let mut moderator = Browser::new(&app);
-    moderator
-        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
-        .await;
-    let roads = org_id(&app, "city-roads").await;
-    moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
+    let (id, _, _) = routed_case(&app, "city-roads").await;
     assert_eq!(
         app.get(&format!("/messages/{id}")).await.status,
         StatusCode::OK
@@ -515,29 +520,12 @@ async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
 #[tokio::test]
 async fn a_complaint_goes_up_to_the_supervising_body_and_never_back() {
     let app = TestApp::demo().await;
-    let mut resident = Browser::new(&app);
-    resident
-        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
-        .await;
-    let id = report(&mut resident).await;
-    let mut moderator = Browser::new(&app);
-    moderator
-        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
-        .await;
+    let (id, _, mut moderator) = routed_case(&app, "city-roads").await;
     let (roads, city) = (
         org_id(&app, "city-roads").await,
         org_id(&app, "city-admin").await,
     );
     let act = format!("/staff/messages/{id}/act");
-    moderator
-        .post(
-            &act,
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
     let mut operator = Browser::new(&app);
     operator
         .sign_in("operator@demo.vmeste.example", "vmeste-demo")
@@ -656,25 +644,8 @@ async fn a_head_assigns_several_cases_at_once() {
 #[tokio::test]
 async fn heads_keep_answer_templates_that_start_answers() {
     let app = TestApp::demo().await;
-    let mut resident = Browser::new(&app);
-    resident
-        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
-        .await;
-    let id = report(&mut resident).await;
+    let (id, _, _) = routed_case(&app, "city-roads").await;
     let roads = org_id(&app, "city-roads").await;
-    let mut moderator = Browser::new(&app);
-    moderator
-        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
-        .await;
-    moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
     let mut head = Browser::new(&app);
     head.sign_in("head@demo.vmeste.example", "vmeste-demo")
         .await;
@@ -747,22 +718,8 @@ async fn where_the_organisation_says_so_the_head_approves_answers() {
     let city = org_id(&app, "city-admin").await;
     staff(&app, "clerk@city.test", Role::Executor, city).await;
     staff(&app, "chief@city.test", Role::Head, city).await;
-    let mut resident = Browser::new(&app);
-    resident
-        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
-        .await;
-    let id = report(&mut resident).await;
-    let mut moderator = Browser::new(&app);
-    moderator
-        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
-        .await;
+    let (id, resident, _) = routed_case(&app, "city-admin").await;
     let act = format!("/staff/messages/{id}/act");
-    moderator
-        .post(
-            &act,
-            &[("command", "route"), ("organisation_id", &city.to_string())],
-        )
-        .await;
 
     let mut clerk = Browser::new(&app);
     clerk.sign_in("clerk@city.test", "staff-password").await;
