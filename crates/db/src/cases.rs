@@ -15,7 +15,7 @@ use vmeste_domain::case::{
 use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Conn, DbError, Sql, counters, events, notifications};
+use crate::{Conn, DbError, Sql, calendar_days, counters, events, notifications};
 
 /// A message with what deciding about it needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -110,6 +110,7 @@ pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Case>, DbError> 
 /// Where and when: the calendar and the region's time zone, and now.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
+    /// The shipped calendar; administrators' corrections are read on top.
     pub calendar: &'a ProductionCalendar,
     pub time_zone: Tz,
     pub now: DateTime<Utc>,
@@ -154,6 +155,7 @@ pub async fn apply(
 ) -> Result<Outcome, CaseError> {
     let facts = case.facts(ctx.time_zone)?;
     let today = ctx.today();
+    let calendar = &calendar_days::effective(conn, ctx.calendar).await?;
     let next = decide(who, command, &facts, today).map_err(CaseError::Refused)?;
     // 59-FZ art. 8 p. 6: never to the body the complaint is about.
     if let Command::Route { organisation_id }
@@ -186,7 +188,7 @@ pub async fn apply(
             // An appeal's 30 days run from its registration, which routing is.
             let due = match (case.kind(), case.due_date) {
                 (CaseKind::Message, Some(due)) => due,
-                _ => deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar),
+                _ => deadline::due_date(now, ctx.time_zone, case.rule(), calendar),
             };
             Sql::new(set(
                 "organisation_id = $1, routed_at = $4, due_date = $5, routing_note = $6",
@@ -229,7 +231,7 @@ pub async fn apply(
                     now,
                     ctx.time_zone,
                     case.rule().kind,
-                    ctx.calendar,
+                    calendar,
                 )),
                 (due, _) => due,
             };
@@ -364,7 +366,7 @@ pub async fn apply(
                     days: *days,
                     kind: case.rule().kind,
                 },
-                ctx.calendar,
+                calendar,
             );
             Sql::new(set("due_date = $1, extended = $4"))
                 .bind(due)
@@ -378,7 +380,7 @@ pub async fn apply(
         }
         Command::Dispute { reason } => {
             // A fresh term from today, counted like the first one.
-            let due = deadline::due_date(now, ctx.time_zone, case.rule(), ctx.calendar);
+            let due = deadline::due_date(now, ctx.time_zone, case.rule(), calendar);
             Sql::new(set("due_date = $1, answered_at = NULL, disputes = disputes + 1, rating = NULL, resolved = NULL"))
                 .bind(due)
                 .bind(now)
@@ -455,7 +457,7 @@ pub async fn apply(
                 days: APPEAL_DAYS,
                 kind: DeadlineKind::CalendarDays,
             };
-            let due = deadline::due_date(registered, ctx.time_zone, appeal, ctx.calendar);
+            let due = deadline::due_date(registered, ctx.time_zone, appeal, calendar);
             Sql::new(set("kind = $1, public = $4, due_date = $5"))
                 .bind(CaseKind::Appeal.as_str())
                 .bind(now)

@@ -12,7 +12,9 @@ use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
 
 use crate::messages::{self, MessageView, NewMessage};
-use crate::{Conn, Db, DbError, Sql, catalogue, events, organisations, routing_rules};
+use crate::{
+    Conn, Db, DbError, Sql, calendar_days, catalogue, events, houses, organisations, routing_rules,
+};
 
 /// What intake needs besides the database; built once at start.
 pub struct Intake<'a> {
@@ -97,10 +99,19 @@ impl Intake<'_> {
             None => return Err(invalid("topic_id", ErrorCode::UnknownTopic)),
         };
         let (lat, lon, containing) = self.locate(message.place)?;
-        let route = route(&mut conn, topic.id, &topic.responsible, &containing).await?;
+        let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
+        let route = route(
+            &mut conn,
+            topic.id,
+            &topic.responsible,
+            &containing,
+            house.as_ref(),
+        )
+        .await?;
         let local_year = now.with_timezone(&self.time_zone).year();
         let number = messages::next_number(&mut conn, local_year).await?;
-        let due = deadline::due_date(now, self.time_zone, topic.deadline()?, self.calendar);
+        let calendar = calendar_days::effective(&mut conn, self.calendar).await?;
+        let due = deadline::due_date(now, self.time_zone, topic.deadline()?, &calendar);
         let submitted = MessageStatus::Draft
             .apply(Action::Submit)
             .map_err(corrupt)?;
@@ -127,13 +138,12 @@ impl Intake<'_> {
             },
         )
         .await?;
-        if kind == CaseKind::Appeal {
-            Sql::new("UPDATE messages SET kind = $1 WHERE id = $2")
-                .bind(kind.as_str())
-                .bind(id)
-                .execute(&mut conn)
-                .await?;
-        }
+        Sql::new("UPDATE messages SET kind = $1, house_id = $2 WHERE id = $3")
+            .bind(kind.as_str())
+            .bind(house.as_ref().map(|h| h.id))
+            .bind(id)
+            .execute(&mut conn)
+            .await?;
         for (action, from, to) in [
             (None, None, submitted),
             (Some(Action::SendToModeration), Some(submitted), status),
@@ -191,13 +201,28 @@ fn corrupt(e: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(e.to_string())
 }
 
-/// Chooses the organisation for a topic at a place and explains the choice.
+/// Chooses the organisation for a topic at a place (and house, if the
+/// register knows it) and explains the choice.
 pub async fn route(
     conn: &mut Conn<'_>,
     topic_id: i64,
     responsible: &str,
     containing: &[i64],
+    house: Option<&houses::House>,
 ) -> Result<Option<Route>, DbError> {
+    // The house's own company beats any district default for its topics.
+    if responsible == houses::MANAGED_AREA
+        && let Some(house) = house
+        && let (Some(manager), Some(name)) = (house.manager_id, &house.manager_name_ru)
+    {
+        return Ok(Some(Route {
+            organisation_id: manager,
+            note: format!(
+                "дом «{}» по реестру домов обслуживает {name}",
+                house.address
+            ),
+        }));
+    }
     let rules = routing_rules::candidates(conn, topic_id, responsible).await?;
     let Some(rule) = routing_rules::choose(&rules, containing) else {
         return Ok(None);

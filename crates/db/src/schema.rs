@@ -82,6 +82,7 @@ pub const TABLES: &[Declared] = &[
         ("failed_logins", Int, false), ("locked_until", Time, true), ("email_confirmed_at", Time, true),
         ("notify_email", Bool, false), ("notify_news", Bool, false), ("totp_secret", Text, true),
         ("totp_enabled_at", Time, true), ("totp_last_step", Int, true), ("deleted_at", Time, true),
+        ("staff_mail", Text, false),
     ]),
     ("staff_roles", &[
         ("id", Int, false), ("user_id", Int, false), ("role", Text, false), ("organisation_id", Int, true),
@@ -98,8 +99,23 @@ pub const TABLES: &[Declared] = &[
         ("paused_at", Time, true), ("planned_date", Date, true), ("rating", Int, true), ("resolved", Bool, true),
         ("disputes", Int, false), ("duplicate_of", Int, true), ("reject_reason", Text, true), ("pending_answer", Text, true), ("pending_answer_by", Int, true),
         ("complaint_about", Int, true),
-        ("reminded_for", Date, true), ("overdue_for", Date, true),
+        ("reminded_for", Date, true), ("overdue_for", Date, true), ("house_id", Int, true), ("copy_of", Int, true),
+        ("no_merits_ground", Text, true),
     ]),
+    ("calendar_days", &[
+        ("day", Date, false), ("kind", Text, false), ("note", Text, false), ("updated_by", Int, true),
+        ("updated_at", Time, false),
+    ]),
+    ("houses", &[
+        ("id", Int, false), ("region_id", Int, false), ("address", Text, false), ("address_key", Text, false),
+        ("lat", Real, false), ("lon", Real, false), ("manager_id", Int, true), ("created_at", Time, false),
+    ]),
+    ("attachments", &[
+        ("id", Int, false), ("message_id", Int, false), ("purpose", Text, false), ("storage_key", Text, false),
+        ("filename", Text, false), ("content_type", Text, false), ("size", Int, false), ("uploaded_by", Int, true),
+        ("event_id", Int, true), ("created_at", Time, false),
+    ]),
+    ("message_followers", &[("message_id", Int, false), ("user_id", Int, false), ("created_at", Time, false)]),
     ("message_comments", &[
         ("id", Int, false), ("message_id", Int, false), ("author_id", Int, false), ("at", Time, false),
         ("text", Text, false),

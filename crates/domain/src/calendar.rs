@@ -29,15 +29,24 @@ impl DayKind {
         }
     }
 
+    pub const ALL: [Self; 4] = [
+        Self::Holiday,
+        Self::TransferredDayOff,
+        Self::WorkingWeekend,
+        Self::ShortDay,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Holiday,
-            Self::TransferredDayOff,
-            Self::WorkingWeekend,
-            Self::ShortDay,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Holiday => "Нерабочий праздничный день",
+            Self::TransferredDayOff => "Выходной (перенос)",
+            Self::WorkingWeekend => "Рабочий день в выходной (перенос)",
+            Self::ShortDay => "Сокращённый предпраздничный день",
+        }
     }
 }
 

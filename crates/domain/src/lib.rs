@@ -2,6 +2,7 @@
 //! deadlines, validation of what residents send, the injected clock. No IO.
 
 pub mod access;
+pub mod address;
 pub mod calendar;
 pub mod case;
 pub mod clock;

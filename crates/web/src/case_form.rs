@@ -149,7 +149,7 @@ pub async fn run(
 ) -> Result<cases::Outcome, CaseError> {
     let who = who(state, principal, case);
     let ctx = Context {
-        calendar: state.calendar(),
+        calendar: state.shipped_calendar(),
         time_zone: state.time_zone(),
         now: state.clock().now(),
     };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use vmeste_db::intake::Intake;
 use vmeste_db::regions::Region;
 use vmeste_db::sessions::Lifetime;
-use vmeste_db::{Db, DbError, territories};
+use vmeste_db::{Conn, Db, DbError, territories};
 use vmeste_domain::access::OrgTree;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
@@ -137,8 +137,15 @@ impl AppState {
         self.inner.clock.as_ref()
     }
 
-    pub fn calendar(&self) -> &ProductionCalendar {
+    /// The calendar shipped with the binary; see [`Self::calendar`].
+    pub fn shipped_calendar(&self) -> &ProductionCalendar {
         &self.inner.calendar
+    }
+
+    /// The calendar deadlines are counted on: the shipped one with the
+    /// administrators' corrections.
+    pub async fn calendar(&self, conn: &mut Conn<'_>) -> Result<ProductionCalendar, DbError> {
+        vmeste_db::calendar_days::effective(conn, &self.inner.calendar).await
     }
 
     pub fn region(&self) -> Option<&Region> {

@@ -38,6 +38,16 @@ pub struct RegionFile {
     pub routing: Vec<RoutingEntry>,
     pub streets: Vec<StreetsEntry>,
     pub staff: Vec<StaffEntry>,
+    #[serde(default)]
+    pub houses: Vec<HouseEntry>,
+}
+
+/// A registered apartment building; its point is placed inside its territory.
+#[derive(Debug, Deserialize)]
+pub struct HouseEntry {
+    pub address: String,
+    pub territory: String,
+    pub manager: String,
 }
 
 #[derive(Debug, Deserialize)]

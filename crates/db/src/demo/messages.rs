@@ -15,7 +15,7 @@ use vmeste_routing::territory::TerritoryIndex;
 
 use super::People;
 use super::data::{self, StreetsEntry};
-use crate::{Conn, DbError, catalogue, events, intake, messages, users};
+use crate::{Conn, DbError, catalogue, events, houses, intake, messages, users};
 
 /// Fixed, so every demo load produces the same region.
 const SEED: u64 = 0x0056_454d_4553_5445;
@@ -252,7 +252,15 @@ pub(super) async fn generate(
             .map_or("", String::as_str);
         let text = template.replace("{address}", &address);
         let containing = ctx.index.containing(lat, lon);
-        let route = intake::route(conn, topic.id, &topic.responsible, &containing).await?;
+        let house = houses::find(conn, Some(&address), lat, lon).await?;
+        let route = intake::route(
+            conn,
+            topic.id,
+            &topic.responsible,
+            &containing,
+            house.as_ref(),
+        )
+        .await?;
         let author = ctx.people.residents.choose(&mut rng).copied();
         let year = created_at.with_timezone(&ctx.tz).year();
         let number = messages::next_number(conn, year).await?;

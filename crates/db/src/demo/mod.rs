@@ -14,7 +14,8 @@ use vmeste_domain::organisation::{OrganisationKind, Role};
 use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 
 use crate::{
-    Conn, Db, DbError, Sql, catalogue, organisations, regions, routing_rules, territories, users,
+    Conn, Db, DbError, Sql, catalogue, houses, organisations, regions, routing_rules, territories,
+    users,
 };
 
 /// The password of every demo account. Demo data only: never load the demo
@@ -84,6 +85,15 @@ pub async fn load(
         )
         .await?;
     }
+    load_houses(
+        &mut conn,
+        region_id,
+        &region_file,
+        (&territory_ids, &index),
+        &org_ids,
+        now,
+    )
+    .await?;
     let people = load_people(&mut conn, &region_file, &org_ids, now).await?;
     let generated = messages::generate(
         &mut conn,
@@ -108,6 +118,48 @@ pub async fn load(
     Ok(Outcome::Loaded {
         messages: generated,
     })
+}
+
+/// Registers the demo houses, each a few dozen metres apart on a line through
+/// its territory's interior point (checked to stay inside the territory).
+async fn load_houses(
+    conn: &mut Conn<'_>,
+    region_id: i64,
+    region_file: &data::RegionFile,
+    (territory_ids, index): (&HashMap<String, i64>, &TerritoryIndex),
+    org_ids: &HashMap<String, i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbError> {
+    let mut placed: HashMap<i64, u32> = HashMap::new();
+    for entry in &region_file.houses {
+        let territory = lookup(territory_ids, &entry.territory, "territory")?;
+        let manager = lookup(org_ids, &entry.manager, "organisation")?;
+        let (lat, lon) = index.interior_point(territory).ok_or_else(|| {
+            DbError::Corrupt(format!("territory {} has no interior", entry.territory))
+        })?;
+        let n = placed.entry(territory).or_default();
+        *n += 1;
+        let point = (lat + f64::from(*n) * 0.0006, lon);
+        if !index.containing(point.0, point.1).contains(&territory) {
+            return Err(DbError::Corrupt(format!(
+                "demo house {} falls outside {}",
+                entry.address, entry.territory
+            )));
+        }
+        houses::insert(
+            conn,
+            &houses::NewHouse {
+                region_id,
+                address: &entry.address,
+                lat: point.0,
+                lon: point.1,
+                manager_id: Some(manager),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn lookup(ids: &HashMap<String, i64>, slug: &str, what: &str) -> Result<i64, DbError> {

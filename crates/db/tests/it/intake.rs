@@ -188,3 +188,52 @@ async fn bad_places_and_topics_are_refused_by_field() {
         .unwrap();
     assert_eq!(ok.number, "В-2026-000001");
 }
+
+#[tokio::test]
+async fn an_administrators_holiday_moves_working_day_deadlines() {
+    let env = env().await;
+    let submit = async || {
+        env.intake()
+            .submit(
+                &env.test.db,
+                &message(env.fixture.roads_topic, IN_TOWN),
+                None,
+                Source::Api,
+            )
+            .await
+            .unwrap()
+            .due_date
+            .unwrap()
+    };
+    let before = submit().await;
+    let holiday = vmeste_domain::calendar::SpecialDay {
+        date: NaiveDate::from_ymd_opt(2026, 3, 18).unwrap(),
+        kind: vmeste_domain::calendar::DayKind::Holiday,
+        note: "Региональный праздник".into(),
+    };
+    {
+        let mut tx = env.test.db.write().await.unwrap();
+        vmeste_db::calendar_days::set(
+            &mut tx.conn(),
+            &holiday,
+            None,
+            vmeste_domain::clock::Clock::now(env.clock.as_ref()),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let after = submit().await;
+    assert_eq!(after, before + chrono::Duration::days(1));
+    // Removing the correction restores the shipped calendar.
+    {
+        let mut tx = env.test.db.write().await.unwrap();
+        assert!(
+            vmeste_db::calendar_days::remove(&mut tx.conn(), holiday.date)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(submit().await, before);
+}

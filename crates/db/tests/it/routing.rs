@@ -133,7 +133,7 @@ async fn every_topic_in_every_place_goes_where_intended() {
     for topic in &topics {
         for (leaf, chain) in LEAVES {
             let containing: Vec<i64> = chain.iter().map(|s| territory[*s]).collect();
-            let routed = intake::route(&mut conn, topic.id, &topic.responsible, &containing)
+            let routed = intake::route(&mut conn, topic.id, &topic.responsible, &containing, None)
                 .await
                 .unwrap();
             let got = routed.map(|r| organisation[&r.organisation_id].clone());

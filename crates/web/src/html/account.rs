@@ -149,6 +149,8 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                 links.push(("/staff/inbox".to_owned(), "Входящие"));
                 links.push(("/staff/moderation".to_owned(), "Модерация"));
                 links.push(("/admin/routing".to_owned(), "Правила маршрутизации"));
+                links.push(("/admin/houses".to_owned(), "Дома и управляющие компании"));
+                links.push(("/admin/calendar".to_owned(), "Производственный календарь"));
                 links.push(("/admin/audit".to_owned(), "Журнал аудита"));
                 links.push(("/admin/security".to_owned(), "Безопасность платформы"));
             }

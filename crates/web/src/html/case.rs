@@ -158,6 +158,7 @@ async fn case_page(
         .await
         .or_page()?;
     let comments = cases::comments(&mut tx.conn(), case.id).await.or_page()?;
+    let calendar = state.calendar(&mut tx.conn()).await.or_page()?;
     let orgs = organisations::list(&mut tx.conn()).await.or_page()?;
     let (executors, suited) = match case.organisation_id {
         Some(org) => (
@@ -245,7 +246,7 @@ async fn case_page(
     lines.sort_by_key(|(at, _)| *at);
     let remaining = match (case.due_date, DeadlineKind::parse(&case.deadline_kind)) {
         (Some(due), Some(kind)) if facts.status.is_open() => {
-            deadline::remaining(now, due, tz, kind, state.calendar()).label_ru()
+            deadline::remaining(now, due, tz, kind, &calendar).label_ru()
         }
         _ => String::new(),
     };

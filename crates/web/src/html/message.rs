@@ -164,10 +164,11 @@ async fn load(
         return Err(PageError::NotFound);
     }
     let history = events::for_message(&mut conn, id, true).await.or_page()?;
+    let calendar = state.calendar(&mut conn).await.or_page()?;
     let status = view.status().or_page()?;
     let remaining = match (view.due_date, DeadlineKind::parse(&view.deadline_kind)) {
         (Some(due), Some(kind)) if status.is_open() => {
-            deadline::remaining(state.clock().now(), due, tz, kind, state.calendar()).label_ru()
+            deadline::remaining(state.clock().now(), due, tz, kind, &calendar).label_ru()
         }
         _ => String::new(),
     };

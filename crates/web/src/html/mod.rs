@@ -4,9 +4,11 @@ mod account;
 mod admin;
 mod answer_templates;
 mod api_keys;
+mod calendar_editor;
 mod case;
 mod form;
 mod home;
+mod house_register;
 mod invite;
 mod list;
 mod login;
@@ -146,6 +148,36 @@ pub fn routes() -> Routes {
             "/admin/routing/{rule}/delete",
             Staff(P::ManagePlatform),
             routing_editor::delete,
+        )
+        .get(
+            "/admin/calendar",
+            Staff(P::ManagePlatform),
+            calendar_editor::show,
+        )
+        .post(
+            "/admin/calendar",
+            Staff(P::ManagePlatform),
+            calendar_editor::set,
+        )
+        .post(
+            "/admin/calendar/{day}/delete",
+            Staff(P::ManagePlatform),
+            calendar_editor::remove,
+        )
+        .get(
+            "/admin/houses",
+            Staff(P::ManagePlatform),
+            house_register::show,
+        )
+        .post(
+            "/admin/houses",
+            Staff(P::ManagePlatform),
+            house_register::add,
+        )
+        .post(
+            "/admin/houses/{house}/manager",
+            Staff(P::ManagePlatform),
+            house_register::set_manager,
         )
         .get("/admin/security", Staff(P::ManagePlatform), admin::security)
         .post(

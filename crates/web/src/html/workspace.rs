@@ -9,6 +9,7 @@ use serde::Deserialize;
 use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
 use vmeste_db::organisations;
 use vmeste_domain::access::Permission;
+use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::Command;
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
@@ -67,7 +68,7 @@ pub struct InboxQuery {
     failed: Option<u32>,
 }
 
-fn rows(state: &AppState, found: Vec<InboxRow>) -> Vec<Row> {
+fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -> Vec<Row> {
     let now = state.clock().now();
     let tz = state.time_zone();
     let today = now.with_timezone(&tz).date_naive();
@@ -85,7 +86,7 @@ fn rows(state: &AppState, found: Vec<InboxRow>) -> Vec<Row> {
                 Some(d) if open => format!(
                     "{} ({})",
                     d.format("%d.%m.%Y"),
-                    deadline::remaining(now, d, tz, days, state.calendar()).label_ru()
+                    deadline::remaining(now, d, tz, days, calendar).label_ru()
                 ),
                 Some(d) => d.format("%d.%m.%Y").to_string(),
                 None => String::new(),
@@ -140,11 +141,12 @@ pub async fn inbox(
             due_by,
             ..InboxFilter::default()
         };
-        let (found, executors, organisations) = {
+        let (found, calendar, executors, organisations) = {
             let mut handle = state.db().read().await.or_page()?;
             let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
                 .await
                 .or_page()?;
+            let calendar = state.calendar(&mut handle.conn()).await.or_page()?;
             let mut executors = Vec::new();
             for org in own_organisations(&who) {
                 executors.extend(cases::executors(&mut handle.conn(), org).await.or_page()?);
@@ -158,7 +160,7 @@ pub async fn inbox(
                 .filter(|o| o.active)
                 .map(|o| (o.id, o.name_ru))
                 .collect();
-            (found, executors, organisations)
+            (found, calendar, executors, organisations)
         };
         let report = match (q.done, q.failed) {
             (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
@@ -177,7 +179,7 @@ pub async fn inbox(
                 organisations,
                 report,
             }),
-            rows: rows(&state, found),
+            rows: rows(&state, &calendar, found),
             statuses: MessageStatus::ALL
                 .into_iter()
                 .map(|s| {
@@ -284,18 +286,19 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
             ],
             ..InboxFilter::default()
         };
-        let found = {
+        let (found, calendar) = {
             let mut handle = state.db().read().await.or_page()?;
-            cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
+            let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
                 .await
-                .or_page()?
+                .or_page()?;
+            (found, state.calendar(&mut handle.conn()).await.or_page()?)
         };
         let page = InboxPage {
             layout: Layout::new(&state, who.user.as_ref()),
             title: "Модерация",
             action: "/staff/moderation",
             bulk: None,
-            rows: rows(&state, found),
+            rows: rows(&state, &calendar, found),
             due: String::new(),
             mine: false,
             statuses: Vec::new(),

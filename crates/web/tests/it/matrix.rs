@@ -76,9 +76,14 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/api-keys/{key}/revoke"
         | "/org/{id}/templates"
         | "/org/{id}/templates/{template}/delete" => Organisation,
-        "/admin/audit" | "/admin/security" | "/admin/routing" | "/admin/routing/{rule}/delete" => {
-            Platform
-        }
+        "/admin/audit"
+        | "/admin/security"
+        | "/admin/routing"
+        | "/admin/routing/{rule}/delete"
+        | "/admin/calendar"
+        | "/admin/calendar/{day}/delete"
+        | "/admin/houses"
+        | "/admin/houses/{house}/manager" => Platform,
         "/staff/inbox" | "/staff/inbox/bulk" | "/staff/moderation" => Queue,
         "/api/v1/messages/{id}/transitions" => Case,
         "/messages/{id}/feedback" => OwnMessage,
@@ -267,6 +272,8 @@ fn uri_for(path: &str, org: i64, message: i64) -> String {
     .replace("{grant}", "999999")
     .replace("{key}", "999999")
     .replace("{rule}", "999999")
+    .replace("{day}", "2031-01-01")
+    .replace("{house}", "999999")
     .replace("{template}", "999999")
     .replace("{token}", "unknown")
 }
