@@ -15,7 +15,7 @@ use vmeste_domain::case::{
 use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Conn, DbError, Sql, calendar_days, counters, events, notifications};
+use crate::{Conn, DbError, Sql, attachments, calendar_days, counters, events, notifications};
 
 /// A message with what deciding about it needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -490,7 +490,7 @@ pub async fn apply(
                 .execute(conn)
                 .await?;
         }
-        events::insert(
+        let event_id = events::insert(
             conn,
             &events::NewEvent {
                 message_id: case.id,
@@ -504,6 +504,10 @@ pub async fn apply(
             },
         )
         .await?;
+        // The answer's documents go out with it.
+        if matches!(command, Command::Answer { .. } | Command::ApproveAnswer) {
+            attachments::publish_answer(conn, case.id, event_id).await?;
+        }
     }
     let mut final_status = next;
     // A resident who says the problem is solved closes the case at once.

@@ -7,6 +7,7 @@ mod sql;
 
 pub mod account_tokens;
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod calendar_days;
 pub mod cases;

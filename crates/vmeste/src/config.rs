@@ -29,6 +29,11 @@ pub struct Config {
     /// Apply migrations at start; by default only on SQLite (production
     /// PostgreSQL is migrated by `vmeste migrate`).
     pub auto_migrate: Option<bool>,
+    /// Where uploaded files are kept: empty for `files` in `data_dir`; a
+    /// directory; or `s3://bucket/prefix` for S3-compatible object storage,
+    /// configured by the `AWS_*` environment variables (`AWS_ENDPOINT` for
+    /// a store other than Amazon's).
+    pub storage_url: String,
     /// Load the demo region into an empty embedded database at start.
     pub demo: bool,
     /// Run the background worker inside `serve`.
@@ -88,6 +93,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
+            storage_url: String::new(),
             auto_migrate: None,
             demo: true,
             worker: true,
@@ -244,8 +250,23 @@ impl Config {
         Backend::of_url(&self.database_url()).unwrap_or(Backend::Sqlite)
     }
 
-    pub fn web_settings(&self) -> vmeste_web::WebSettings {
-        vmeste_web::WebSettings {
+    /// The file store the configuration names (a directory is created).
+    pub fn storage(&self) -> Result<vmeste_web::Storage, ConfigError> {
+        let url = self.storage_url.trim();
+        let made = if url.is_empty() {
+            vmeste_web::Storage::local(&self.data_dir.join("files"))
+        } else if url.starts_with("s3://") {
+            vmeste_web::Storage::s3(url)
+        } else {
+            vmeste_web::Storage::local(std::path::Path::new(
+                url.strip_prefix("file://").unwrap_or(url),
+            ))
+        };
+        made.map_err(|e| ConfigError(format!("storage_url: {e}")))
+    }
+
+    pub fn web_settings(&self) -> Result<vmeste_web::WebSettings, ConfigError> {
+        Ok(vmeste_web::WebSettings {
             sessions: vmeste_db::sessions::Lifetime {
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
@@ -277,7 +298,8 @@ impl Config {
                     self.public_url.trim_end_matches('/')
                 ),
             }),
-        }
+            storage: self.storage()?,
+        })
     }
 
     pub fn auto_migrate(&self) -> bool {

@@ -59,7 +59,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let calendar = ProductionCalendar::russian_federal();
     let db = prepare(config, clock.as_ref(), &calendar).await?;
-    let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()).await?;
+    let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()?).await?;
     let mailer = Arc::new(Mailer::new(&config.smtp_url, &config.mail_from)?);
     let worker = config.worker.then(|| {
         tokio::spawn(

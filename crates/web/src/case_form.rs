@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
+use vmeste_db::attachments;
 use vmeste_db::cases::{self, Case, CaseError, Context};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, RejectReason, Who};
@@ -147,6 +148,27 @@ pub async fn run(
     case: &Case,
     command: &Command,
 ) -> Result<cases::Outcome, CaseError> {
+    run_with(state, principal, client, case, command, &[]).await
+}
+
+/// A document already put in storage, to be recorded with an answer.
+pub struct StoredDocument {
+    pub key: String,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub size: i64,
+}
+
+/// [`run`] with an answer's documents, recorded in the same transaction (and
+/// published with the answer, or kept for the head's approval).
+pub async fn run_with(
+    state: &AppState,
+    principal: &Principal,
+    client: &crate::rate_limit::ClientIp,
+    case: &Case,
+    command: &Command,
+    documents: &[StoredDocument],
+) -> Result<cases::Outcome, CaseError> {
     let who = who(state, principal, case);
     let ctx = Context {
         calendar: state.shipped_calendar(),
@@ -154,6 +176,22 @@ pub async fn run(
         now: state.clock().now(),
     };
     let mut tx = state.db().write().await?;
+    for d in documents {
+        attachments::insert(
+            &mut tx.conn(),
+            &attachments::NewAttachment {
+                message_id: case.id,
+                purpose: attachments::ANSWER,
+                storage_key: &d.key,
+                filename: &d.filename,
+                content_type: d.content_type,
+                size: d.size,
+                uploaded_by: principal.user_id(),
+            },
+            ctx.now,
+        )
+        .await?;
+    }
     let outcome =
         cases::apply(&mut tx.conn(), ctx, case, who, principal.user_id(), command).await?;
     if who.author && !(who.triage || who.answer || who.moderate) {

@@ -4,6 +4,7 @@
 pub(crate) mod api;
 mod assets;
 mod auth;
+mod body_limit;
 mod case_form;
 mod cookies;
 mod csrf;
@@ -22,6 +23,8 @@ pub mod routes;
 pub mod second_factor;
 mod security;
 mod state;
+pub mod storage;
+mod upload;
 
 use std::sync::Arc;
 
@@ -29,6 +32,7 @@ use axum::Router;
 
 pub use rate_limit::RateLimits;
 pub use state::{AppState, StateError, WebSettings};
+pub use storage::Storage;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -54,6 +58,10 @@ pub fn router(state: AppState) -> Router {
             security::headers,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::middleware::from_fn(body_limit::limit))
+        // The limit above is the real one; extractors may use all of it.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            upload::UPLOAD_BODY_LIMIT,
+        ))
         .with_state(state)
 }

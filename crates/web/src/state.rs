@@ -50,6 +50,8 @@ pub struct WebSettings {
     pub widget_origins: Vec<String>,
     /// Sign-in through an OpenID Connect provider, when configured.
     pub oidc: Option<crate::oidc::OidcSettings>,
+    /// Where uploaded files are kept.
+    pub storage: crate::storage::Storage,
 }
 
 impl Default for WebSettings {
@@ -65,6 +67,7 @@ impl Default for WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             widget_origins: Vec::new(),
             oidc: None,
+            storage: crate::storage::Storage::default(),
         }
     }
 }
@@ -179,6 +182,10 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = Arc::new(tree),
         }
         Ok(())
+    }
+
+    pub fn storage(&self) -> &crate::storage::Storage {
+        &self.inner.settings.storage
     }
 
     pub(crate) fn oidc(&self) -> &crate::oidc::Client {

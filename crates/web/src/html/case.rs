@@ -3,12 +3,12 @@
 //! forms for exactly the actions this person may take now.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
-use vmeste_db::{audit, events, messages, organisations, templates, users};
+use vmeste_db::{attachments, audit, events, messages, organisations, templates, users};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
@@ -18,18 +18,44 @@ use vmeste_domain::status::MessageStatus;
 use super::view::local_time;
 use super::{Layout, error_page, form};
 use crate::AppState;
-use crate::case_form::{self, CommandForm};
+use crate::case_form::{self, CommandForm, StoredDocument};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, event_label};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
+use crate::upload::{self, FormWithFiles, RawFile};
 
 pub struct Line {
     at: String,
     label: &'static str,
     text: String,
     internal: bool,
+}
+
+/// A file of the message as a link.
+pub struct FileLine {
+    pub id: i64,
+    pub filename: String,
+    pub size: String,
+    /// Sent to the author with the answer (else waiting for approval).
+    pub published: bool,
+}
+
+impl From<attachments::Attachment> for FileLine {
+    fn from(a: attachments::Attachment) -> Self {
+        let kb = (a.size + 1023) / 1024;
+        Self {
+            id: a.id,
+            size: if kb >= 1024 {
+                format!("{:.1} МБ", a.size as f64 / 1_048_576.0)
+            } else {
+                format!("{kb} КБ")
+            },
+            published: a.published(),
+            filename: a.filename,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -57,6 +83,7 @@ struct CasePage {
     templates: Vec<(i64, String)>,
     /// An executor's answer waiting for the head.
     pending_answer: Option<String>,
+    files: Vec<FileLine>,
     done: Option<String>,
     error: Option<String>,
     typed: String,
@@ -158,6 +185,9 @@ async fn case_page(
         .await
         .or_page()?;
     let comments = cases::comments(&mut tx.conn(), case.id).await.or_page()?;
+    let files = attachments::for_message(&mut tx.conn(), case.id, false)
+        .await
+        .or_page()?;
     let calendar = state.calendar(&mut tx.conn()).await.or_page()?;
     let orgs = organisations::list(&mut tx.conn()).await.or_page()?;
     let (executors, suited) = match case.organisation_id {
@@ -280,6 +310,7 @@ async fn case_page(
         executors,
         templates: suited.iter().map(|t| (t.id, t.title.clone())).collect(),
         pending_answer: case.pending_answer.clone(),
+        files: files.into_iter().map(FileLine::from).collect(),
         reasons: RejectReason::ALL
             .into_iter()
             .map(|r| (r.as_str(), r.label_ru()))
@@ -338,6 +369,7 @@ async fn attempt(
     client: &ClientIp,
     case: &Case,
     form: &CommandForm,
+    documents: &[StoredDocument],
 ) -> Result<Result<&'static str, String>, PageError> {
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         return Ok(Err(
@@ -348,7 +380,7 @@ async fn attempt(
         Ok(command) => command,
         Err(p) => return Ok(Err(p.message.to_owned())),
     };
-    match case_form::run(state, who, client, case, &command).await {
+    match case_form::run_with(state, who, client, case, &command, documents).await {
         Ok(outcome) => Ok(Ok(outcome.command)),
         Err(CaseError::Refused(r)) => Ok(Err(r.message_ru().to_owned())),
         Err(CaseError::UnknownTarget(_)) => Ok(Err(
@@ -367,11 +399,16 @@ pub async fn act(
     csrf: Csrf,
     client: ClientIp,
     Path(id): Path<i64>,
-    Form(form): Form<CommandForm>,
+    FormWithFiles { form, files }: FormWithFiles<CommandForm>,
 ) -> Response {
     let result = async {
         let case = visible_case(&state, &who, id).await?;
-        match attempt(&state, &who, &csrf, &client, &case, &form).await? {
+        let outcome = if files.is_empty() {
+            attempt(&state, &who, &csrf, &client, &case, &form, &[]).await?
+        } else {
+            answer_with_files(&state, &who, &csrf, &client, &case, &form, files).await?
+        };
+        match outcome {
             Ok(done) => Ok(form::see_other(&format!(
                 "/staff/messages/{id}?done={done}"
             ))),
@@ -393,4 +430,60 @@ pub async fn act(
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+/// An answer with documents: the files are checked by content, put in
+/// storage, then recorded with the answer; if the answer is refused, the
+/// stored files are removed again.
+async fn answer_with_files(
+    state: &AppState,
+    who: &Principal,
+    csrf: &Csrf,
+    client: &ClientIp,
+    case: &Case,
+    form: &CommandForm,
+    files: Vec<RawFile>,
+) -> Result<Result<&'static str, String>, PageError> {
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        // Refused before anything is stored.
+        return attempt(state, who, csrf, client, case, form, &[]).await;
+    }
+    if form.command.as_deref() != Some("answer") {
+        return Ok(Err("Файлы прикладываются только к ответу.".to_owned()));
+    }
+    let documents = match upload::documents(files) {
+        Ok(documents) => documents,
+        Err(why) => return Ok(Err(why)),
+    };
+    let mut stored = Vec::with_capacity(documents.len());
+    for d in documents {
+        let key = format!("messages/{}/answer/{}", case.id, uuid::Uuid::new_v4());
+        let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
+        if let Err(e) = state.storage().put(&key, d.bytes).await {
+            tracing::error!(error = %e, "storing an answer document failed");
+            forget(state, &stored).await;
+            return Err(PageError::Internal);
+        }
+        stored.push(StoredDocument {
+            key,
+            filename: d.filename,
+            content_type: d.content_type,
+            size,
+        });
+    }
+    let outcome = attempt(state, who, csrf, client, case, form, &stored).await;
+    if !matches!(outcome, Ok(Ok(_))) {
+        forget(state, &stored).await;
+    }
+    outcome
+}
+
+/// Removes stored files nothing refers to; a failure leaves an orphan file,
+/// never a broken record.
+async fn forget(state: &AppState, stored: &[StoredDocument]) {
+    for d in stored {
+        if let Err(e) = state.storage().delete(&d.key).await {
+            tracing::warn!(error = %e, key = %d.key, "could not remove an unused file");
+        }
+    }
 }

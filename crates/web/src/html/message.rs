@@ -51,6 +51,8 @@ struct MessagePage {
 /// What the author may do on their own message's page.
 struct Feedback {
     csrf: String,
+    /// The answer's documents sent to the author.
+    files: Vec<super::case::FileLine>,
     actions: Vec<&'static str>,
     error: Option<&'static str>,
 }
@@ -193,8 +195,15 @@ async fn load(
             },
             Command::ProvideClarification { text: "…".into() },
         ];
+        let files = vmeste_db::attachments::for_message(&mut conn, id, true)
+            .await
+            .or_page()?
+            .into_iter()
+            .map(super::case::FileLine::from)
+            .collect();
         Some(Feedback {
             csrf: csrf.token.clone(),
+            files,
             actions: samples
                 .iter()
                 .filter(|c| decide(author, c, &facts, today).is_ok())

@@ -4,8 +4,9 @@ mod account;
 mod admin;
 mod answer_templates;
 mod api_keys;
+mod attachment;
 mod calendar_editor;
-mod case;
+pub(crate) mod case;
 mod form;
 mod home;
 mod house_register;
@@ -42,6 +43,7 @@ pub fn routes() -> Routes {
         .get("/messages", Public, list::show)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
+        .get("/attachments/{id}", SignedIn, attachment::download)
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)
         .get("/login", Public, login::form)

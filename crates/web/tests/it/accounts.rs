@@ -60,6 +60,47 @@ impl<'a> Browser<'a> {
         reply
     }
 
+    /// Posts a form with files, as a browser does for `enctype="multipart/form-data"`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "vmeste-test-boundary";
+        let mut body = Vec::new();
+        let token = "b".repeat(64);
+        for (name, value) in std::iter::once(("csrf", token.as_str())).chain(fields.iter().copied())
+        {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, filename, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = axum::http::Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, &self.cookies)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let reply = self.app.send(request).await;
+        self.keep_session(&reply);
+        reply
+    }
+
     pub fn keep_session(&mut self, reply: &Reply) {
         for set in reply.headers.get_all(header::SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();

@@ -86,7 +86,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/admin/houses/{house}/manager" => Platform,
         "/staff/inbox" | "/staff/inbox/bulk" | "/staff/moderation" => Queue,
         "/api/v1/messages/{id}/transitions" => Case,
-        "/messages/{id}/feedback" => OwnMessage,
+        "/messages/{id}/feedback" | "/attachments/{id}" => OwnMessage,
         _ => return None,
     })
 }

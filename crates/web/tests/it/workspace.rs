@@ -724,23 +724,29 @@ async fn where_the_organisation_says_so_the_head_approves_answers() {
     let mut clerk = Browser::new(&app);
     clerk.sign_in("clerk@city.test", "staff-password").await;
     let proposed = clerk
-        .post(
+        .post_multipart(
             &act,
             &[
                 ("command", "answer"),
                 ("text", "Яма будет заделана до пятницы."),
             ],
+            &[("files", "plan.pdf", b"%PDF-1.4\n%%EOF\n")],
         )
         .await;
-    assert_eq!(proposed.status, StatusCode::SEE_OTHER);
-    // Nothing reached the resident yet.
-    assert!(
-        !resident
-            .get(&format!("/messages/{id}"))
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    // Nothing reached the resident yet, neither the text nor the document.
+    let before = resident.get(&format!("/messages/{id}")).await.body;
+    assert!(!before.contains("Яма будет заделана") && !before.contains("plan.pdf"));
+    let file: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT id FROM attachments WHERE message_id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
             .await
-            .body
-            .contains("Яма будет заделана")
-    );
+            .unwrap()
+    };
+    let link = format!("/attachments/{file}");
+    assert_eq!(resident.get(&link).await.status, StatusCode::NOT_FOUND);
     let mut chief = Browser::new(&app);
     chief.sign_in("chief@city.test", "staff-password").await;
     assert!(
@@ -758,6 +764,78 @@ async fn where_the_organisation_says_so_the_head_approves_answers() {
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
     let seen = resident.get(&format!("/messages/{id}")).await.body;
     assert!(seen.contains("Яма будет заделана до пятницы.") && seen.contains("Оцените ответ"));
+    assert!(seen.contains("plan.pdf"));
+    assert_eq!(resident.get(&link).await.status, StatusCode::OK);
     let again = chief.post(&act, &[("command", "approve_answer")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_answer_carries_documents_only_its_author_and_handlers_open() {
+    let app = TestApp::demo().await;
+    let (id, resident, _moderator) = routed_case(&app, "city-roads").await;
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let act = format!("/staff/messages/{id}/act");
+    let text = "Яма будет заделана до конца недели, акт во вложении.";
+    // A file that only claims to be a PDF is refused; the typed answer stays.
+    let fake = executor
+        .post_multipart(
+            &act,
+            &[("command", "answer"), ("text", text)],
+            &[(
+                "files",
+                "акт.pdf",
+                b"<html><script>alert(1)</script></html>",
+            )],
+        )
+        .await;
+    assert_eq!(fake.status, StatusCode::CONFLICT, "{}", fake.body);
+    assert!(fake.body.contains("Файл «акт.pdf» не подходит"));
+    assert!(fake.body.contains(text));
+    let pdf: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+    let sent = executor
+        .post_multipart(
+            &act,
+            &[("command", "answer"), ("text", text)],
+            &[("files", "акт приёмки.pdf", pdf)],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let file_id: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT id FROM attachments WHERE message_id = $1 AND event_id IS NOT NULL")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let link = format!("/attachments/{file_id}");
+    let page = resident.get(&format!("/messages/{id}")).await;
+    assert!(page.body.contains(&link), "the author sees the document");
+    let download = resident.get(&link).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.header(header::CONTENT_TYPE), "application/pdf");
+    assert!(
+        download
+            .header(header::CONTENT_DISPOSITION)
+            .contains("%D0%B0%D0%BA%D1%82"),
+        "the name survives, percent-encoded"
+    );
+    assert_eq!(download.body.as_bytes(), pdf);
+    assert_eq!(
+        executor.get(&link).await.status,
+        StatusCode::OK,
+        "the handler opens it too"
+    );
+    // Another resident, and staff of another organisation, learn nothing.
+    let mut stranger = Browser::new(&app);
+    stranger
+        .sign_in("executor.zarechny@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert_eq!(stranger.get(&link).await.status, StatusCode::NOT_FOUND);
+    let anonymous = app.get(&link).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
 }

@@ -1,0 +1,105 @@
+//! Files of a message, recorded here and kept by the storage layer. An
+//! answer's documents are recorded with the answer and published with its
+//! event; until then (an answer waiting for the head's approval) only staff
+//! see them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::{Conn, DbError, Sql};
+
+/// What an answer's documents are recorded as.
+pub const ANSWER: &str = "answer";
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: i64,
+    pub message_id: i64,
+    pub purpose: String,
+    pub storage_key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub event_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Attachment {
+    pub fn published(&self) -> bool {
+        self.event_id.is_some()
+    }
+}
+
+pub struct NewAttachment<'a> {
+    pub message_id: i64,
+    pub purpose: &'a str,
+    pub storage_key: &'a str,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub uploaded_by: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, message_id, purpose, storage_key, filename, content_type, size, event_id, created_at";
+
+pub async fn insert(
+    conn: &mut Conn<'_>,
+    a: &NewAttachment<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Sql::new(
+        "INSERT INTO attachments (message_id, purpose, storage_key, filename, content_type, size, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(a.message_id)
+    .bind(a.purpose)
+    .bind(a.storage_key)
+    .bind(a.filename)
+    .bind(a.content_type)
+    .bind(a.size)
+    .bind(a.uploaded_by)
+    .bind(now)
+    .scalar(conn)
+    .await
+}
+
+/// Publishes the answer documents not yet published with the answer's event.
+pub async fn publish_answer(
+    conn: &mut Conn<'_>,
+    message_id: i64,
+    event_id: i64,
+) -> Result<(), DbError> {
+    Sql::new(
+        "UPDATE attachments SET event_id = $1 WHERE message_id = $2 AND purpose = $3 AND event_id IS NULL",
+    )
+    .bind(event_id)
+    .bind(message_id)
+    .bind(ANSWER)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A message's files, oldest first; `published_only` for residents.
+pub async fn for_message(
+    conn: &mut Conn<'_>,
+    message_id: i64,
+    published_only: bool,
+) -> Result<Vec<Attachment>, DbError> {
+    let mut sql = Sql::new(format!(
+        "SELECT {COLUMNS} FROM attachments WHERE message_id = $1"
+    ))
+    .bind(message_id);
+    if published_only {
+        sql = sql.push(" AND event_id IS NOT NULL");
+    }
+    sql.push(" ORDER BY id").fetch_all(conn).await
+}
+
+pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Attachment>, DbError> {
+    Sql::new(format!("SELECT {COLUMNS} FROM attachments WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
