@@ -4,7 +4,7 @@
 //! notifications (in-app rows and queued e-mails) are enqueued — together or
 //! not at all.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use vmeste_domain::calendar::ProductionCalendar;
@@ -15,7 +15,9 @@ use vmeste_domain::case::{
 use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Conn, DbError, Sql, attachments, calendar_days, counters, events, notifications};
+use crate::{
+    Conn, DbError, Sql, attachments, calendar_days, counters, events, messages, notifications,
+};
 
 /// A message with what deciding about it needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -160,6 +162,9 @@ pub async fn apply(
     // 59-FZ art. 8 p. 6: never to the body the complaint is about.
     if let Command::Route { organisation_id }
     | Command::Redirect {
+        organisation_id, ..
+    }
+    | Command::SendCopy {
         organisation_id, ..
     } = command
         && case.complaint_about == Some(*organisation_id)
@@ -311,17 +316,30 @@ pub async fn apply(
             ));
             notify_author = Some("interim_answer");
         }
-        Command::Answer { .. } | Command::ApproveAnswer => {
-            let text = match command {
-                Command::Answer { text } => text.clone(),
-                _ => case.pending_answer.clone().unwrap_or_default(),
+        Command::Answer { .. } | Command::ApproveAnswer | Command::DeclineOnMerits { .. } => {
+            let (text, ground) = match command {
+                Command::Answer { text } => (text.clone(), None),
+                Command::DeclineOnMerits {
+                    ground,
+                    comment: note,
+                } => (
+                    match note.as_deref().map(str::trim) {
+                        Some(n) if !n.is_empty() => {
+                            format!("Ответ по существу не дается: {}. {n}", ground.label_ru())
+                        }
+                        _ => format!("Ответ по существу не дается: {}.", ground.label_ru()),
+                    },
+                    Some(ground.as_str()),
+                ),
+                _ => (case.pending_answer.clone().unwrap_or_default(), None),
             };
             Sql::new(set(
-                "answered_at = $1, pending_answer = NULL, pending_answer_by = NULL",
+                "answered_at = $1, pending_answer = NULL, pending_answer_by = NULL, no_merits_ground = $4",
             ))
             .bind(now)
             .bind(now)
             .bind(case.id)
+            .bind(ground)
             .execute(conn)
             .await?;
             let on_time = case.due_date.is_none_or(|due| today <= due);
@@ -419,6 +437,18 @@ pub async fn apply(
                 }
             ));
         }
+        Command::SendCopy {
+            organisation_id,
+            reason,
+        } => {
+            ensure_organisation(conn, *organisation_id).await?;
+            if Some(*organisation_id) == case.organisation_id {
+                return Err(CaseError::UnknownTarget("other organisation"));
+            }
+            let name = copy_appeal(conn, ctx, calendar, case, *organisation_id, reason).await?;
+            public_comment = Some(format!("Копия обращения направлена: {name}. {reason}"));
+            notify_author = Some("copy_sent");
+        }
         Command::Close => notify_author = Some("closed"),
         Command::MarkComplaint => {
             let parent: Option<i64> = match case.organisation_id {
@@ -481,7 +511,9 @@ pub async fn apply(
         }
     }
     let from = case.status()?;
-    if command.action().is_some() || matches!(command, Command::Rate { .. }) {
+    if command.action().is_some()
+        || matches!(command, Command::Rate { .. } | Command::SendCopy { .. })
+    {
         if next != from {
             Sql::new(set("status = $1"))
                 .bind(next.as_str())
@@ -548,6 +580,70 @@ pub async fn apply(
         to: final_status,
         command: command.name(),
     })
+}
+
+/// Registers a copy of an appeal with another competent body: a new case
+/// of its own (number, 30 days from today, the body's inbox) that points to
+/// the original. The body's name, for the original's history.
+async fn copy_appeal(
+    conn: &mut Conn<'_>,
+    ctx: Context<'_>,
+    calendar: &ProductionCalendar,
+    case: &Case,
+    organisation_id: i64,
+    reason: &str,
+) -> Result<String, CaseError> {
+    let now = ctx.now;
+    let number = messages::next_number(conn, ctx.now.with_timezone(&ctx.time_zone).year()).await?;
+    let due = deadline::due_date(now, ctx.time_zone, case.rule(), calendar);
+    let name: String = Sql::new("SELECT name_ru FROM organisations WHERE id = $1")
+        .bind(organisation_id)
+        .scalar(conn)
+        .await?;
+    let copy: i64 = Sql::new(
+        "INSERT INTO messages (number, topic_id, organisation_id, territory_id, author_id, text, lat, lon, \
+         address, status, public, source, due_date, routing_note, created_at, updated_at, kind, routed_at, \
+         copy_of, house_id) \
+         SELECT $1, topic_id, $2, territory_id, author_id, text, lat, lon, address, $3, $4, source, $5, $6, \
+         $7, $7, kind, $7, id, house_id FROM messages WHERE id = $8 RETURNING id",
+    )
+    .bind(number.as_str())
+    .bind(organisation_id)
+    .bind(MessageStatus::Routed.as_str())
+    .bind(false)
+    .bind(due)
+    .bind(format!("Копия обращения {} для рассмотрения в пределах компетенции", case.number))
+    .bind(now)
+    .bind(case.id)
+    .scalar(conn)
+    .await?;
+    events::insert(
+        conn,
+        &events::NewEvent {
+            message_id: copy,
+            at: now,
+            actor_id: None,
+            action: "copy",
+            from_status: None,
+            to_status: MessageStatus::Routed,
+            comment: Some(&format!("Копия обращения {}: {reason}", case.number)),
+            public: true,
+        },
+    )
+    .await?;
+    counters::add(
+        conn,
+        counters::Key {
+            day: ctx.today(),
+            organisation_id,
+            topic_id: case.topic_id,
+            territory_id: case.territory_id.unwrap_or(0),
+        },
+        counters::Change::RECEIVED,
+    )
+    .await?;
+    notifications::notify_organisation(conn, organisation_id, copy, "new_in_inbox", now).await?;
+    Ok(name)
 }
 
 /// Keeps an executor's answer for the head to approve; the case does not move.

@@ -108,6 +108,71 @@ impl RejectReason {
     }
 }
 
+/// Why an appeal gets no answer on the merits (59-FZ art. 11); the author is
+/// told the ground, except where there is no address to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoMeritsGround {
+    /// No name or postal address for the reply (art. 11 p. 1).
+    NoAddress,
+    /// A court decision is appealed (art. 11 p. 2): returned with an explanation.
+    CourtDecision,
+    /// Obscene or insulting words, threats (art. 11 p. 3).
+    Threats,
+    /// The text cannot be read (art. 11 p. 4).
+    Unreadable,
+    /// The essence cannot be determined (art. 11 p. 4.1).
+    NoEssence,
+    /// The same question was answered on the merits before, with no new
+    /// arguments: correspondence is ended (art. 11 p. 5).
+    Repeated,
+    /// An answer would disclose a state secret (art. 11 p. 6).
+    StateSecret,
+}
+
+impl NoMeritsGround {
+    pub const ALL: [Self; 7] = [
+        Self::NoAddress,
+        Self::CourtDecision,
+        Self::Threats,
+        Self::Unreadable,
+        Self::NoEssence,
+        Self::Repeated,
+        Self::StateSecret,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoAddress => "no_address",
+            Self::CourtDecision => "court_decision",
+            Self::Threats => "threats",
+            Self::Unreadable => "unreadable",
+            Self::NoEssence => "no_essence",
+            Self::Repeated => "repeated",
+            Self::StateSecret => "state_secret",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::NoAddress => "не указаны фамилия или адрес для ответа (ст. 11 ч. 1 59-ФЗ)",
+            Self::CourtDecision => "обжалуется судебное решение (ст. 11 ч. 2 59-ФЗ)",
+            Self::Threats => "нецензурные или оскорбительные выражения, угрозы (ст. 11 ч. 3 59-ФЗ)",
+            Self::Unreadable => "текст не поддаётся прочтению (ст. 11 ч. 4 59-ФЗ)",
+            Self::NoEssence => "по тексту нельзя определить суть (ст. 11 ч. 4.1 59-ФЗ)",
+            Self::Repeated => {
+                "повторный вопрос, на который уже дан ответ; переписка прекращена (ст. 11 ч. 5 59-ФЗ)"
+            }
+            Self::StateSecret => {
+                "ответ невозможен без разглашения государственной тайны (ст. 11 ч. 6 59-ФЗ)"
+            }
+        }
+    }
+}
+
 /// What someone asks to do with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -172,6 +237,18 @@ pub enum Command {
     MarkComplaint,
     /// The head sends the answer an executor proposed.
     ApproveAnswer,
+    /// Sends a copy of an appeal to another competent body, within the
+    /// redirect window (59-FZ art. 8 p. 3); the original stays.
+    SendCopy {
+        organisation_id: i64,
+        reason: String,
+    },
+    /// The head closes an appeal without an answer on the merits, on one of
+    /// the law's grounds, telling the author why.
+    DeclineOnMerits {
+        ground: NoMeritsGround,
+        comment: Option<String>,
+    },
 }
 
 impl Command {
@@ -185,7 +262,9 @@ impl Command {
             Self::MarkDuplicate { .. } => Action::MarkDuplicate,
             Self::StartWork => Action::StartWork,
             Self::InterimAnswer { .. } => Action::InterimAnswer,
-            Self::Answer { .. } | Self::ApproveAnswer => Action::Answer,
+            Self::Answer { .. } | Self::ApproveAnswer | Self::DeclineOnMerits { .. } => {
+                Action::Answer
+            }
             Self::Redirect { .. } | Self::MarkComplaint => Action::Redirect,
             Self::Extend { .. } => Action::Extend,
             Self::Dispute { .. } => Action::Dispute,
@@ -193,7 +272,8 @@ impl Command {
             Self::Assign { .. }
             | Self::Rate { .. }
             | Self::Comment { .. }
-            | Self::ConvertToAppeal => return None,
+            | Self::ConvertToAppeal
+            | Self::SendCopy { .. } => return None,
         })
     }
 
@@ -206,6 +286,8 @@ impl Command {
             Self::ConvertToAppeal => "convert_to_appeal",
             Self::MarkComplaint => "mark_complaint",
             Self::ApproveAnswer => "approve_answer",
+            Self::SendCopy { .. } => "send_copy",
+            Self::DeclineOnMerits { .. } => "decline_on_merits",
             other => other.action().map_or("", Action::as_str),
         }
     }
@@ -274,6 +356,8 @@ pub enum Refusal {
     ComplainedAbout,
     #[error("no answer waits for approval")]
     NothingToApprove,
+    #[error("only a formal appeal allows it")]
+    AppealsOnly,
 }
 
 impl Refusal {
@@ -291,6 +375,7 @@ impl Refusal {
             Self::OutOfRange => "out_of_range",
             Self::ComplainedAbout => "complained_about",
             Self::NothingToApprove => "nothing_to_approve",
+            Self::AppealsOnly => "appeals_only",
         }
     }
 
@@ -312,6 +397,7 @@ impl Refusal {
                 "Сообщение — жалоба на эту организацию: передать его ей нельзя."
             }
             Self::NothingToApprove => "Нет ответа, ожидающего утверждения.",
+            Self::AppealsOnly => "Это возможно только для обращения по 59-ФЗ.",
         }
     }
 }
@@ -336,10 +422,13 @@ fn permitted(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
-            who.triage || who.moderate
+        Command::Redirect { .. }
+        | Command::ConvertToAppeal
+        | Command::MarkComplaint
+        | Command::SendCopy { .. } => who.triage || who.moderate,
+        Command::Extend { .. } | Command::ApproveAnswer | Command::DeclineOnMerits { .. } => {
+            who.approve
         }
-        Command::Extend { .. } | Command::ApproveAnswer => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
     }
@@ -387,13 +476,25 @@ pub fn decide(
         }
         Command::Redirect { reason, .. } => {
             text(reason)?;
-            let within = facts
-                .routed_on
-                .is_some_and(|routed| (today - routed).num_days() <= REDIRECT_WINDOW_DAYS);
             // Moderators correct routes at any time; organisations only within the window.
-            if !within && !who.moderate {
+            if !within_redirect_window(facts, today) && !who.moderate {
                 return Err(Refusal::RedirectWindowClosed);
             }
+        }
+        Command::SendCopy { reason, .. } => {
+            text(reason)?;
+            if facts.kind != CaseKind::Appeal {
+                return Err(Refusal::AppealsOnly);
+            }
+            if !facts.status.is_open() {
+                return Err(Refusal::WrongStatus);
+            }
+            if !within_redirect_window(facts, today) {
+                return Err(Refusal::RedirectWindowClosed);
+            }
+        }
+        Command::DeclineOnMerits { .. } if facts.kind != CaseKind::Appeal => {
+            return Err(Refusal::AppealsOnly);
         }
         Command::Extend { days, reason } => {
             text(reason)?;
@@ -431,6 +532,13 @@ pub fn decide(
         _ => {}
     }
     Ok(next)
+}
+
+/// Whether `today` is within 7 days of the routing (registration).
+fn within_redirect_window(facts: &Facts, today: NaiveDate) -> bool {
+    facts
+        .routed_on
+        .is_some_and(|routed| (today - routed).num_days() <= REDIRECT_WINDOW_DAYS)
 }
 
 /// Whether `today` is within the dispute window after the answer.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use vmeste_db::attachments;
 use vmeste_db::cases::{self, Case, CaseError, Context};
 use vmeste_domain::access::Permission;
-use vmeste_domain::case::{Command, RejectReason, Who};
+use vmeste_domain::case::{Command, NoMeritsGround, RejectReason, Who};
 
 use crate::AppState;
 use crate::principal::Principal;
@@ -122,6 +122,18 @@ impl CommandForm {
             "convert_to_appeal" => Command::ConvertToAppeal,
             "mark_complaint" => Command::MarkComplaint,
             "approve_answer" => Command::ApproveAnswer,
+            "send_copy" => Command::SendCopy {
+                organisation_id: id(self.organisation_id.as_ref(), "organisation_id")?,
+                reason: text(self.text.as_ref()),
+            },
+            "decline_on_merits" => Command::DeclineOnMerits {
+                ground: self
+                    .reason
+                    .as_deref()
+                    .and_then(NoMeritsGround::parse)
+                    .ok_or_else(|| problem("reason", "Выберите основание из списка."))?,
+                comment: Some(text(self.text.as_ref())).filter(|t| !t.is_empty()),
+            },
             _ => return Err(problem("command", "Неизвестное действие.")),
         })
     }

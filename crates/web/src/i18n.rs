@@ -139,6 +139,11 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::Ru, "dispute") => "Автор оспорил ответ",
         (Lang::Ru, "close") => "Закрыто",
         (Lang::Ru, "rate") => "Автор оценил ответ",
+        (Lang::Ru, "approve_answer") => "Дан ответ, утверждённый руководителем",
+        (Lang::Ru, "mark_complaint") => "Жалоба передана вышестоящему органу",
+        (Lang::Ru, "send_copy") => "Копия направлена в другой орган",
+        (Lang::Ru, "copy") => "Получена копия обращения",
+        (Lang::Ru, "decline_on_merits") => "Ответ по существу не дается",
         (Lang::Ru, _) => "Изменение",
         (Lang::En, "created") => "Message sent",
         (Lang::En, "send_to_moderation") => "Sent to moderation",
@@ -155,6 +160,11 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::En, "dispute") => "The author disputed the answer",
         (Lang::En, "close") => "Closed",
         (Lang::En, "rate") => "The author rated the answer",
+        (Lang::En, "approve_answer") => "Answered with the head's approval",
+        (Lang::En, "mark_complaint") => "The complaint went to the supervising body",
+        (Lang::En, "send_copy") => "A copy went to another body",
+        (Lang::En, "copy") => "A copy of an appeal received",
+        (Lang::En, "decline_on_merits") => "No answer on the merits",
         (Lang::En, _) => "Change",
     }
 }

@@ -167,6 +167,7 @@ fn case_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::Ru, "extended") => "срок ответа продлён",
         (Lang::Ru, "closed") => "закрыто",
         (Lang::Ru, "converted") => "переведено в официальное обращение: ответ в течение 30 дней",
+        (Lang::Ru, "copy_sent") => "направлено также в другой орган: он ответит по своим вопросам",
         (Lang::Ru, _) => "изменило статус",
         (Lang::En, "routed") => "was passed to the organisation responsible",
         (Lang::En, "redirected") => "was redirected to another organisation",
@@ -178,6 +179,7 @@ fn case_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::En, "extended") => "had its deadline extended",
         (Lang::En, "closed") => "was closed",
         (Lang::En, "converted") => "became a formal appeal: the answer is due within 30 days",
+        (Lang::En, "copy_sent") => "was also sent to another body, which will answer its part",
         (Lang::En, _) => "changed its status",
     }
 }

@@ -41,6 +41,16 @@ async fn person(db: &Db, name: &str, role: Role, org: Option<i64>, clock: &FakeC
     id
 }
 
+async fn index(db: &Db) -> TerritoryIndex {
+    let mut handle = db.read().await.unwrap();
+    let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
+    TerritoryIndex::new(
+        shapes
+            .into_iter()
+            .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
+    )
+}
+
 struct Scenario {
     test: TestDb,
     clock: std::sync::Arc<FakeClock>,
@@ -163,15 +173,7 @@ async fn a_message_lives_from_submission_to_closure() {
     )
     .await;
 
-    let index = {
-        let mut handle = test.db.read().await.unwrap();
-        let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
-        TerritoryIndex::new(
-            shapes
-                .into_iter()
-                .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
-        )
-    };
+    let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
     let submitted = Intake {
         clock: clock.as_ref(),
@@ -363,15 +365,7 @@ async fn answers_close_after_the_dispute_window_and_silent_clarifications_end_in
         &clock,
     )
     .await;
-    let index = {
-        let mut handle = test.db.read().await.unwrap();
-        let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
-        TerritoryIndex::new(
-            shapes
-                .into_iter()
-                .map(|g| (g.id, parse_geometry(&g.geometry).unwrap())),
-        )
-    };
+    let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
     let intake = Intake {
         clock: clock.as_ref(),
@@ -453,4 +447,156 @@ async fn answers_close_after_the_dispute_window_and_silent_clarifications_end_in
             .await
             .unwrap();
     assert_eq!(statuses, ["closed", "rejected"]);
+}
+
+const HEAD: Who = Who {
+    moderate: false,
+    triage: true,
+    answer: true,
+    approve: true,
+    author: false,
+    system: false,
+};
+
+#[tokio::test]
+async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let resident = person(&test.db, "Анна", Role::Resident, None, &clock).await;
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let head = person(
+        &test.db,
+        "Начальник",
+        Role::Head,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    let grid = person(&test.db, "Энергетик", Role::Operator, Some(f.grid), &clock).await;
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let appeal = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: TZ,
+    }
+    .submit_appeal(
+        &test.db,
+        &ValidMessage {
+            topic_id: f.roads_topic,
+            text: "Прошу отремонтировать дорогу и восстановить освещение".into(),
+            place: Place::Point(Point {
+                lat: IN_TOWN.0,
+                lon: IN_TOWN.1,
+            }),
+            address: None,
+        },
+        resident,
+        Source::Web,
+    )
+    .await
+    .unwrap();
+    let s = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar: ProductionCalendar::russian_federal(),
+        message: appeal.id,
+    };
+    s.act(
+        MODERATE,
+        moderator,
+        Command::Route {
+            organisation_id: f.town_roads,
+        },
+    )
+    .await
+    .unwrap();
+    // Messages have no copies; an appeal does, within 7 days of registration.
+    clock.advance(Duration::days(3));
+    let copy = Command::SendCopy {
+        organisation_id: f.grid,
+        reason: "Освещение — в ведении сетевой организации".into(),
+    };
+    assert_eq!(
+        s.act(HEAD, head, copy.clone()).await.unwrap(),
+        MessageStatus::Routed
+    );
+    let (number, org, copy_of, kind, public, due): (
+        String,
+        i64,
+        i64,
+        String,
+        bool,
+        chrono::NaiveDate,
+    ) = {
+        let mut handle = s.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT number, organisation_id, copy_of, kind, public, due_date FROM messages WHERE copy_of IS NOT NULL",
+        )
+        .fetch_one(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    assert_ne!(number, appeal.number, "the copy has a number of its own");
+    assert_eq!(
+        (org, copy_of, kind.as_str(), public),
+        (f.grid, appeal.id, "appeal", false)
+    );
+    // Copied on Thursday 19 March: 30 days end on Saturday 18 April, so Monday.
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2026, 4, 20).unwrap());
+    assert_eq!(s.notifications(grid).await, ["new_in_inbox"]);
+    assert_eq!(s.notifications(resident).await, ["routed", "copy_sent"]);
+    // Never a copy to the body that has the original.
+    let own = Command::SendCopy {
+        organisation_id: f.town_roads,
+        reason: "…".into(),
+    };
+    assert!(matches!(
+        s.act(HEAD, head, own).await,
+        Err(CaseError::UnknownTarget(_))
+    ));
+    clock.advance(Duration::days(5));
+    assert!(matches!(
+        s.act(HEAD, head, copy).await,
+        Err(CaseError::Refused(Refusal::RedirectWindowClosed))
+    ));
+
+    // Only the head declines on the merits, and only an appeal.
+    let decline = Command::DeclineOnMerits {
+        ground: vmeste_domain::case::NoMeritsGround::Repeated,
+        comment: Some("Ответ дан 12.01.2026 № 15".into()),
+    };
+    assert!(matches!(
+        s.act(ANSWER, head, decline.clone()).await,
+        Err(CaseError::Refused(Refusal::NotAllowed))
+    ));
+    assert_eq!(
+        s.act(HEAD, head, decline).await.unwrap(),
+        MessageStatus::Answered
+    );
+    let case = s.case().await;
+    assert!(case.answered_at.is_some());
+    let (ground, comment): (Option<String>, Option<String>) = {
+        let mut handle = s.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT m.no_merits_ground, e.comment FROM messages m JOIN message_events e ON e.message_id = m.id \
+             WHERE m.id = $1 ORDER BY e.id DESC LIMIT 1",
+        )
+        .bind(appeal.id)
+        .fetch_one(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    assert_eq!(ground.as_deref(), Some("repeated"));
+    let comment = comment.unwrap();
+    assert!(
+        comment.contains("переписка прекращена") && comment.contains("№ 15"),
+        "{comment}"
+    );
+    assert_eq!(
+        s.notifications(resident).await,
+        ["routed", "copy_sent", "answered"]
+    );
 }

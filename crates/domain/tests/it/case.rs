@@ -1,7 +1,9 @@
 //! Every command against who may ask for it, the statuses and the windows.
 
 use chrono::NaiveDate;
-use vmeste_domain::case::{CaseKind, Command, Facts, Refusal, RejectReason, Who, decide};
+use vmeste_domain::case::{
+    CaseKind, Command, Facts, NoMeritsGround, Refusal, RejectReason, Who, decide,
+};
 use vmeste_domain::status::MessageStatus as S;
 
 fn day(d: u32) -> NaiveDate {
@@ -124,6 +126,14 @@ fn commands() -> Vec<Command> {
         Command::Comment {
             text: "Позвонить".into(),
         },
+        Command::SendCopy {
+            organisation_id: 2,
+            reason: "Освещение — не наше".into(),
+        },
+        Command::DeclineOnMerits {
+            ground: NoMeritsGround::Unreadable,
+            comment: None,
+        },
     ]
 }
 
@@ -139,10 +149,13 @@ fn may(who: Who, command: &Command) -> bool {
         }
         Command::Assign { .. } | Command::StartWork => who.triage || who.answer,
         Command::InterimAnswer { .. } | Command::Answer { .. } => who.answer,
-        Command::Redirect { .. } | Command::ConvertToAppeal | Command::MarkComplaint => {
-            who.triage || who.moderate
+        Command::Redirect { .. }
+        | Command::ConvertToAppeal
+        | Command::MarkComplaint
+        | Command::SendCopy { .. } => who.triage || who.moderate,
+        Command::Extend { .. } | Command::ApproveAnswer | Command::DeclineOnMerits { .. } => {
+            who.approve
         }
-        Command::Extend { .. } | Command::ApproveAnswer => who.approve,
         Command::Close => who.system,
         Command::Comment { .. } => who.triage || who.answer || who.approve || who.moderate,
     }
@@ -196,7 +209,8 @@ fn status_changes_follow_the_status_machine() {
                         assert_eq!(decided, Err(Refusal::WrongStatus), "{command:?} {status:?}");
                     }
                 },
-                None if matches!(command, Command::Rate { .. }) => {}
+                // Copies have their own checks: appeals only, within the window.
+                None if matches!(command, Command::Rate { .. } | Command::SendCopy { .. }) => {}
                 None if command == Command::ConvertToAppeal => {
                     assert_eq!(decided.is_ok(), status.is_open(), "{command:?} {status:?}");
                 }
@@ -424,4 +438,51 @@ fn answers_wait_for_the_head_where_the_organisation_says_so() {
         decide(EXECUTOR, &Command::ApproveAnswer, &pending, day(5)),
         Err(Refusal::NotAllowed)
     );
+}
+
+#[test]
+fn only_appeals_get_copies_within_seven_days_and_declines_on_the_laws_grounds() {
+    let copy = Command::SendCopy {
+        organisation_id: 2,
+        reason: "Вопрос освещения".into(),
+    };
+    let decline = Command::DeclineOnMerits {
+        ground: NoMeritsGround::Threats,
+        comment: None,
+    };
+    let appeal = Facts {
+        kind: CaseKind::Appeal,
+        ..facts(S::Routed)
+    };
+    assert_eq!(decide(OPERATOR, &copy, &appeal, day(9)), Ok(S::Routed));
+    assert_eq!(
+        decide(OPERATOR, &copy, &appeal, day(10)),
+        Err(Refusal::RedirectWindowClosed)
+    );
+    assert_eq!(
+        decide(OPERATOR, &copy, &facts(S::Routed), day(3)),
+        Err(Refusal::AppealsOnly),
+        "a message is redirected, not copied"
+    );
+    let empty = Command::SendCopy {
+        organisation_id: 2,
+        reason: " ".into(),
+    };
+    assert_eq!(
+        decide(OPERATOR, &empty, &appeal, day(3)),
+        Err(Refusal::TextRequired)
+    );
+    assert_eq!(decide(HEAD, &decline, &appeal, day(3)), Ok(S::Answered));
+    assert_eq!(
+        decide(EXECUTOR, &decline, &appeal, day(3)),
+        Err(Refusal::NotAllowed)
+    );
+    assert_eq!(
+        decide(HEAD, &decline, &facts(S::Routed), day(3)),
+        Err(Refusal::AppealsOnly)
+    );
+    for ground in NoMeritsGround::ALL {
+        assert_eq!(NoMeritsGround::parse(ground.as_str()), Some(ground));
+        assert!(ground.label_ru().contains("59-ФЗ"));
+    }
 }

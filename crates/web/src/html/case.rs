@@ -10,7 +10,7 @@ use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
 use vmeste_db::{attachments, audit, events, messages, organisations, templates, users};
 use vmeste_domain::access::Permission;
-use vmeste_domain::case::{Command, Facts, RejectReason, Who, decide};
+use vmeste_domain::case::{Command, Facts, NoMeritsGround, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
 use vmeste_domain::status::MessageStatus;
@@ -80,6 +80,7 @@ struct CasePage {
     organisations: Vec<(i64, String)>,
     executors: Vec<(i64, String)>,
     reasons: Vec<(&'static str, &'static str)>,
+    grounds: Vec<(&'static str, &'static str)>,
     templates: Vec<(i64, String)>,
     /// An executor's answer waiting for the head.
     pending_answer: Option<String>,
@@ -129,6 +130,14 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
         Command::ConvertToAppeal,
         Command::MarkComplaint,
         Command::ApproveAnswer,
+        Command::SendCopy {
+            organisation_id: 0,
+            reason: t(),
+        },
+        Command::DeclineOnMerits {
+            ground: NoMeritsGround::NoEssence,
+            comment: None,
+        },
     ];
     samples
         .iter()
@@ -314,6 +323,10 @@ async fn case_page(
         reasons: RejectReason::ALL
             .into_iter()
             .map(|r| (r.as_str(), r.label_ru()))
+            .collect(),
+        grounds: NoMeritsGround::ALL
+            .into_iter()
+            .map(|g| (g.as_str(), g.label_ru()))
             .collect(),
         done,
         error: error.clone(),
