@@ -16,7 +16,8 @@ use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
 use crate::{
-    Conn, DbError, Sql, attachments, calendar_days, counters, events, messages, notifications,
+    Conn, DbError, Sql, attachments, calendar_days, counters, events, followers, messages,
+    notifications,
 };
 
 /// A message with what deciding about it needs.
@@ -287,6 +288,7 @@ pub async fn apply(
                 .bind(*of)
                 .scalar(conn)
                 .await?;
+            followers::merge_into(conn, case.id, *of, now).await?;
             public_comment = Some(format!("Повторяет сообщение {original}"));
             notify_author = Some("duplicate");
         }
@@ -571,6 +573,11 @@ pub async fn apply(
     }
     if let (Some(kind), Some(author)) = (notify_author, case.author_id) {
         notifications::notify_resident(conn, author, case.id, kind, now).await?;
+    }
+    if let Some(kind) = notify_author.filter(|k| followers::SHARED_NEWS.contains(k)) {
+        for follower in followers::of(conn, case.id).await? {
+            notifications::notify_resident(conn, follower, case.id, kind, now).await?;
+        }
     }
     if let Some((org, kind)) = notify_org {
         notifications::notify_organisation(conn, org, case.id, kind, now).await?;

@@ -16,6 +16,7 @@ pub mod counters;
 pub mod demo;
 pub mod escalation;
 pub mod events;
+pub mod followers;
 pub mod houses;
 pub mod identities;
 pub mod intake;

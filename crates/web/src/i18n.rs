@@ -201,9 +201,40 @@ pub fn problem_title(lang: Lang, code: &str) -> &'static str {
     }
 }
 
+/// The Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many.
+pub fn plural_ru<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let (tens, units) = (n.abs() % 100, n.abs() % 10);
+    match (tens, units) {
+        (11..=14, _) => many,
+        (_, 1) => one,
+        (_, 2..=4) => few,
+        _ => many,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Lang;
+    use super::{Lang, plural_ru};
+
+    #[test]
+    fn russian_plurals_follow_the_last_digits() {
+        let form = |n| plural_ru(n, "житель", "жителя", "жителей");
+        assert_eq!(
+            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(form),
+            [
+                "житель",
+                "жителя",
+                "жителей",
+                "жителей",
+                "жителей",
+                "житель",
+                "жителя",
+                "жителей",
+                "жителей",
+                "житель"
+            ]
+        );
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported() {

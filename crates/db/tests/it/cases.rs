@@ -600,3 +600,106 @@ async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law
         ["routed", "copy_sent", "answered"]
     );
 }
+
+#[tokio::test]
+async fn duplicates_merge_their_people_into_the_original_who_then_hear_its_progress() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let first = person(&test.db, "Первый", Role::Resident, None, &clock).await;
+    let second = person(&test.db, "Второй", Role::Resident, None, &clock).await;
+    let neighbour = person(&test.db, "Сосед", Role::Resident, None, &clock).await;
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let executor = person(
+        &test.db,
+        "Исполнитель",
+        Role::Executor,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let intake = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: TZ,
+    };
+    let message = ValidMessage {
+        topic_id: f.roads_topic,
+        text: "Яма на перекрёстке".into(),
+        place: Place::Point(Point {
+            lat: IN_TOWN.0,
+            lon: IN_TOWN.1,
+        }),
+        address: None,
+    };
+    let original = intake
+        .submit(&test.db, &message, Some(first), Source::Web)
+        .await
+        .unwrap();
+    let repeat = intake
+        .submit(&test.db, &message, Some(second), Source::Web)
+        .await
+        .unwrap();
+    let mut s = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar: ProductionCalendar::russian_federal(),
+        message: repeat.id,
+    };
+    s.act(
+        MODERATE,
+        moderator,
+        Command::MarkDuplicate { of: original.id },
+    )
+    .await
+    .unwrap();
+    s.message = original.id;
+    {
+        let mut tx = s.test.db.write().await.unwrap();
+        vmeste_db::followers::follow(&mut tx.conn(), original.id, neighbour, clock.now())
+            .await
+            .unwrap();
+        // Following twice is following once.
+        vmeste_db::followers::follow(&mut tx.conn(), original.id, neighbour, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    s.act(
+        MODERATE,
+        moderator,
+        Command::Route {
+            organisation_id: f.town_roads,
+        },
+    )
+    .await
+    .unwrap();
+    s.act(
+        ANSWER,
+        executor,
+        Command::Answer {
+            text: "Заделали".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.notifications(first).await, ["routed", "answered"]);
+    assert_eq!(
+        s.notifications(second).await,
+        ["duplicate", "routed", "answered"]
+    );
+    assert_eq!(s.notifications(neighbour).await, ["routed", "answered"]);
+    let on_original: i64 = {
+        let mut handle = s.test.db.read().await.unwrap();
+        Sql::new("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND message_id = $2")
+            .bind(second)
+            .bind(original.id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    assert_eq!(on_original, 2, "the merged author hears of the original");
+}

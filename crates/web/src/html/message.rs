@@ -2,8 +2,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vmeste_db::events;
 use vmeste_db::messages::{self, Visibility};
+use vmeste_db::{events, followers};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{public_address, public_text};
 
@@ -63,12 +63,21 @@ impl Feedback {
     }
 }
 
+/// «Меня это тоже касается»: another resident follows the message.
+struct Follow {
+    csrf: String,
+    following: bool,
+}
+
 #[derive(Template)]
 #[template(path = "message.html")]
 struct Page {
     layout: Layout,
     m: MessagePage,
     feedback: Option<Feedback>,
+    /// Residents who follow it besides the author.
+    supporters: i64,
+    follow: Option<Follow>,
 }
 
 pub async fn show(
@@ -91,10 +100,62 @@ fn respond(
     status: StatusCode,
 ) -> Response {
     match page {
-        Ok(page) if page.feedback.is_some() => form::page(status, &page, csrf),
+        Ok(page) if page.feedback.is_some() || page.follow.is_some() => {
+            form::page(status, &page, csrf)
+        }
         Ok(page) => render(status, &page),
         Err(e) => error_page(state, &e),
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FollowForm {
+    csrf: Option<String>,
+    follow: Option<String>,
+}
+
+/// Follows a published open message (or stops following it).
+pub async fn follow(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    let result = async {
+        let user = user.ok_or(PageError::Forbidden)?;
+        let back = format!("/messages/{id}");
+        if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+            return Ok(form::see_other(&back));
+        }
+        let mut tx = state.db().write().await.or_page()?;
+        let view = messages::get(&mut tx.conn(), id)
+            .await
+            .or_page()?
+            .ok_or(PageError::NotFound)?;
+        let open = view
+            .status()
+            .is_ok_and(vmeste_domain::status::MessageStatus::is_open);
+        if view.public_visibility() != Visibility::Published
+            || !open
+            || view.author_id == Some(user.id)
+        {
+            return Err(PageError::NotFound);
+        }
+        if form.follow.as_deref() == Some("no") {
+            followers::unfollow(&mut tx.conn(), id, user.id)
+                .await
+                .or_page()?;
+        } else {
+            followers::follow(&mut tx.conn(), id, user.id, state.clock().now())
+                .await
+                .or_page()?;
+        }
+        tx.commit().await.or_page()?;
+        Ok(form::see_other(&back))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
 }
 
 /// The author's rating, dispute or clarification.
@@ -214,8 +275,22 @@ async fn load(
     } else {
         None
     };
+    let supporters = followers::count(&mut conn, id).await.or_page()?;
+    let follow = match user {
+        Some(u) if !is_author && visibility == Visibility::Published && status.is_open() => {
+            Some(Follow {
+                csrf: csrf.token.clone(),
+                following: followers::is_following(&mut conn, id, u.id)
+                    .await
+                    .or_page()?,
+            })
+        }
+        _ => None,
+    };
     Ok(Page {
         feedback,
+        supporters,
+        follow,
         layout: Layout::new(state, user),
         m: MessagePage {
             id: view.id,

@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
         .get("/messages", Public, list::show)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
+        .post("/messages/{id}/follow", SignedIn, message::follow)
         .get("/attachments/{id}", SignedIn, attachment::download)
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)

@@ -65,7 +65,9 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/account/security"
         | "/account/security/totp"
         | "/account/security/totp/off"
-        | "/invite/{token}/accept" => OwnAccount,
+        | "/invite/{token}/accept"
+        // Following changes only the caller's own subscriptions.
+        | "/messages/{id}/follow" => OwnAccount,
         "/staff/messages/{id}"
         | "/staff/messages/{id}/act"
         | "/org/{id}/staff"

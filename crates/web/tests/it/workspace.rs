@@ -839,3 +839,41 @@ async fn an_answer_carries_documents_only_its_author_and_handlers_open() {
     let anonymous = app.get(&link).await;
     assert_ne!(anonymous.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn residents_follow_a_published_message_that_concerns_them_too() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT MIN(m.id) FROM messages m JOIN users u ON u.id = m.author_id \
+             WHERE m.public = $1 AND m.status IN ('routed', 'in_progress') AND u.email <> $2",
+        )
+        .bind(true)
+        .bind("resident@demo.vmeste.example")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    let page = format!("/messages/{id}");
+    let before = resident.get(&page).await.body;
+    assert!(before.contains("Меня это тоже касается"), "{before}");
+    let followed = resident
+        .post(&format!("{page}/follow"), &[("follow", "yes")])
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER);
+    let after = resident.get(&page).await.body;
+    assert!(after.contains("Вы следите") && after.contains("Это касается ещё 1 жителя"));
+    // Signed out, the count shows and the button does not.
+    let public = app.get(&page).await.body;
+    assert!(public.contains("Это касается ещё 1 жителя") && !public.contains("следить"));
+    let unfollowed = resident
+        .post(&format!("{page}/follow"), &[("follow", "no")])
+        .await;
+    assert_eq!(unfollowed.status, StatusCode::SEE_OTHER);
+    assert!(!resident.get(&page).await.body.contains("Это касается ещё"));
+}
