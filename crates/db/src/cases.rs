@@ -302,7 +302,7 @@ pub async fn apply(
                 .bind(case.id)
                 .execute(conn)
                 .await?;
-            notifications::add(conn, *executor_id, Some(case.id), "assigned", now).await?;
+            notifications::notify_staff(conn, *executor_id, case.id, "assigned", now).await?;
         }
         Command::StartWork => {}
         Command::InterimAnswer { text, planned } => {

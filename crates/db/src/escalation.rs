@@ -101,7 +101,7 @@ pub async fn sweep(db: &Db, ctx: Context<'_>) -> Result<Sweep, DbError> {
                     )
                     .await?;
                     if let Some(assignee) = case.assignee_id {
-                        notifications::add(&mut conn, assignee, Some(id), "overdue", ctx.now)
+                        notifications::notify_staff(&mut conn, assignee, id, "overdue", ctx.now)
                             .await?;
                     }
                     let key = counters::Key {
@@ -123,8 +123,10 @@ pub async fn sweep(db: &Db, ctx: Context<'_>) -> Result<Sweep, DbError> {
                 {
                     match case.assignee_id {
                         Some(assignee) => {
-                            notifications::add(&mut conn, assignee, Some(id), "due_soon", ctx.now)
-                                .await?;
+                            notifications::notify_staff(
+                                &mut conn, assignee, id, "due_soon", ctx.now,
+                            )
+                            .await?;
                         }
                         None => {
                             notifications::notify_organisation(

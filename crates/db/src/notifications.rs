@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::users::StaffMail;
 use crate::{Conn, DbError, Sql, jobs};
 
 /// The job kind of a case e-mail.
@@ -16,6 +17,9 @@ pub struct CaseMail {
     pub user_id: i64,
     pub message_id: i64,
     pub kind: String,
+    /// For a staff member who takes an e-mail for each notification.
+    #[serde(default)]
+    pub staff: bool,
 }
 
 pub async fn add(
@@ -55,24 +59,64 @@ pub async fn notify_resident(
     .scalar(conn)
     .await?;
     if wants > 0 {
-        let payload = serde_json::to_string(&CaseMail {
+        let mail = CaseMail {
             user_id,
             message_id,
             kind: kind.to_owned(),
-        })
-        .map_err(|e| DbError::Config(e.to_string()))?;
-        jobs::enqueue(
-            conn,
-            &jobs::NewJob {
-                kind: EMAIL_JOB,
-                payload: &payload,
-                dedupe_key: None,
-                run_at: now,
-                max_attempts: 8,
-            },
-            now,
-        )
-        .await?;
+            staff: false,
+        };
+        enqueue_mail(conn, &mail, now).await?;
+    }
+    Ok(())
+}
+
+async fn enqueue_mail(
+    conn: &mut Conn<'_>,
+    mail: &CaseMail,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let payload = serde_json::to_string(mail).map_err(|e| DbError::Config(e.to_string()))?;
+    jobs::enqueue(
+        conn,
+        &jobs::NewJob {
+            kind: EMAIL_JOB,
+            payload: &payload,
+            dedupe_key: None,
+            run_at: now,
+            max_attempts: 8,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells a staff member: in the application always; by e-mail at once if
+/// they chose an e-mail for each event (otherwise the daily digest).
+pub async fn notify_staff(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    message_id: i64,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    add(conn, user_id, Some(message_id), kind, now).await?;
+    let wants: i64 = Sql::new(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND staff_mail = $2 AND email IS NOT NULL AND active = $3",
+    )
+    .bind(user_id)
+    .bind(StaffMail::Each.as_str())
+    .bind(true)
+    .scalar(conn)
+    .await?;
+    if wants > 0 {
+        let mail = CaseMail {
+            user_id,
+            message_id,
+            kind: kind.to_owned(),
+            staff: true,
+        };
+        enqueue_mail(conn, &mail, now).await?;
     }
     Ok(())
 }
@@ -92,7 +136,7 @@ pub async fn notify_organisation(
     .scalars(conn)
     .await?;
     for user in staff {
-        add(conn, user, Some(message_id), kind, now).await?;
+        notify_staff(conn, user, message_id, kind, now).await?;
     }
     Ok(())
 }
@@ -118,7 +162,7 @@ pub async fn notify_roles(
         sql = sql.push_bound(" AND organisation_id = {}", org);
     }
     for user in sql.scalars::<i64>(conn).await? {
-        add(conn, user, Some(message_id), kind, now).await?;
+        notify_staff(conn, user, message_id, kind, now).await?;
     }
     Ok(())
 }
@@ -173,7 +217,7 @@ pub struct DigestLine {
 }
 
 /// For the staff daily digest: unread notifications since `since`, per staff
-/// member who takes e-mail and per kind.
+/// member who chose the digest and per kind.
 pub async fn digest_since(
     conn: &mut Conn<'_>,
     since: DateTime<Utc>,
@@ -181,13 +225,14 @@ pub async fn digest_since(
     Sql::new(
         "SELECT n.user_id, u.email, u.locale, n.kind, COUNT(*) AS count FROM notifications n \
          JOIN users u ON u.id = n.user_id \
-         WHERE n.created_at >= $1 AND n.read_at IS NULL AND u.notify_email = $2 AND u.active = $2 \
+         WHERE n.created_at >= $1 AND n.read_at IS NULL AND u.staff_mail = $3 AND u.active = $2 \
          AND u.email IS NOT NULL \
          AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.user_id = u.id AND r.role <> 'resident') \
          GROUP BY n.user_id, u.email, u.locale, n.kind ORDER BY n.user_id, n.kind",
     )
     .bind(since)
     .bind(true)
+    .bind(StaffMail::Digest.as_str())
     .fetch_all(conn)
     .await
 }

@@ -33,9 +33,14 @@ pub struct User {
     #[serde(skip)]
     pub totp_last_step: Option<i64>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub staff_mail: String,
 }
 
 impl User {
+    pub fn staff_mail(&self) -> StaffMail {
+        StaffMail::parse(&self.staff_mail).unwrap_or(StaffMail::Digest)
+    }
+
     /// Whether sign-ins are refused at `now` after too many failures.
     pub fn locked_at(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|until| now < until)
@@ -77,7 +82,7 @@ pub async fn record_successful_login(conn: &mut Conn<'_>, user_id: i64) -> Resul
     Ok(())
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, name, phone, locale, active, created_at, failed_logins, locked_until, email_confirmed_at, notify_email, notify_news, totp_secret, totp_enabled_at, totp_last_step, deleted_at";
+const USER_COLUMNS: &str = "id, email, password_hash, name, phone, locale, active, created_at, failed_logins, locked_until, email_confirmed_at, notify_email, notify_news, totp_secret, totp_enabled_at, totp_last_step, deleted_at, staff_mail";
 
 pub struct NewUser<'a> {
     pub email: Option<&'a str>,
@@ -268,6 +273,42 @@ pub struct Profile<'a> {
     pub locale: &'a str,
     pub notify_email: bool,
     pub notify_news: bool,
+    /// How staff take case news by e-mail (ignored for residents).
+    pub staff_mail: StaffMail,
+}
+
+/// How a staff member takes case news by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffMail {
+    /// One digest a day.
+    Digest,
+    /// An e-mail for each notification.
+    Each,
+    None,
+}
+
+impl StaffMail {
+    pub const ALL: [Self; 3] = [Self::Digest, Self::Each, Self::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Digest => "digest",
+            Self::Each => "each",
+            Self::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Digest => "одной сводкой в день",
+            Self::Each => "письмом о каждом событии",
+            Self::None => "не присылать",
+        }
+    }
 }
 
 pub async fn update_profile(
@@ -276,7 +317,7 @@ pub async fn update_profile(
     profile: &Profile<'_>,
 ) -> Result<(), DbError> {
     Sql::new(
-        "UPDATE users SET name = $1, phone = $2, locale = $3, notify_email = $4, notify_news = $5 WHERE id = $6",
+        "UPDATE users SET name = $1, phone = $2, locale = $3, notify_email = $4, notify_news = $5, staff_mail = $7 WHERE id = $6",
     )
     .bind(profile.name)
     .bind(profile.phone)
@@ -284,6 +325,7 @@ pub async fn update_profile(
     .bind(profile.notify_email)
     .bind(profile.notify_news)
     .bind(user_id)
+    .bind(profile.staff_mail.as_str())
     .execute(conn)
     .await?;
     Ok(())

@@ -192,16 +192,27 @@ impl Worker {
         let (Some(user), Some(message)) = (user, message) else {
             return Ok(None);
         };
-        let Some(address) = user.email.filter(|_| user.active && user.notify_email) else {
+        // The choice may have changed since the job was queued.
+        let wants = if job.staff {
+            user.staff_mail() == users::StaffMail::Each
+        } else {
+            user.notify_email
+        };
+        let Some(address) = user.email.clone().filter(|_| user.active && wants) else {
             return Ok(None);
         };
         let lang = vmeste_web::mail::lang_of(&user.locale);
+        let page = if job.staff {
+            "staff/messages"
+        } else {
+            "messages"
+        };
         let email = vmeste_web::mail::case_email(
             lang,
             &address,
             &message.number,
-            &job.kind,
-            &format!("{}/messages/{}", self.public_url, message.id),
+            (&job.kind, job.staff),
+            &format!("{}/{page}/{}", self.public_url, message.id),
         )
         .map_err(|e| JobError::Payload(e.to_string()))?;
         Ok(Some(email))

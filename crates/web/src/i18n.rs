@@ -169,6 +169,48 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
     }
 }
 
+/// A notification (in the application, or a staff member's e-mail) in words.
+pub fn notification_label(lang: Lang, kind: &str) -> &'static str {
+    match (lang, kind) {
+        (Lang::Ru, "routed") => "Сообщение передано в организацию",
+        (Lang::Ru, "redirected") => "Сообщение перенаправлено",
+        (Lang::Ru, "clarification_requested") => "Модератор просит уточнить сообщение",
+        (Lang::Ru, "rejected") => "Сообщение отклонено",
+        (Lang::Ru, "duplicate") => "Сообщение объединено с ранее поданным",
+        (Lang::Ru, "interim_answer") => "Промежуточный ответ",
+        (Lang::Ru, "answered") => "Получен ответ — оцените его",
+        (Lang::Ru, "extended") => "Срок ответа продлён",
+        (Lang::Ru, "closed") => "Сообщение закрыто",
+        (Lang::Ru, "converted") => "Сообщение переведено в официальное обращение",
+        (Lang::Ru, "copy_sent") => "Копия обращения направлена в другой орган",
+        (Lang::Ru, "new_in_inbox") => "Новое сообщение во входящих",
+        (Lang::Ru, "assigned") => "Вам назначено сообщение",
+        (Lang::Ru, "due_soon") => "Скоро истекает срок ответа",
+        (Lang::Ru, "overdue") => "Срок ответа истёк",
+        (Lang::Ru, "disputed") => "Автор оспорил ответ",
+        (Lang::Ru, "answer_to_approve") => "Ответ ждёт вашего утверждения",
+        (Lang::Ru, _) => "Изменение по сообщению",
+        (Lang::En, "routed") => "The message was passed to the organisation",
+        (Lang::En, "redirected") => "The message was redirected",
+        (Lang::En, "clarification_requested") => "The moderator asks for details",
+        (Lang::En, "rejected") => "The message was rejected",
+        (Lang::En, "duplicate") => "The message was merged with an earlier one",
+        (Lang::En, "interim_answer") => "Interim answer",
+        (Lang::En, "answered") => "Answered — please rate the answer",
+        (Lang::En, "extended") => "The deadline was extended",
+        (Lang::En, "closed") => "The message was closed",
+        (Lang::En, "converted") => "The message became a formal appeal",
+        (Lang::En, "copy_sent") => "A copy of the appeal went to another body",
+        (Lang::En, "new_in_inbox") => "A new message in the inbox",
+        (Lang::En, "assigned") => "A message was assigned to you",
+        (Lang::En, "due_soon") => "The deadline is near",
+        (Lang::En, "overdue") => "The deadline has passed",
+        (Lang::En, "disputed") => "The author disputed the answer",
+        (Lang::En, "answer_to_approve") => "An answer awaits your approval",
+        (Lang::En, _) => "A change in a message",
+    }
+}
+
 /// Titles of the API's problem documents.
 pub fn problem_title(lang: Lang, code: &str) -> &'static str {
     match (lang, code) {

@@ -189,23 +189,38 @@ pub fn case_email(
     lang: Lang,
     to: &str,
     number: &str,
-    kind: &str,
+    (kind, staff): (&str, bool),
     link: &str,
 ) -> Result<Email, askama::Error> {
-    let news = case_news(lang, kind);
-    let (subject, lead, action, signature) = match lang {
-        Lang::Ru => (
-            format!("Сообщение {number}: {news}"),
-            format!("Ваше сообщение {number} {news}."),
-            "Открыть сообщение",
-            "Платформа обратной связи «Вместе»",
-        ),
-        Lang::En => (
-            format!("Message {number}: {news}"),
-            format!("Your message {number} {news}."),
-            "Open the message",
-            "Vmeste feedback platform",
-        ),
+    let (subject, lead) = if staff {
+        // A staff member's e-mail about one event in their work.
+        let event = crate::i18n::notification_label(lang, kind);
+        match lang {
+            Lang::Ru => (
+                format!("{event}: {number}"),
+                format!("{event}: сообщение {number}."),
+            ),
+            Lang::En => (
+                format!("{event}: {number}"),
+                format!("{event}: message {number}."),
+            ),
+        }
+    } else {
+        let news = case_news(lang, kind);
+        match lang {
+            Lang::Ru => (
+                format!("Сообщение {number}: {news}"),
+                format!("Ваше сообщение {number} {news}."),
+            ),
+            Lang::En => (
+                format!("Message {number}: {news}"),
+                format!("Your message {number} {news}."),
+            ),
+        }
+    };
+    let (action, signature) = match lang {
+        Lang::Ru => ("Открыть сообщение", "Платформа обратной связи «Вместе»"),
+        Lang::En => ("Open the message", "Vmeste feedback platform"),
     };
     let text = CaseText {
         lead: &lead,

@@ -220,3 +220,78 @@ async fn staff_get_one_daily_digest_of_their_notifications() {
     );
     assert!(text.contains("http://vmeste.test/staff/inbox"));
 }
+
+/// A staff member who chose an e-mail for each event gets it at once, with a
+/// link to the staff page, and no digest.
+#[tokio::test]
+async fn staff_who_choose_each_event_get_it_at_once_and_no_digest() {
+    use vmeste::mailer::Mailer;
+    use vmeste::worker::Worker;
+    use vmeste_db::{Sql, notifications};
+
+    let smtp = vmeste_test_support::smtp::SmtpSink::start();
+    let test = TestDb::new().await;
+    let clock = fake_clock();
+    vmeste_db::demo::load(
+        &test.db,
+        clock.as_ref(),
+        &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
+    )
+    .await
+    .unwrap();
+    let (org, message): (i64, i64) = {
+        let mut tx = test.db.write().await.unwrap();
+        Sql::new("UPDATE users SET staff_mail = $1 WHERE email = $2")
+            .bind("each")
+            .bind("executor@demo.vmeste.example")
+            .execute(&mut tx.conn())
+            .await
+            .unwrap();
+        let org: i64 = Sql::new(
+            "SELECT r.organisation_id FROM staff_roles r JOIN users u ON u.id = r.user_id WHERE u.email = $1",
+        )
+        .bind("executor@demo.vmeste.example")
+        .scalar(&mut tx.conn())
+        .await
+        .unwrap();
+        let message: i64 = Sql::new("SELECT MIN(id) FROM messages WHERE organisation_id = $1")
+            .bind(org)
+            .scalar(&mut tx.conn())
+            .await
+            .unwrap();
+        notifications::notify_organisation(
+            &mut tx.conn(),
+            org,
+            message,
+            "new_in_inbox",
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (org, message)
+    };
+    assert!(org > 0);
+    let mailer = Arc::new(Mailer::new(&smtp.url(), "Вместе <noreply@vmeste.test>").unwrap());
+    let clock_dyn: Arc<dyn Clock> = clock.clone();
+    let worker = Worker::new(test.db.clone(), clock_dyn, mailer, "http://vmeste.test");
+    worker.schedule().await.unwrap();
+    while worker.run_one().await.unwrap() {}
+
+    let mails = smtp.wait_for(1).await;
+    let mine: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["executor@demo.vmeste.example"])
+        .collect();
+    assert_eq!(mine.len(), 1, "one e-mail, no digest: {mine:?}");
+    assert!(
+        mine[0].subject.starts_with("Новое сообщение во входящих"),
+        "{}",
+        mine[0].subject
+    );
+    let text = mine[0].text.as_deref().unwrap();
+    assert!(
+        text.contains(&format!("http://vmeste.test/staff/messages/{message}")),
+        "{text}"
+    );
+}

@@ -6,6 +6,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use vmeste_db::users::StaffMail;
 use vmeste_db::{notifications, organisations, users};
 use vmeste_domain::organisation::Role;
 
@@ -37,6 +38,9 @@ struct AccountPage {
     locale: String,
     notify_email: bool,
     notify_news: bool,
+    /// Staff choose how case news reach them by e-mail.
+    staff_mail: &'static str,
+    staff_mail_options: Vec<(&'static str, &'static str)>,
     roles: Vec<RoleLine>,
     news: Vec<News>,
     saved: bool,
@@ -49,30 +53,6 @@ pub struct News {
     number: String,
     href: String,
     unread: bool,
-}
-
-/// A notification in words.
-fn news_text(kind: &str) -> &'static str {
-    match kind {
-        "routed" => "Сообщение передано в организацию",
-        "redirected" => "Сообщение перенаправлено",
-        "clarification_requested" => "Модератор просит уточнить сообщение",
-        "rejected" => "Сообщение отклонено",
-        "duplicate" => "Сообщение объединено с ранее поданным",
-        "interim_answer" => "Промежуточный ответ",
-        "answered" => "Получен ответ — оцените его",
-        "extended" => "Срок ответа продлён",
-        "closed" => "Сообщение закрыто",
-        "converted" => "Сообщение переведено в официальное обращение",
-        "copy_sent" => "Копия обращения направлена в другой орган",
-        "new_in_inbox" => "Новое сообщение во входящих",
-        "assigned" => "Вам назначено сообщение",
-        "due_soon" => "Скоро истекает срок ответа",
-        "overdue" => "Срок ответа истёк",
-        "disputed" => "Автор оспорил ответ",
-        "answer_to_approve" => "Ответ ждёт вашего утверждения",
-        _ => "Изменение по сообщению",
-    }
 }
 
 async fn news(state: &AppState, who: &Principal) -> Result<Vec<News>, PageError> {
@@ -93,7 +73,7 @@ async fn news(state: &AppState, who: &Principal) -> Result<Vec<News>, PageError>
         .into_iter()
         .map(|n| News {
             at: super::view::local_time(n.created_at, state.time_zone()),
-            text: news_text(&n.kind),
+            text: crate::i18n::notification_label(crate::i18n::Lang::Ru, &n.kind),
             number: n.number.unwrap_or_default(),
             href: match (n.message_id, staff) {
                 (Some(id), true) => format!("/staff/messages/{id}"),
@@ -113,6 +93,7 @@ pub struct ProfileForm {
     locale: Option<String>,
     notify_email: Option<String>,
     notify_news: Option<String>,
+    staff_mail: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +190,15 @@ async fn account_page(
         locale: user.locale.clone(),
         notify_email: typed.map_or(user.notify_email, |f| f.notify_email.is_some()),
         notify_news: typed.map_or(user.notify_news, |f| f.notify_news.is_some()),
+        staff_mail: typed
+            .and_then(|f| f.staff_mail.as_deref())
+            .and_then(StaffMail::parse)
+            .unwrap_or_else(|| user.staff_mail())
+            .as_str(),
+        staff_mail_options: StaffMail::ALL
+            .into_iter()
+            .map(|m| (m.as_str(), m.label_ru()))
+            .collect(),
         roles,
         news,
         saved,
@@ -288,6 +278,11 @@ pub async fn save(
         locale,
         notify_email: form.notify_email.is_some(),
         notify_news: form.notify_news.is_some(),
+        staff_mail: form
+            .staff_mail
+            .as_deref()
+            .and_then(StaffMail::parse)
+            .unwrap_or_else(|| user.staff_mail()),
     };
     let result = async {
         let mut tx = state.db().write().await?;

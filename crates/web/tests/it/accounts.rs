@@ -872,3 +872,47 @@ async fn sign_ups_are_limited_per_address_and_mail_speaks_the_language() {
         "typed input is kept"
     );
 }
+
+#[tokio::test]
+async fn staff_choose_how_case_news_reach_them_by_mail_residents_do_not_see_it() {
+    let app = TestApp::demo().await;
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let page = executor.get("/account").await.body;
+    assert!(page.contains("Письма о работе с сообщениями"));
+    assert!(
+        page.contains(r#"value="digest" checked"#),
+        "the digest by default"
+    );
+    let saved = executor
+        .post(
+            "/account",
+            &[
+                ("name", "Исполнитель"),
+                ("locale", "ru"),
+                ("staff_mail", "each"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(
+        executor
+            .get("/account")
+            .await
+            .body
+            .contains(r#"value="each" checked"#)
+    );
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert!(
+        !resident
+            .get("/account")
+            .await
+            .body
+            .contains("Письма о работе с сообщениями")
+    );
+}
