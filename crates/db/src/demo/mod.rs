@@ -2,6 +2,7 @@
 //! organisations, catalogue, staff and a few hundred messages. Loading is
 //! idempotent and happens in one transaction.
 
+mod counters;
 mod data;
 mod messages;
 
@@ -110,6 +111,7 @@ pub async fn load(
     )
     .await?;
     case_dates_from_history(&mut conn).await?;
+    counters::from_history(&mut conn, tz, now.with_timezone(&tz).date_naive()).await?;
     // Demo people signed up long ago and confirmed their addresses.
     Sql::new("UPDATE users SET email_confirmed_at = created_at WHERE email IS NOT NULL")
         .execute(&mut conn)

@@ -134,3 +134,29 @@ async fn demo_accounts_exist_for_every_staff_role() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_counters_agree_with_its_messages() {
+    let test = demo_db().await;
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    let totals = vmeste_db::counters::totals(&mut c, None).await.unwrap();
+    let routed: i64 = Sql::new("SELECT COUNT(*) FROM message_events WHERE action = 'route'")
+        .scalar(&mut c)
+        .await
+        .unwrap();
+    let answers: i64 = Sql::new("SELECT COUNT(*) FROM message_events WHERE action = 'answer'")
+        .scalar(&mut c)
+        .await
+        .unwrap();
+    let disputes: i64 = Sql::new("SELECT COUNT(*) FROM message_events WHERE action = 'dispute'")
+        .scalar(&mut c)
+        .await
+        .unwrap();
+    assert!(routed > 100);
+    assert_eq!(i64::from(totals.received), routed);
+    assert_eq!(i64::from(totals.answered), answers);
+    assert_eq!(i64::from(totals.disputed), disputes);
+    assert!(totals.answered_on_time > 0 && totals.answered_on_time <= totals.answered);
+    assert!(totals.overdue > 0, "some demo cases are overdue");
+}
