@@ -18,11 +18,24 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 1] = [Asset {
-    name: "app.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_str!("../assets/app.css"),
-}];
+const ASSETS: [Asset; 3] = [
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../assets/app.css"),
+    },
+    // htmx, pinned in assets/vendor/package.json (checked by .ci/run).
+    Asset {
+        name: "htmx.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/vendor/htmx.min.js"),
+    },
+    Asset {
+        name: "staff.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/staff.js"),
+    },
+];
 
 /// `app.css` → `app.1a2b3c4d.css`: the hash changes whenever the content does.
 fn hashed_name(asset: &Asset) -> String {

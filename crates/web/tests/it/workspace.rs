@@ -877,3 +877,38 @@ async fn residents_follow_a_published_message_that_concerns_them_too() {
     assert_eq!(unfollowed.status, StatusCode::SEE_OTHER);
     assert!(!resident.get(&page).await.body.contains("Это касается ещё"));
 }
+
+#[tokio::test]
+async fn staff_pages_load_htmx_and_shortcuts_from_the_binary_and_residents_pages_do_not() {
+    let app = TestApp::demo().await;
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let inbox = executor.get("/staff/inbox").await.body;
+    assert!(inbox.contains("hx-boost=\"true\""));
+    // No page snapshots with personal data in the browser's storage.
+    assert!(inbox.contains("\"historyCacheSize\":0"));
+    let scripts: Vec<String> = inbox
+        .split("<script src=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(scripts.len(), 2, "{scripts:?}");
+    for src in &scripts {
+        assert!(src.starts_with("/static/"), "served by the binary: {src}");
+        let js = app.get(src).await;
+        assert_eq!(js.status, StatusCode::OK);
+        assert!(
+            js.header(header::CONTENT_TYPE)
+                .starts_with("text/javascript")
+        );
+        assert!(js.header(header::CACHE_CONTROL).contains("immutable"));
+    }
+    assert!(app.get(&scripts[0]).await.body.contains("htmx"));
+    let report = app.get("/report").await.body;
+    assert!(
+        !report.contains("<script"),
+        "the resident's form carries no script"
+    );
+}
