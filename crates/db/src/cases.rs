@@ -45,6 +45,7 @@ pub struct Case {
     pub pending_answer: Option<String>,
     /// The organisation's answers need its head's approval (`None`: no organisation yet).
     pub requires_answer_approval: Option<bool>,
+    pub created_at: DateTime<Utc>,
     pub deadline_days: i32,
     pub deadline_kind: String,
     pub dispute_window_days: i32,
@@ -99,7 +100,7 @@ impl Case {
 
 const CASE: &str = "SELECT m.id, m.number, m.status, m.kind, m.organisation_id, m.territory_id, m.topic_id, \
     m.author_id, m.assignee_id, m.due_date, m.routed_at, m.answered_at, m.extended, m.clarification_until, \
-    m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
+    m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, m.created_at, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
     t.extension_days, m.pending_answer, o.requires_answer_approval FROM messages m \
     JOIN topics t ON t.id = m.topic_id LEFT JOIN organisations o ON o.id = m.organisation_id";
 

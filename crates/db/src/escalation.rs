@@ -1,13 +1,15 @@
 //! The periodic sweep over open cases: reminders before the due date, notice
 //! of overdue cases to the organisation's heads and the regional centre,
 //! closing answers whose dispute window ended, rejecting messages whose
-//! clarification never came. Idempotent: each reminder and notice is marked
+//! clarification never came, and telling moderators of appeals still not
+//! registered after 3 days. Idempotent: each reminder and notice is marked
 //! on the message with the due date it was for, so a second sweep (or a
 //! second node) sends nothing twice.
 
 use serde::Serialize;
 use vmeste_domain::case::{
-    Command, RejectReason, Who, clarification_expired, within_dispute_window,
+    CaseKind, Command, RejectReason, Who, clarification_expired, registration_due,
+    within_dispute_window,
 };
 use vmeste_domain::status::MessageStatus;
 
@@ -23,6 +25,8 @@ pub struct Sweep {
     pub overdue: u32,
     pub closed: u32,
     pub rejected: u32,
+    /// Appeals not registered within 3 days, brought to the moderators.
+    pub unregistered: u32,
 }
 
 const OPEN_WITH_CLOCK: &str = "('routed', 'in_progress', 'disputed')";
@@ -34,7 +38,8 @@ pub async fn sweep(db: &Db, ctx: Context<'_>) -> Result<Sweep, DbError> {
         let mut handle = db.read().await?;
         Sql::new(format!(
             "SELECT id FROM messages WHERE (status IN {OPEN_WITH_CLOCK} AND due_date IS NOT NULL) \
-             OR status IN ('answered', 'clarification_requested') ORDER BY id"
+             OR status IN ('answered', 'clarification_requested') \
+             OR (kind = 'appeal' AND status = 'moderation' AND reminded_for IS NULL) ORDER BY id"
         ))
         .scalars(&mut handle.conn())
         .await?
@@ -64,6 +69,28 @@ pub async fn sweep(db: &Db, ctx: Context<'_>) -> Result<Sweep, DbError> {
             (m.reminded_for, m.overdue_for)
         };
         let outcome = match facts.status {
+            MessageStatus::Moderation => {
+                let received = case.created_at.with_timezone(&ctx.time_zone).date_naive();
+                let due = registration_due(received);
+                if facts.kind == CaseKind::Appeal && today > due && marks.0.is_none() {
+                    notifications::notify_roles(
+                        &mut conn,
+                        None,
+                        &["moderator"],
+                        id,
+                        "registration_overdue",
+                        ctx.now,
+                    )
+                    .await?;
+                    Sql::new("UPDATE messages SET reminded_for = $1 WHERE id = $2")
+                        .bind(due)
+                        .bind(id)
+                        .execute(&mut conn)
+                        .await?;
+                    done.unregistered += 1;
+                }
+                Ok(())
+            }
             MessageStatus::Answered if !within_dispute_window(&facts, today) => {
                 cases::apply(&mut conn, ctx, &case, system, None, &Command::Close)
                     .await

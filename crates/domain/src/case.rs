@@ -37,6 +37,13 @@ impl CaseKind {
 pub const APPEAL_DAYS: u32 = 30;
 /// ...and the head may extend that once by up to 30 days.
 pub const APPEAL_EXTENSION_DAYS: u32 = 30;
+/// An appeal is registered within 3 days of its receipt (59-FZ art. 8 p. 2).
+pub const REGISTRATION_DAYS: i64 = 3;
+
+/// The last day to register an appeal received on `received`.
+pub fn registration_due(received: NaiveDate) -> NaiveDate {
+    received + chrono::Duration::days(REGISTRATION_DAYS)
+}
 
 /// What the person may do for this particular message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -189,6 +189,7 @@ pub fn notification_label(lang: Lang, kind: &str) -> &'static str {
         (Lang::Ru, "overdue") => "Срок ответа истёк",
         (Lang::Ru, "disputed") => "Автор оспорил ответ",
         (Lang::Ru, "answer_to_approve") => "Ответ ждёт вашего утверждения",
+        (Lang::Ru, "registration_overdue") => "Обращение не зарегистрировано в течение 3 дней",
         (Lang::Ru, _) => "Изменение по сообщению",
         (Lang::En, "routed") => "The message was passed to the organisation",
         (Lang::En, "redirected") => "The message was redirected",
@@ -207,6 +208,7 @@ pub fn notification_label(lang: Lang, kind: &str) -> &'static str {
         (Lang::En, "overdue") => "The deadline has passed",
         (Lang::En, "disputed") => "The author disputed the answer",
         (Lang::En, "answer_to_approve") => "An answer awaits your approval",
+        (Lang::En, "registration_overdue") => "An appeal was not registered within 3 days",
         (Lang::En, _) => "A change in a message",
     }
 }

@@ -319,6 +319,7 @@ fn staff_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::Ru, "overdue") => "просрочено",
         (Lang::Ru, "disputed") => "ответ оспорен",
         (Lang::Ru, "answer_to_approve") => "ответов ждут утверждения",
+        (Lang::Ru, "registration_overdue") => "обращений не зарегистрировано за 3 дня",
         (Lang::Ru, _) => "других изменений",
         (Lang::En, "new_in_inbox") => "new in the inbox",
         (Lang::En, "assigned") => "assigned to you",
@@ -326,6 +327,7 @@ fn staff_news(lang: Lang, kind: &str) -> &'static str {
         (Lang::En, "overdue") => "overdue",
         (Lang::En, "disputed") => "answers disputed",
         (Lang::En, "answer_to_approve") => "answers awaiting approval",
+        (Lang::En, "registration_overdue") => "appeals unregistered after 3 days",
         (Lang::En, _) => "other changes",
     }
 }

@@ -703,3 +703,49 @@ async fn duplicates_merge_their_people_into_the_original_who_then_hear_its_progr
     };
     assert_eq!(on_original, 2, "the merged author hears of the original");
 }
+
+#[tokio::test]
+async fn moderators_hear_once_of_an_appeal_not_registered_within_three_days() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let resident = person(&test.db, "Ирина", Role::Resident, None, &clock).await;
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let appeal = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: TZ,
+    }
+    .submit_appeal(
+        &test.db,
+        &ValidMessage {
+            topic_id: f.roads_topic,
+            text: "Прошу принять меры".into(),
+            place: Place::Point(Point {
+                lat: IN_TOWN.0,
+                lon: IN_TOWN.1,
+            }),
+            address: None,
+        },
+        resident,
+        Source::Web,
+    )
+    .await
+    .unwrap();
+    let s = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar,
+        message: appeal.id,
+    };
+    let sweep = async || escalation::sweep(&s.test.db, s.ctx()).await.unwrap();
+    clock.advance(Duration::days(3));
+    assert_eq!(sweep().await.unregistered, 0, "3 days are allowed");
+    clock.advance(Duration::days(1));
+    assert_eq!(sweep().await.unregistered, 1);
+    assert_eq!(sweep().await.unregistered, 0, "once");
+    assert_eq!(s.notifications(moderator).await, ["registration_overdue"]);
+}

@@ -10,7 +10,7 @@ use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
 use vmeste_db::organisations;
 use vmeste_domain::access::Permission;
 use vmeste_domain::calendar::ProductionCalendar;
-use vmeste_domain::case::Command;
+use vmeste_domain::case::{Command, registration_due};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
 
@@ -82,14 +82,18 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 ("appeal", _) | (_, None) => DeadlineKind::CalendarDays,
                 (_, Some(kind)) => kind,
             };
-            let due = match r.due_date {
-                Some(d) if open => format!(
+            let registration = (r.kind == "appeal" && status == Some(MessageStatus::Moderation))
+                .then(|| registration_due(r.created_at.with_timezone(&tz).date_naive()));
+            let due = match (registration, r.due_date) {
+                // An appeal waiting for registration: its 3 days are what count now.
+                (Some(by), _) => format!("зарегистрировать до {}", by.format("%d.%m.%Y")),
+                (None, Some(d)) if open => format!(
                     "{} ({})",
                     d.format("%d.%m.%Y"),
                     deadline::remaining(now, d, tz, days, calendar).label_ru()
                 ),
-                Some(d) => d.format("%d.%m.%Y").to_string(),
-                None => String::new(),
+                (None, Some(d)) => d.format("%d.%m.%Y").to_string(),
+                (None, None) => String::new(),
             };
             Row {
                 id: r.id,
@@ -99,7 +103,10 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 organisation: r.organisation_name_ru.unwrap_or_default(),
                 territory: r.territory_name_ru.unwrap_or_default(),
                 assignee: r.assignee_name.unwrap_or_default(),
-                overdue: open && r.due_date.is_some_and(|d| d < today),
+                overdue: match registration {
+                    Some(by) => today > by,
+                    None => open && r.due_date.is_some_and(|d| d < today),
+                },
                 due,
             }
         })

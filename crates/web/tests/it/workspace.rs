@@ -425,6 +425,9 @@ async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() 
     moderator
         .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
         .await;
+    // The test clock stands on Monday 16 March 2026: registration by the 19th.
+    let queue = moderator.get("/staff/moderation").await.body;
+    assert!(queue.contains("зарегистрировать до 19.03.2026"), "{queue}");
     let roads = org_id(&app, "city-roads").await;
     moderator
         .post(
