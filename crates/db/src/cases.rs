@@ -16,8 +16,8 @@ use vmeste_domain::deadline::{self, DeadlineKind, DeadlineRule};
 use vmeste_domain::status::MessageStatus;
 
 use crate::{
-    Conn, DbError, Sql, attachments, calendar_days, counters, events, followers, messages,
-    notifications,
+    Conn, DbError, Sql, attachments, calendar_days, catalogue, counters, events, followers, houses,
+    intake, messages, notifications, territories,
 };
 
 /// A message with what deciding about it needs.
@@ -42,6 +42,7 @@ pub struct Case {
     pub rating: Option<i32>,
     pub disputes: i32,
     pub complaint_about: Option<i64>,
+    pub house_id: Option<i64>,
     pub pending_answer: Option<String>,
     /// The organisation's answers need its head's approval (`None`: no organisation yet).
     pub requires_answer_approval: Option<bool>,
@@ -100,7 +101,7 @@ impl Case {
 
 const CASE: &str = "SELECT m.id, m.number, m.status, m.kind, m.organisation_id, m.territory_id, m.topic_id, \
     m.author_id, m.assignee_id, m.due_date, m.routed_at, m.answered_at, m.extended, m.clarification_until, \
-    m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, m.created_at, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
+    m.paused_at, m.planned_date, m.rating, m.disputes, m.complaint_about, m.house_id, m.created_at, t.deadline_days, t.deadline_kind, t.dispute_window_days, \
     t.extension_days, m.pending_answer, o.requires_answer_approval FROM messages m \
     JOIN topics t ON t.id = m.topic_id LEFT JOIN organisations o ON o.id = m.organisation_id";
 
@@ -452,6 +453,13 @@ pub async fn apply(
             public_comment = Some(format!("Копия обращения направлена: {name}. {reason}"));
             notify_author = Some("copy_sent");
         }
+        Command::Correct {
+            topic_id,
+            territory_id,
+        } => {
+            public_comment =
+                Some(correct(conn, ctx, calendar, case, *topic_id, *territory_id).await?);
+        }
         Command::Close => notify_author = Some("closed"),
         Command::MarkComplaint => {
             let parent: Option<i64> = match case.organisation_id {
@@ -515,7 +523,10 @@ pub async fn apply(
     }
     let from = case.status()?;
     if command.action().is_some()
-        || matches!(command, Command::Rate { .. } | Command::SendCopy { .. })
+        || matches!(
+            command,
+            Command::Rate { .. } | Command::SendCopy { .. } | Command::Correct { .. }
+        )
     {
         if next != from {
             Sql::new(set("status = $1"))
@@ -588,6 +599,84 @@ pub async fn apply(
         to: final_status,
         command: command.name(),
     })
+}
+
+/// Puts the message under the topic (and territory) a moderator chose: the
+/// deadline is counted anew from its receipt by the topic's rule, and while
+/// it waits in moderation the suggested organisation is chosen anew. The
+/// line for the history.
+async fn correct(
+    conn: &mut Conn<'_>,
+    ctx: Context<'_>,
+    calendar: &ProductionCalendar,
+    case: &Case,
+    topic_id: i64,
+    territory_id: Option<i64>,
+) -> Result<String, CaseError> {
+    let topic = catalogue::topic(conn, topic_id)
+        .await?
+        .filter(|t| t.active)
+        .ok_or(CaseError::UnknownTarget("topic"))?;
+    if let Some(t) = territory_id
+        && !territories::exists(conn, t).await?
+    {
+        return Err(CaseError::UnknownTarget("territory"));
+    }
+    let territory = territory_id.or(case.territory_id);
+    let due = match case.kind() {
+        CaseKind::Message => Some(deadline::due_date(
+            case.created_at,
+            ctx.time_zone,
+            topic.deadline()?,
+            calendar,
+        )),
+        CaseKind::Appeal => case.due_date,
+    };
+    Sql::new(set("topic_id = $1, territory_id = $4, due_date = $5"))
+        .bind(topic.id)
+        .bind(ctx.now)
+        .bind(case.id)
+        .bind(territory)
+        .bind(due)
+        .execute(conn)
+        .await?;
+    if case.status()? == MessageStatus::Moderation {
+        let containing = match territory {
+            Some(t) => territories::chain(conn, t).await?,
+            None => Vec::new(),
+        };
+        let house = match case.house_id {
+            Some(h) => houses::get(conn, h).await?,
+            None => None,
+        };
+        let route = intake::route(
+            conn,
+            topic.id,
+            &topic.responsible,
+            &containing,
+            house.as_ref(),
+        )
+        .await?;
+        Sql::new(set("organisation_id = $1, routing_note = $4"))
+            .bind(route.as_ref().map(|r| r.organisation_id))
+            .bind(ctx.now)
+            .bind(case.id)
+            .bind(route.map(|r| r.note))
+            .execute(conn)
+            .await?;
+    }
+    let place = match territory_id {
+        Some(t) => {
+            let name: String = Sql::new("SELECT name_ru FROM territories WHERE id = $1")
+                .bind(t)
+                .scalar(conn)
+                .await?;
+            format!(", территория: {name}")
+        }
+        None => String::new(),
+    };
+    let line = format!("Модератор уточнил тему: «{}»{place}", topic.name_ru);
+    Ok(line)
 }
 
 /// Registers a copy of an appeal with another competent body: a new case

@@ -71,3 +71,39 @@ pub async fn geometries(conn: &mut Conn<'_>) -> Result<Vec<Geometry>, DbError> {
         .fetch_all(conn)
         .await
 }
+
+/// A territory and the ones it lies in, smallest first (the order routing
+/// rules are matched in).
+pub async fn chain(conn: &mut Conn<'_>, id: i64) -> Result<Vec<i64>, DbError> {
+    let mut chain = vec![id];
+    let mut at = id;
+    // A tree of a region is shallow; the bound guards against a cycle.
+    for _ in 0..16 {
+        let parent: Option<i64> = Sql::new("SELECT parent_id FROM territories WHERE id = $1")
+            .bind(at)
+            .fetch_optional::<Parent>(conn)
+            .await?
+            .and_then(|p| p.parent_id);
+        match parent {
+            Some(p) => {
+                chain.push(p);
+                at = p;
+            }
+            None => break,
+        }
+    }
+    Ok(chain)
+}
+
+#[derive(sqlx::FromRow)]
+struct Parent {
+    parent_id: Option<i64>,
+}
+
+pub async fn exists(conn: &mut Conn<'_>, id: i64) -> Result<bool, DbError> {
+    let n: i64 = Sql::new("SELECT COUNT(*) FROM territories WHERE id = $1")
+        .bind(id)
+        .scalar(conn)
+        .await?;
+    Ok(n > 0)
+}

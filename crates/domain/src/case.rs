@@ -256,6 +256,12 @@ pub enum Command {
         ground: NoMeritsGround,
         comment: Option<String>,
     },
+    /// A moderator corrects the topic (and the territory) the resident chose;
+    /// the deadline and, before routing, the suggested organisation follow.
+    Correct {
+        topic_id: i64,
+        territory_id: Option<i64>,
+    },
 }
 
 impl Command {
@@ -280,7 +286,8 @@ impl Command {
             | Self::Rate { .. }
             | Self::Comment { .. }
             | Self::ConvertToAppeal
-            | Self::SendCopy { .. } => return None,
+            | Self::SendCopy { .. }
+            | Self::Correct { .. } => return None,
         })
     }
 
@@ -295,6 +302,7 @@ impl Command {
             Self::ApproveAnswer => "approve_answer",
             Self::SendCopy { .. } => "send_copy",
             Self::DeclineOnMerits { .. } => "decline_on_merits",
+            Self::Correct { .. } => "correct",
             other => other.action().map_or("", Action::as_str),
         }
     }
@@ -423,7 +431,8 @@ fn permitted(who: Who, command: &Command) -> bool {
         Command::Route { .. }
         | Command::RequestClarification { .. }
         | Command::Reject { .. }
-        | Command::MarkDuplicate { .. } => who.moderate,
+        | Command::MarkDuplicate { .. }
+        | Command::Correct { .. } => who.moderate,
         Command::ProvideClarification { .. } | Command::Dispute { .. } | Command::Rate { .. } => {
             who.author
         }

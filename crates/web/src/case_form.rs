@@ -25,6 +25,8 @@ pub struct CommandForm {
     pub reason: Option<String>,
     pub score: Option<String>,
     pub resolved: Option<String>,
+    pub topic_id: Option<String>,
+    pub territory_id: Option<String>,
 }
 
 /// A field of the form that cannot be used, with what to tell the person.
@@ -122,6 +124,15 @@ impl CommandForm {
             "convert_to_appeal" => Command::ConvertToAppeal,
             "mark_complaint" => Command::MarkComplaint,
             "approve_answer" => Command::ApproveAnswer,
+            "correct" => Command::Correct {
+                topic_id: id(self.topic_id.as_ref(), "topic_id")?,
+                territory_id: self
+                    .territory_id
+                    .as_deref()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| id(Some(&t.to_owned()), "territory_id"))
+                    .transpose()?,
+            },
             "send_copy" => Command::SendCopy {
                 organisation_id: id(self.organisation_id.as_ref(), "organisation_id")?,
                 reason: text(self.text.as_ref()),

@@ -144,6 +144,7 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::Ru, "send_copy") => "Копия направлена в другой орган",
         (Lang::Ru, "copy") => "Получена копия обращения",
         (Lang::Ru, "decline_on_merits") => "Ответ по существу не дается",
+        (Lang::Ru, "correct") => "Модератор уточнил тему или место",
         (Lang::Ru, _) => "Изменение",
         (Lang::En, "created") => "Message sent",
         (Lang::En, "send_to_moderation") => "Sent to moderation",
@@ -165,6 +166,7 @@ pub fn event_label(lang: Lang, action: &str) -> &'static str {
         (Lang::En, "send_copy") => "A copy went to another body",
         (Lang::En, "copy") => "A copy of an appeal received",
         (Lang::En, "decline_on_merits") => "No answer on the merits",
+        (Lang::En, "correct") => "The moderator corrected the topic or place",
         (Lang::En, _) => "Change",
     }
 }

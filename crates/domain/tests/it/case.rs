@@ -134,6 +134,10 @@ fn commands() -> Vec<Command> {
             ground: NoMeritsGround::Unreadable,
             comment: None,
         },
+        Command::Correct {
+            topic_id: 3,
+            territory_id: Some(4),
+        },
     ]
 }
 
@@ -143,7 +147,8 @@ fn may(who: Who, command: &Command) -> bool {
         Command::Route { .. }
         | Command::RequestClarification { .. }
         | Command::Reject { .. }
-        | Command::MarkDuplicate { .. } => who.moderate,
+        | Command::MarkDuplicate { .. }
+        | Command::Correct { .. } => who.moderate,
         Command::ProvideClarification { .. } | Command::Dispute { .. } | Command::Rate { .. } => {
             who.author
         }

@@ -40,6 +40,8 @@ fn as_form(body: &Map<String, Value>) -> CommandForm {
         reason: field("reason"),
         score: field("score"),
         resolved: field("resolved"),
+        topic_id: field("topic_id"),
+        territory_id: field("territory_id"),
     }
 }
 

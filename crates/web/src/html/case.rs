@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
-use vmeste_db::{attachments, audit, events, messages, organisations, templates, users};
+use vmeste_db::{
+    attachments, audit, catalogue, events, messages, organisations, templates, territories, users,
+};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, NoMeritsGround, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
@@ -81,6 +83,11 @@ struct CasePage {
     executors: Vec<(i64, String)>,
     reasons: Vec<(&'static str, &'static str)>,
     grounds: Vec<(&'static str, &'static str)>,
+    /// For correcting the topic and place: the catalogue by category, and territories.
+    catalogue: Vec<(String, Vec<(i64, String)>)>,
+    territories: Vec<(i64, String)>,
+    topic_id: i64,
+    territory_id: Option<i64>,
     templates: Vec<(i64, String)>,
     /// An executor's answer waiting for the head.
     pending_answer: Option<String>,
@@ -133,6 +140,10 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
         Command::SendCopy {
             organisation_id: 0,
             reason: t(),
+        },
+        Command::Correct {
+            topic_id: 0,
+            territory_id: None,
         },
         Command::DeclineOnMerits {
             ground: NoMeritsGround::NoEssence,
@@ -194,6 +205,36 @@ async fn case_page(
         .await
         .or_page()?;
     let comments = cases::comments(&mut tx.conn(), case.id).await.or_page()?;
+    let correcting = offered(
+        case_form::who(state, who, case),
+        &case.facts(state.time_zone()).or_page()?,
+        state
+            .clock()
+            .now()
+            .with_timezone(&state.time_zone())
+            .date_naive(),
+    )
+    .contains(&"correct");
+    let (catalogue, territories) = if correcting {
+        let catalogue = catalogue::active_tree(&mut tx.conn())
+            .await
+            .or_page()?
+            .into_iter()
+            .map(|c| {
+                let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
+                (c.category.name_ru, topics)
+            })
+            .collect();
+        let territories = territories::list(&mut tx.conn())
+            .await
+            .or_page()?
+            .into_iter()
+            .map(|t| (t.id, t.name_ru))
+            .collect();
+        (catalogue, territories)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let files = attachments::for_message(&mut tx.conn(), case.id, false)
         .await
         .or_page()?;
@@ -328,6 +369,10 @@ async fn case_page(
             .into_iter()
             .map(|g| (g.as_str(), g.label_ru()))
             .collect(),
+        catalogue,
+        territories,
+        topic_id: case.topic_id,
+        territory_id: case.territory_id,
         done,
         error: error.clone(),
         typed: match (typed.is_empty(), template) {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
-use vmeste_db::organisations;
+use vmeste_db::{catalogue, organisations, territories};
 use vmeste_domain::access::Permission;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, registration_due};
@@ -49,6 +49,13 @@ struct InboxPage {
     due: String,
     mine: bool,
     statuses: Vec<(&'static str, &'static str, bool)>,
+    /// The catalogue and territories to filter by, and what is chosen.
+    catalogue: Vec<(String, Vec<(i64, String)>)>,
+    territories: Vec<(i64, String)>,
+    topic: Option<i64>,
+    territory: Option<i64>,
+    /// "" any, "none" unassigned, or an executor's id.
+    assignee: String,
 }
 
 pub struct Bulk {
@@ -64,6 +71,9 @@ pub struct InboxQuery {
     status: Option<String>,
     due: Option<String>,
     mine: Option<String>,
+    topic: Option<String>,
+    territory: Option<String>,
+    assignee: Option<String>,
     done: Option<u32>,
     failed: Option<u32>,
 }
@@ -141,14 +151,25 @@ pub async fn inbox(
             Some("soon") => Some(today + chrono::Duration::days(3)),
             _ => None,
         };
+        let number = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+        let topic = number(&q.topic);
+        let territory = number(&q.territory);
+        let assignee = q.assignee.clone().unwrap_or_default();
         let filter = InboxFilter {
             organisations: state.org_tree().covered(&reach),
             statuses,
-            assignee_id: q.mine.is_some().then(|| who.user_id()).flatten(),
+            topic_id: topic,
+            territory_id: territory,
+            assignee_id: q
+                .mine
+                .is_some()
+                .then(|| who.user_id())
+                .flatten()
+                .or_else(|| number(&q.assignee)),
+            unassigned: assignee == "none",
             due_by,
-            ..InboxFilter::default()
         };
-        let (found, calendar, executors, organisations) = {
+        let (found, calendar, executors, organisations, catalogue, territories) = {
             let mut handle = state.db().read().await.or_page()?;
             let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
                 .await
@@ -167,7 +188,22 @@ pub async fn inbox(
                 .filter(|o| o.active)
                 .map(|o| (o.id, o.name_ru))
                 .collect();
-            (found, calendar, executors, organisations)
+            let catalogue = catalogue::active_tree(&mut handle.conn())
+                .await
+                .or_page()?
+                .into_iter()
+                .map(|c| {
+                    let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
+                    (c.category.name_ru, topics)
+                })
+                .collect();
+            let territories = territories::list(&mut handle.conn())
+                .await
+                .or_page()?
+                .into_iter()
+                .map(|t| (t.id, t.name_ru))
+                .collect();
+            (found, calendar, executors, organisations, catalogue, territories)
         };
         let report = match (q.done, q.failed) {
             (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
@@ -199,6 +235,11 @@ pub async fn inbox(
                 .collect(),
             due: q.due.unwrap_or_default(),
             mine: q.mine.is_some(),
+            catalogue,
+            territories,
+            topic,
+            territory,
+            assignee,
         };
         Ok::<_, PageError>(form::page(StatusCode::OK, &page, &csrf))
     }
@@ -308,6 +349,11 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
             rows: rows(&state, &calendar, found),
             due: String::new(),
             mine: false,
+            catalogue: Vec::new(),
+            territories: Vec::new(),
+            topic: None,
+            territory: None,
+            assignee: String::new(),
             statuses: Vec::new(),
         };
         Ok::<_, PageError>(form::with_headers(super::render(StatusCode::OK, &page), []))

@@ -915,3 +915,142 @@ async fn staff_pages_load_htmx_and_shortcuts_from_the_binary_and_residents_pages
         "the resident's form carries no script"
     );
 }
+
+#[tokio::test]
+async fn a_moderator_corrects_topic_and_place_and_the_suggestion_follows() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let (topic, north): (i64, i64) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        let topic = Sql::new("SELECT MIN(id) FROM topics WHERE responsible = $1")
+            .bind("management_company")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        let north = Sql::new("SELECT id FROM territories WHERE slug = $1")
+            .bind("city-north")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        (topic, north)
+    };
+    let act = format!("/staff/messages/{id}/act");
+    let fields = [
+        ("command", "correct"),
+        ("topic_id", &topic.to_string() as &str),
+        ("territory_id", &north.to_string()),
+    ];
+    // Executors do not moderate.
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert_ne!(
+        executor.post(&act, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let page = moderator.get(&format!("/staff/messages/{id}")).await.body;
+    assert!(page.contains("Исправить тему и место"));
+    let corrected = moderator.post(&act, &fields).await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        corrected.body
+    );
+    let (topic_now, territory_now, suggested): (i64, i64, String) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT m.topic_id, m.territory_id, o.slug FROM messages m \
+             JOIN organisations o ON o.id = m.organisation_id WHERE m.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    assert_eq!((topic_now, territory_now), (topic, north));
+    assert_eq!(
+        suggested, "uk-north",
+        "the district's company is suggested now"
+    );
+    let seen = resident.get(&format!("/messages/{id}")).await.body;
+    assert!(
+        seen.contains("Модератор уточнил тему"),
+        "the author sees why"
+    );
+}
+
+#[tokio::test]
+async fn the_inbox_filters_by_topic_territory_and_assignee() {
+    let app = TestApp::demo().await;
+    // The regional centre sees every organisation's cases.
+    let mut staff = Browser::new(&app);
+    staff
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let listed = |body: &str| -> Vec<i64> {
+        body.split("<td><a href=\"/staff/messages/")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let all = listed(&staff.get("/staff/inbox").await.body);
+    assert!(all.len() > 20, "the demo has open cases: {all:?}");
+    let (topic, territory): (i64, i64) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT topic_id, territory_id FROM messages WHERE id = $1")
+            .bind(all[0])
+            .fetch_one(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let of = async |sql: &str, value: i64| -> Vec<i64> {
+        let mut handle = app.test.db.read().await.unwrap();
+        let mut ids: Vec<i64> = Sql::new(sql)
+            .bind(value)
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap();
+        ids.retain(|id| all.contains(id));
+        ids.sort_unstable();
+        ids
+    };
+    let mut by_topic = listed(&staff.get(&format!("/staff/inbox?topic={topic}")).await.body);
+    by_topic.sort_unstable();
+    assert_eq!(
+        by_topic,
+        of("SELECT id FROM messages WHERE topic_id = $1", topic).await
+    );
+    let mut by_place = listed(
+        &staff
+            .get(&format!("/staff/inbox?territory={territory}"))
+            .await
+            .body,
+    );
+    by_place.sort_unstable();
+    assert_eq!(
+        by_place,
+        of("SELECT id FROM messages WHERE territory_id = $1", territory).await
+    );
+    let unassigned = listed(&staff.get("/staff/inbox?assignee=none").await.body);
+    assert!(!unassigned.is_empty());
+    let mut handle = app.test.db.read().await.unwrap();
+    for id in unassigned {
+        let assigned: Option<i64> = Sql::new("SELECT assignee_id FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_one::<(Option<i64>,)>(&mut handle.conn())
+            .await
+            .unwrap()
+            .0;
+        assert_eq!(assigned, None);
+    }
+}
