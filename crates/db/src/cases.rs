@@ -675,6 +675,7 @@ async fn correct(
         }
         None => String::new(),
     };
+    crate::search::index(conn, case.id).await?;
     let line = format!("Модератор уточнил тему: «{}»{place}", topic.name_ru);
     Ok(line)
 }

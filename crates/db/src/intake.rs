@@ -14,6 +14,7 @@ use vmeste_routing::territory::TerritoryIndex;
 use crate::messages::{self, MessageView, NewMessage};
 use crate::{
     Conn, Db, DbError, Sql, calendar_days, catalogue, events, houses, organisations, routing_rules,
+    search,
 };
 
 /// What intake needs besides the database; built once at start.
@@ -163,6 +164,7 @@ impl Intake<'_> {
             )
             .await?;
         }
+        search::index(&mut conn, id).await?;
         let view = messages::get(&mut conn, id)
             .await?
             .ok_or(DbError::NotFound)?;

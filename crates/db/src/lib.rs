@@ -29,6 +29,7 @@ pub mod organisations;
 pub mod regions;
 pub mod routing_rules;
 pub mod schema;
+pub mod search;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

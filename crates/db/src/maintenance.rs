@@ -1,4 +1,5 @@
-//! Housekeeping that keeps the query planner informed as tables grow.
+//! Housekeeping: the search index catches up with messages it missed (after
+//! an upgrade or a bulk import), and the query planner learns how tables grew.
 
 use crate::{Backend, Db, DbError, Sql};
 
@@ -10,6 +11,7 @@ pub async fn optimise(db: &Db) -> Result<(), DbError> {
         Backend::Postgres => "ANALYZE",
     };
     let mut tx = db.write().await?;
+    crate::search::index_missing(&mut tx.conn()).await?;
     Sql::new(statement).execute(&mut tx.conn()).await?;
     tx.commit().await
 }

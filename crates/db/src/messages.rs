@@ -157,6 +157,8 @@ pub struct Filter {
     pub territory_id: Option<i64>,
     /// Only messages with a smaller id (keyset pagination, newest first).
     pub before_id: Option<i64>,
+    /// Words to find, in any of their forms.
+    pub search: Option<String>,
 }
 
 /// A page of the public list and whether more follow.
@@ -210,6 +212,9 @@ pub async fn list_public(
     }
     if let Some(id) = filter.before_id {
         sql = sql.push_bound(" AND m.id < {}", id);
+    }
+    if let Some(query) = &filter.search {
+        sql = crate::search::narrow(sql, conn.backend(), query);
     }
     let limit = limit.clamp(1, 100);
     let mut items: Vec<MessageView> = sql

@@ -202,19 +202,22 @@ struct RawColumn {
     not_null: bool,
 }
 
-/// The schema of the connected database, the migrations' bookkeeping excluded.
+/// The schema of the connected database, the migrations' bookkeeping and
+/// the backend-specific full-text search tables (`search_*`) excluded.
 pub async fn actual(conn: &mut Conn<'_>) -> Result<Vec<Column>, DbError> {
     let query = match conn.backend() {
         Backend::Sqlite => {
             "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
              (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'"
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%' \
+             AND m.name NOT LIKE 'search%'"
         }
         Backend::Postgres => {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type, \
              is_nullable = 'NO' AS not_null FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'"
+             WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
+             AND table_name NOT LIKE 'search%'"
         }
     };
     let raw: Vec<RawColumn> = Sql::new(query).fetch_all(conn).await?;

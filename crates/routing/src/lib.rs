@@ -2,3 +2,4 @@
 //! (and, with the classifier issue, which topic a message's text suggests).
 
 pub mod territory;
+pub mod text;

@@ -19,6 +19,8 @@ pub struct ListParams {
     pub territory: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<String>,
+    /// Words to find («яма у школы»), in any of their forms.
+    pub q: Option<String>,
 }
 
 fn id(field: &'static str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<i64> {
@@ -56,6 +58,12 @@ impl ListParams {
             organisation_id: id("organisation", self.organisation.as_deref(), &mut errors),
             territory_id: id("territory", self.territory.as_deref(), &mut errors),
             before_id: id("cursor", self.cursor.as_deref(), &mut errors),
+            search: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(|q| q.chars().take(200).collect()),
         };
         let limit = match self
             .limit
@@ -96,6 +104,7 @@ impl ListParams {
             ("organisation", self.organisation.as_deref()),
             ("territory", self.territory.as_deref()),
             ("limit", self.limit.as_deref()),
+            ("q", self.q.as_deref()),
         ];
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (key, value) in pairs {

@@ -112,6 +112,7 @@ pub async fn load(
     .await?;
     case_dates_from_history(&mut conn).await?;
     counters::from_history(&mut conn, tz, now.with_timezone(&tz).date_naive()).await?;
+    crate::search::index_missing(&mut conn).await?;
     // Demo people signed up long ago and confirmed their addresses.
     Sql::new("UPDATE users SET email_confirmed_at = created_at WHERE email IS NOT NULL")
         .execute(&mut conn)

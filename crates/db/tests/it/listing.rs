@@ -131,3 +131,103 @@ async fn an_empty_database_lists_nothing() {
         .unwrap();
     assert!(page.items.is_empty() && page.next_before_id.is_none());
 }
+
+#[tokio::test]
+async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
+    use vmeste_db::intake::{Intake, Source};
+    use vmeste_domain::validation::{Place, Point, ValidMessage};
+    use vmeste_test_support::fixture::{self, IN_TOWN};
+
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = vmeste_test_support::fake_clock();
+    let index = {
+        let mut handle = test.db.read().await.unwrap();
+        let shapes = vmeste_db::territories::geometries(&mut handle.conn())
+            .await
+            .unwrap();
+        vmeste_routing::territory::TerritoryIndex::new(shapes.into_iter().map(|g| {
+            (
+                g.id,
+                vmeste_routing::territory::parse_geometry(&g.geometry).unwrap(),
+            )
+        }))
+    };
+    let calendar = vmeste_domain::calendar::ProductionCalendar::russian_federal();
+    let intake = Intake {
+        clock: clock.as_ref(),
+        calendar: &calendar,
+        territories: &index,
+        time_zone: chrono_tz::Europe::Moscow,
+    };
+    let mut ids = Vec::new();
+    for text in [
+        "Глубокие ямы на дороге у школы",
+        "Не горят фонари во дворе, звоните 8 912 345-67-89",
+        "Ёлку во дворе сломали",
+    ] {
+        let message = ValidMessage {
+            topic_id: f.roads_topic,
+            text: text.into(),
+            place: Place::Point(Point {
+                lat: IN_TOWN.0,
+                lon: IN_TOWN.1,
+            }),
+            address: None,
+        };
+        ids.push(
+            intake
+                .submit(&test.db, &message, None, Source::Web)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    {
+        let mut tx = test.db.write().await.unwrap();
+        Sql::new("UPDATE messages SET status = $1")
+            .bind(MessageStatus::Routed.as_str())
+            .execute(&mut tx.conn())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    let mut found = async |q: &str| -> Vec<i64> {
+        let filter = Filter {
+            search: Some(q.into()),
+            ..Filter::default()
+        };
+        let mut ids: Vec<i64> = messages::list_public(&mut c, &filter, 50)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(found("школой").await, [ids[0]]);
+    assert_eq!(found("глубокая школа").await, [ids[0]]);
+    // The topic («Ямы на дороге») is public and searchable too.
+    assert_eq!(found("ямой на дорогах").await, ids);
+    assert_eq!(found("фонарь").await, [ids[1]]);
+    assert_eq!(found("двор").await, [ids[1], ids[2]]);
+    assert_eq!(found("елка").await, [ids[2]], "ё and е meet");
+    assert!(
+        found("912").await.is_empty(),
+        "hidden contacts are not searchable"
+    );
+    assert!(
+        found("школа фонарь").await.is_empty(),
+        "every word must match"
+    );
+    assert_eq!(
+        found("\"*) OR (").await.len(),
+        0,
+        "no query syntax from users"
+    );
+    assert_eq!(found("  ").await.len(), 3, "no words: no narrowing");
+}

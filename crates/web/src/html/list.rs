@@ -22,6 +22,8 @@ struct List {
     statuses: Vec<Choice>,
     territories: Vec<Choice>,
     organisations: Vec<Choice>,
+    /// The words searched for, shown back in the field.
+    q: String,
     errors: Vec<String>,
     cards: Vec<Card>,
     next: Option<String>,
@@ -95,6 +97,7 @@ async fn load(
             .into_iter()
             .map(|o| Choice::new(o.id, o.short_name_ru, params.organisation.as_deref()))
             .collect(),
+        q: params.q.clone().unwrap_or_default(),
         errors,
         cards,
         next,

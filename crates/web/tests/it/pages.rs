@@ -194,3 +194,43 @@ async fn a_rate_limited_report_keeps_everything_typed() {
     assert!(reply.body.contains("Текст, который нельзя терять"));
     assert!(reply.body.contains("Подождите минуту"));
 }
+
+#[tokio::test]
+async fn the_public_list_searches_in_russian_and_pages_keep_the_words() {
+    let app = TestApp::demo().await;
+    let all = app.get("/messages?limit=100").await.body;
+    let found = app
+        .get("/messages?q=%D0%BA%D0%B0%D1%87%D0%B5%D0%BB%D0%B8&limit=100")
+        .await; // «качели»
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found.body.contains("value=\"качели\""),
+        "the words stay in the field"
+    );
+    let cards = |body: &str| body.matches("<article class=\"card\">").count();
+    assert!(cards(&found.body) > 0, "the demo has swings to find");
+    assert!(cards(&found.body) < cards(&all));
+    // Another form of the word finds the same messages.
+    let inflected = app
+        .get("/messages?q=%D0%BA%D0%B0%D1%87%D0%B5%D0%BB%D1%8F%D0%BC%D0%B8&limit=100") // «качелями»
+        .await;
+    assert_eq!(cards(&inflected.body), cards(&found.body));
+    let paged = app
+        .get("/messages?q=%D0%BA%D0%B0%D1%87%D0%B5%D0%BB%D0%B8&limit=1")
+        .await
+        .body;
+    if cards(&found.body) > 1 {
+        assert!(
+            paged.contains("q=%D0%BA%D0%B0%D1%87%D0%B5%D0%BB%D0%B8"),
+            "{paged}"
+        );
+    }
+    let api = app
+        .get("/api/v1/messages?q=%D0%BA%D0%B0%D1%87%D0%B5%D0%BB%D0%B8&limit=100")
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(
+        api.json()["items"].as_array().unwrap().len(),
+        cards(&found.body)
+    );
+}

@@ -1,0 +1,126 @@
+//! Full-text search of the public list in Russian. Each message is indexed
+//! by what the public may read of it (the topic, the text with contacts
+//! hidden, the address without the flat), so a search can never reveal more
+//! than the page does. Backend-specific, as the architecture allows: on
+//! SQLite an FTS5 table of stems computed here (FTS5 has no Russian
+//! stemmer); on PostgreSQL a `tsvector` with the `russian` configuration and
+//! a GIN index. Both get the same normalised words («ё» as «е», no markup).
+
+use vmeste_domain::privacy::{public_address, public_text};
+use vmeste_routing::text;
+
+use crate::{Backend, Conn, DbError, Sql};
+
+/// The words a message is found by.
+fn document(topic: &str, message_text: &str, address: Option<&str>) -> String {
+    let public = format!(
+        "{topic} {} {}",
+        public_text(message_text),
+        address.map(public_address).unwrap_or_default()
+    );
+    text::words(&public).join(" ")
+}
+
+#[derive(sqlx::FromRow)]
+struct Indexed {
+    id: i64,
+    topic: String,
+    text: String,
+    address: Option<String>,
+}
+
+/// (Re)indexes one message.
+pub async fn index(conn: &mut Conn<'_>, message_id: i64) -> Result<(), DbError> {
+    let found: Option<Indexed> = Sql::new(
+        "SELECT m.id, t.name_ru AS topic, m.text, m.address FROM messages m \
+         JOIN topics t ON t.id = m.topic_id WHERE m.id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(conn)
+    .await?;
+    match found {
+        Some(m) => put(conn, &m).await,
+        None => Ok(()),
+    }
+}
+
+async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {
+    let words = document(&m.topic, &m.text, m.address.as_deref());
+    match conn.backend() {
+        Backend::Sqlite => {
+            let stems = words
+                .split(' ')
+                .map(text::stem)
+                .collect::<Vec<_>>()
+                .join(" ");
+            Sql::new("DELETE FROM search_messages WHERE rowid = $1")
+                .bind(m.id)
+                .execute(conn)
+                .await?;
+            Sql::new("INSERT INTO search_messages (rowid, stems) VALUES ($1, $2)")
+                .bind(m.id)
+                .bind(stems)
+                .execute(conn)
+                .await?;
+        }
+        Backend::Postgres => {
+            Sql::new(
+                "INSERT INTO search_messages (message_id, document) VALUES ($1, to_tsvector('russian', $2)) \
+                 ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
+            )
+            .bind(m.id)
+            .bind(words)
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the messages not indexed yet (after an upgrade, or a bulk load);
+/// how many it indexed.
+pub async fn index_missing(conn: &mut Conn<'_>) -> Result<usize, DbError> {
+    let indexed = match conn.backend() {
+        Backend::Sqlite => "SELECT rowid FROM search_messages",
+        Backend::Postgres => "SELECT message_id FROM search_messages",
+    };
+    let missing: Vec<Indexed> = Sql::new(format!(
+        "SELECT m.id, t.name_ru AS topic, m.text, m.address FROM messages m \
+         JOIN topics t ON t.id = m.topic_id WHERE m.id NOT IN ({indexed}) ORDER BY m.id"
+    ))
+    .fetch_all(conn)
+    .await?;
+    for m in &missing {
+        put(conn, m).await?;
+    }
+    Ok(missing.len())
+}
+
+/// Narrows a query over `messages m` to those matching every word of
+/// `query` in any of its forms; a query without words narrows nothing.
+pub fn narrow(sql: Sql, backend: Backend, query: &str) -> Sql {
+    let words = text::words(query);
+    if words.is_empty() {
+        return sql;
+    }
+    match backend {
+        Backend::Sqlite => {
+            // Each stem quoted (no FTS5 syntax from the user), as a prefix so
+            // a word still being typed matches.
+            let terms = words
+                .iter()
+                .map(|w| format!("\"{}\"*", text::stem(w)))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            sql.push_bound(
+                " AND m.id IN (SELECT rowid FROM search_messages WHERE search_messages MATCH {})",
+                terms,
+            )
+        }
+        Backend::Postgres => sql.push_bound(
+            " AND m.id IN (SELECT message_id FROM search_messages \
+             WHERE document @@ plainto_tsquery('russian', {}))",
+            words.join(" "),
+        ),
+    }
+}
