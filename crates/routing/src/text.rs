@@ -66,9 +66,75 @@ pub fn stems(text: &str) -> Vec<String> {
     words(text).iter().map(|w| stem(w)).collect()
 }
 
+/// Words that carry no topic: prepositions, conjunctions, particles.
+const STOP_WORDS: [&str; 24] = [
+    "и", "в", "во", "на", "у", "с", "со", "к", "ко", "о", "об", "от", "до", "за", "из", "по",
+    "для", "не", "нет", "что", "как", "а", "но", "или",
+];
+
+/// The stems of what a person typed to find something, without the words
+/// that carry no meaning.
+pub fn query_stems(query: &str) -> Vec<String> {
+    words(query)
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| stem(w))
+        .collect()
+}
+
+/// How well a short query in plain words fits a text: every query word
+/// must meet one of the text's stems — as its start (a word still being
+/// typed), or sharing all but its last letter and at least four (so
+/// «дорога» meets «дорожный»); `None` when one does not. More fitting
+/// words, longer stems: a higher score.
+pub fn fit(query: &[String], text_stems: &[String]) -> Option<usize> {
+    if query.is_empty() {
+        return None;
+    }
+    query
+        .iter()
+        .map(|q| {
+            let len = q.chars().count();
+            let needed = len.min(4.max(len.saturating_sub(1)));
+            text_stems
+                .iter()
+                .any(|t| common_prefix(q, t) >= needed)
+                .then_some(len)
+        })
+        .sum()
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{stems, strip_markup, words};
+    use super::{fit, query_stems, stems, strip_markup, words};
+
+    #[test]
+    fn plain_words_find_a_topic() {
+        let topic = stems("Нарушение дорожного покрытия (ямы)");
+        assert!(fit(&query_stems("яма"), &topic).is_some());
+        assert!(
+            fit(&query_stems("ямы на дорожном"), &topic).is_some(),
+            "«на» carries nothing"
+        );
+        assert!(
+            fit(&query_stems("ямы на дороге"), &topic).is_some(),
+            "«дорог» meets «дорожн»"
+        );
+        assert!(
+            fit(&query_stems("дом"), &topic).is_none(),
+            "short stems must match whole"
+        );
+        assert!(
+            fit(&query_stems("дорожн"), &topic).is_some(),
+            "a word being typed"
+        );
+        assert!(fit(&query_stems("фонарь"), &topic).is_none());
+        assert!(fit(&[], &topic).is_none());
+    }
 
     #[test]
     fn inflected_russian_meets_at_one_stem() {

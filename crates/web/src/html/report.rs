@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -61,7 +61,61 @@ struct ReportPage {
     appeal: bool,
     /// Only identified residents may file formal appeals.
     may_appeal: bool,
+    /// The words typed to find a topic, and the topics they found.
+    find: String,
+    found: Option<Vec<FoundTopic>>,
+    /// What to write about the chosen topic.
+    guidance: Option<String>,
     errors: Vec<ShownError>,
+}
+
+struct FoundTopic {
+    id: i64,
+    name: String,
+    category: String,
+}
+
+/// Topics a person's plain words point to, best first: those every word
+/// fits, or failing any, those some word fits.
+fn find_topics(tree: &[catalogue::CategoryWithTopics], find: &str) -> Vec<FoundTopic> {
+    use vmeste_routing::text;
+    let query = text::query_stems(find);
+    let mut all: Vec<(usize, usize, FoundTopic)> = Vec::new();
+    for c in tree {
+        for t in &c.topics {
+            let stems = text::stems(&format!("{} {}", t.name_ru, c.category.name_ru));
+            let each: Vec<Option<usize>> = query
+                .iter()
+                .map(|q| text::fit(std::slice::from_ref(q), &stems))
+                .collect();
+            let fitting = each.iter().flatten().count();
+            if fitting > 0 {
+                let score = each.iter().flatten().sum();
+                all.push((
+                    fitting,
+                    score,
+                    FoundTopic {
+                        id: t.id,
+                        name: t.name_ru.clone(),
+                        category: c.category.name_ru.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    let best = all.iter().map(|(n, _, _)| *n).max().unwrap_or(0);
+    let whole = best == query.len();
+    all.retain(|(n, _, _)| !whole || *n == best);
+    all.sort_by_key(|(n, score, _)| std::cmp::Reverse((*n, *score)));
+    all.into_iter().take(12).map(|(_, _, t)| t).collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    /// Plain words to find a topic by.
+    find: Option<String>,
+    /// A topic chosen from what was found.
+    topic_id: Option<String>,
 }
 
 impl ReportPage {
@@ -105,7 +159,7 @@ async fn page(
     state: &AppState,
     user: Option<&User>,
     csrf: &Csrf,
-    form: &ReportForm,
+    (form, find): (&ReportForm, &str),
     errors: Vec<ShownError>,
 ) -> Result<ReportPage, PageError> {
     let mut handle = state.db().read().await.or_page()?;
@@ -113,6 +167,14 @@ async fn page(
     let tree = catalogue::active_tree(&mut conn).await.or_page()?;
     let territories = territories::list(&mut conn).await.or_page()?;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let found = (!find.trim().is_empty()).then(|| find_topics(&tree, find));
+    let chosen = form.topic_id.as_deref().and_then(|t| t.parse::<i64>().ok());
+    let guidance = tree
+        .iter()
+        .flat_map(|c| &c.topics)
+        .find(|t| Some(t.id) == chosen)
+        .map(|t| t.guidance_ru.clone())
+        .filter(|g| !g.is_empty());
     Ok(ReportPage {
         layout: Layout::new(state, user),
         csrf: csrf.token.clone(),
@@ -138,6 +200,9 @@ async fn page(
         lon: value(&form.lon),
         appeal: form.appeal.is_some(),
         may_appeal: user.is_some_and(identified),
+        find: find.to_owned(),
+        found,
+        guidance,
         errors,
     })
 }
@@ -146,11 +211,11 @@ async fn respond(
     state: &AppState,
     user: Option<&User>,
     csrf: &Csrf,
-    form: &ReportForm,
+    (form, find): (&ReportForm, &str),
     status: StatusCode,
     errors: Vec<ShownError>,
 ) -> Response {
-    match page(state, user, csrf, form, errors).await {
+    match page(state, user, csrf, (form, find), errors).await {
         Ok(page) => {
             let mut response = render(status, &page);
             if let Some((name, value)) = csrf.set_cookie() {
@@ -170,12 +235,19 @@ pub async fn form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     csrf: Csrf,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let form = ReportForm {
+        topic_id: query.topic_id,
+        ..ReportForm::default()
+    };
+    let find: String = query.find.unwrap_or_default().chars().take(100).collect();
     respond(
         &state,
         user.as_ref(),
         &csrf,
-        &ReportForm::default(),
+        (&form, &find),
         StatusCode::OK,
         Vec::new(),
     )
@@ -194,7 +266,7 @@ pub async fn submit(
             &state,
             user.as_ref(),
             &csrf,
-            &ReportForm::default(),
+            (&ReportForm::default(), ""),
             StatusCode::BAD_REQUEST,
             Vec::new(),
         )
@@ -213,7 +285,7 @@ pub async fn submit(
             &state,
             user.as_ref(),
             &csrf,
-            &form,
+            (&form, ""),
             StatusCode::FORBIDDEN,
             vec![error],
         )
@@ -237,7 +309,7 @@ pub async fn submit(
             &state,
             user.as_ref(),
             &csrf,
-            &form,
+            (&form, ""),
             StatusCode::TOO_MANY_REQUESTS,
             vec![error],
         )
@@ -265,7 +337,7 @@ pub async fn submit(
                 &state,
                 user.as_ref(),
                 &csrf,
-                &form,
+                (&form, ""),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 vec![error],
             )
@@ -300,7 +372,7 @@ pub async fn submit(
                 &state,
                 user.as_ref(),
                 &csrf,
-                &form,
+                (&form, ""),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 shown(&errors),
             )

@@ -234,3 +234,50 @@ async fn the_public_list_searches_in_russian_and_pages_keep_the_words() {
         cards(&found.body)
     );
 }
+
+#[tokio::test]
+async fn plain_words_find_the_topic_and_its_guidance_without_javascript() {
+    let app = TestApp::demo().await;
+    // «яма»
+    let found = app.get("/report?find=%D1%8F%D0%BC%D0%B0").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains("Подходящие темы"));
+    let first = found
+        .body
+        .split("<section class=\"found\"")
+        .nth(1)
+        .unwrap()
+        .split("<li>")
+        .nth(1)
+        .unwrap();
+    assert!(
+        first.contains("Нарушение дорожного покрытия (ямы)"),
+        "{first}"
+    );
+    let link = first
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .replace("&#x3d;", "=");
+    let chosen = app.get(&link).await.body;
+    let topic_id = link.rsplit('=').next().unwrap();
+    assert!(
+        chosen.contains(&format!("value=\"{topic_id}\" selected")),
+        "the found topic is chosen in the form"
+    );
+    assert!(
+        chosen.contains("class=\"guidance\""),
+        "with what to write about it"
+    );
+    // «не горит фонарь во дворе»: the yard lighting topic is among the first.
+    let lights = app
+        .get("/report?find=%D0%BD%D0%B5%D1%82%20%D0%BE%D1%81%D0%B2%D0%B5%D1%89%D0%B5%D0%BD%D0%B8%D1%8F%20%D0%B2%D0%BE%20%D0%B4%D0%B2%D0%BE%D1%80%D0%B5")
+        .await
+        .body;
+    assert!(lights.contains("Нет освещения во дворе"));
+    let nothing = app.get("/report?find=zzzz").await.body;
+    assert!(nothing.contains("Тем по этим словам не нашлось"));
+}
