@@ -233,6 +233,31 @@ pub async fn list_public(
     })
 }
 
+/// A resident's own messages and those they follow, newest first: the
+/// resident's own page, never a public one.
+pub async fn of_resident(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    limit: i64,
+) -> Result<(Vec<MessageView>, Vec<MessageView>), DbError> {
+    let own = Sql::new(format!(
+        "{VIEW} WHERE m.author_id = $1 ORDER BY m.id DESC LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    let followed = Sql::new(format!(
+        "{VIEW} JOIN message_followers f ON f.message_id = m.id \
+         WHERE f.user_id = $1 AND (m.author_id IS NULL OR m.author_id <> $1) ORDER BY m.id DESC LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok((own, followed))
+}
+
 pub async fn count(conn: &mut Conn<'_>) -> Result<i64, DbError> {
     Sql::new("SELECT COUNT(*) FROM messages").scalar(conn).await
 }

@@ -16,6 +16,7 @@ mod login;
 mod login_oidc;
 mod login_second_factor;
 mod message;
+mod my_messages;
 mod notice;
 mod password;
 mod report;
@@ -65,6 +66,7 @@ pub fn routes() -> Routes {
         .get("/invite/{token}", Public, invite::show)
         .post("/invite/{token}", Public, invite::create_account)
         .post("/invite/{token}/accept", SignedIn, invite::accept)
+        .get("/my", SignedIn, my_messages::show)
         .get("/account", SignedIn, account::show)
         .post("/account", SignedIn, account::save)
         .post("/account/confirm", SignedIn, signup::resend)

@@ -60,6 +60,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/api/v1/catalogue"
         | "/api/v1/organisations" => Public,
         "/account"
+        | "/my"
         | "/account/confirm"
         | "/account/delete"
         | "/account/security"

@@ -1054,3 +1054,60 @@ async fn the_inbox_filters_by_topic_territory_and_assignee() {
         assert_eq!(assigned, None);
     }
 }
+
+#[tokio::test]
+async fn my_messages_lists_my_cases_with_what_they_wait_for_and_what_i_follow() {
+    let app = TestApp::demo().await;
+    let (id, mut resident, _moderator) = routed_case(&app, "city-roads").await;
+    let number: String = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT number FROM messages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let mine = resident.get("/my").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains(&number) && mine.body.contains("Срок ответа"));
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    executor
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "answer"), ("text", "Отремонтировано.")],
+        )
+        .await;
+    assert!(
+        resident
+            .get("/my")
+            .await
+            .body
+            .contains("Получен ответ: оцените его или оспорьте")
+    );
+    // Someone else's published message, followed, shows under «Я слежу».
+    let other: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT MIN(m.id) FROM messages m JOIN users u ON u.id = m.author_id \
+             WHERE m.public = $1 AND m.status = 'routed' AND u.email <> $2",
+        )
+        .bind(true)
+        .bind("resident@demo.vmeste.example")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    resident
+        .post(&format!("/messages/{other}/follow"), &[("follow", "yes")])
+        .await;
+    let page = resident.get("/my").await.body;
+    let followed = page.split("Я слежу").nth(1).unwrap();
+    assert!(followed.contains(&format!("/messages/{other}\"")));
+    // Nobody else sees this list.
+    assert!(!executor.get("/my").await.body.contains(&number));
+    let anonymous = app.get("/my").await;
+    assert_ne!(anonymous.status, StatusCode::OK);
+}
