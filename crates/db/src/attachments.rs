@@ -1,4 +1,5 @@
-//! Files of a message, recorded here and kept by the storage layer. An
+//! Files of a message, recorded here and kept by the storage layer:
+//! residents' photos (shown with the message) and answer documents. An
 //! answer's documents are recorded with the answer and published with its
 //! event; until then (an answer waiting for the head's approval) only staff
 //! see them.
@@ -10,6 +11,44 @@ use crate::{Conn, DbError, Sql};
 
 /// What an answer's documents are recorded as.
 pub const ANSWER: &str = "answer";
+/// What residents' photos are recorded as.
+pub const PHOTO: &str = "photo";
+/// The job that makes a photo's smaller copies.
+pub const SIZES_JOB: &str = "photo_sizes";
+
+/// The smaller copies of a photo, by name and longest edge; each is stored
+/// beside the full one with the name appended to its key.
+pub const SIZES: [(&str, u32); 2] = [("medium", 1024), ("thumb", 320)];
+
+/// The key of a photo's smaller copy.
+pub fn sized_key(key: &str, size: &str) -> String {
+    match key.strip_suffix(".jpg") {
+        Some(stem) => format!("{stem}-{size}.jpg"),
+        None => format!("{key}-{size}"),
+    }
+}
+
+/// Queues the making of a photo's smaller copies.
+pub async fn enqueue_sizes(
+    conn: &mut Conn<'_>,
+    attachment_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let payload = attachment_id.to_string();
+    crate::jobs::enqueue(
+        conn,
+        &crate::jobs::NewJob {
+            kind: SIZES_JOB,
+            payload: &payload,
+            dedupe_key: None,
+            run_at: now,
+            max_attempts: 5,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Attachment {
@@ -81,20 +120,32 @@ pub async fn publish_answer(
     Ok(())
 }
 
-/// A message's files, oldest first; `published_only` for residents.
+/// A message's answer documents, oldest first; `published_only` for residents.
 pub async fn for_message(
     conn: &mut Conn<'_>,
     message_id: i64,
     published_only: bool,
 ) -> Result<Vec<Attachment>, DbError> {
     let mut sql = Sql::new(format!(
-        "SELECT {COLUMNS} FROM attachments WHERE message_id = $1"
+        "SELECT {COLUMNS} FROM attachments WHERE message_id = $1 AND purpose = $2"
     ))
-    .bind(message_id);
+    .bind(message_id)
+    .bind(ANSWER);
     if published_only {
         sql = sql.push(" AND event_id IS NOT NULL");
     }
     sql.push(" ORDER BY id").fetch_all(conn).await
+}
+
+/// A message's photos, in the order they were sent.
+pub async fn photos(conn: &mut Conn<'_>, message_id: i64) -> Result<Vec<Attachment>, DbError> {
+    Sql::new(format!(
+        "SELECT {COLUMNS} FROM attachments WHERE message_id = $1 AND purpose = $2 ORDER BY id"
+    ))
+    .bind(message_id)
+    .bind(PHOTO)
+    .fetch_all(conn)
+    .await
 }
 
 pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Attachment>, DbError> {

@@ -83,9 +83,16 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         Command::Worker => {
             let db = serve::connect(config).await?;
             let mailer = mailer::Mailer::new(&config.smtp_url, &config.mail_from)?;
-            worker::Worker::new(db, clock, std::sync::Arc::new(mailer), &config.public_url)
-                .run(serve::shutdown_signal())
-                .await;
+            let storage = config.storage()?;
+            worker::Worker::new(
+                db,
+                clock,
+                std::sync::Arc::new(mailer),
+                storage,
+                &config.public_url,
+            )
+            .run(serve::shutdown_signal())
+            .await;
             Ok(())
         }
         Command::Demo(DemoCommand::Load) => {

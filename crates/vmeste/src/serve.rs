@@ -59,11 +59,14 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let calendar = ProductionCalendar::russian_federal();
     let db = prepare(config, clock.as_ref(), &calendar).await?;
-    let state = AppState::load(db.clone(), clock.clone(), calendar, config.web_settings()?).await?;
+    let settings = config.web_settings()?;
+    let storage = settings.storage.clone();
+    let state = AppState::load(db.clone(), clock.clone(), calendar, settings).await?;
     let mailer = Arc::new(Mailer::new(&config.smtp_url, &config.mail_from)?);
     let worker = config.worker.then(|| {
         tokio::spawn(
-            Worker::new(db.clone(), clock, mailer, &config.public_url).run(shutdown.clone()),
+            Worker::new(db.clone(), clock, mailer, storage, &config.public_url)
+                .run(shutdown.clone()),
         )
     });
     tracing::info!(address = %listener.local_addr()?, "serving");

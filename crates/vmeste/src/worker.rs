@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use vmeste_db::{
-    Db, DbError, cases, escalation, jobs, maintenance, messages, notifications, users,
+    Db, DbError, attachments, cases, escalation, jobs, maintenance, messages, notifications, users,
 };
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
@@ -30,6 +30,7 @@ pub struct Worker {
     db: Db,
     clock: Arc<dyn Clock>,
     mailer: Arc<Mailer>,
+    storage: vmeste_web::Storage,
     calendar: ProductionCalendar,
     /// The site's address, for links in e-mails.
     public_url: String,
@@ -45,14 +46,25 @@ pub enum JobError {
     Mail(#[from] crate::mailer::MailError),
     #[error("bad job payload: {0}")]
     Payload(String),
+    #[error(transparent)]
+    Storage(#[from] vmeste_web::storage::StorageError),
+    #[error("photo: {0}")]
+    Photo(String),
 }
 
 impl Worker {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, mailer: Arc<Mailer>, public_url: &str) -> Self {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<Mailer>,
+        storage: vmeste_web::Storage,
+        public_url: &str,
+    ) -> Self {
         Self {
             db,
             clock,
             mailer,
+            storage,
             calendar: ProductionCalendar::russian_federal(),
             public_url: public_url.trim_end_matches('/').to_owned(),
         }
@@ -161,6 +173,7 @@ impl Worker {
                 Ok(())
             }
             STAFF_DIGEST => self.staff_digest().await,
+            attachments::SIZES_JOB => self.photo_sizes(&job.payload).await,
             ESCALATION => {
                 let mut handle = self.db.read().await?;
                 let region = vmeste_db::regions::current(&mut handle.conn()).await?;
@@ -220,6 +233,35 @@ impl Worker {
 }
 
 impl Worker {
+    /// Makes a photo's smaller copies from its full one (decoding is CPU
+    /// work: off the async threads). A photo gone meanwhile is not an error.
+    async fn photo_sizes(&self, payload: &str) -> Result<(), JobError> {
+        let id: i64 = payload
+            .trim()
+            .parse()
+            .map_err(|_| JobError::Payload(payload.to_owned()))?;
+        let photo = {
+            let mut handle = self.db.read().await?;
+            attachments::get(&mut handle.conn(), id).await?
+        };
+        let Some(photo) = photo else { return Ok(()) };
+        let Some(full) = self.storage.get(&photo.storage_key).await? else {
+            return Ok(());
+        };
+        for (size, edge) in attachments::SIZES {
+            let source = full.clone();
+            let copy =
+                tokio::task::spawn_blocking(move || vmeste_web::photos::resized(&source, edge))
+                    .await
+                    .map_err(|e| JobError::Photo(e.to_string()))?
+                    .map_err(|e| JobError::Photo(e.to_string()))?;
+            self.storage
+                .put(&attachments::sized_key(&photo.storage_key, size), copy)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Queues for each staff member who takes e-mail one digest of the last
     /// day's unread notifications; each e-mail is then retried on its own.
     async fn staff_digest(&self) -> Result<(), JobError> {

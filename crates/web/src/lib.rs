@@ -16,6 +16,7 @@ pub mod mail;
 mod metrics;
 pub mod oidc;
 mod ops;
+pub mod photos;
 mod principal;
 mod problem;
 mod rate_limit;
@@ -24,7 +25,7 @@ pub mod second_factor;
 mod security;
 mod state;
 pub mod storage;
-mod upload;
+pub mod upload;
 
 use std::sync::Arc;
 

@@ -134,14 +134,17 @@ where
             .map_err(IntoResponse::into_response)?;
         let mut fields = Vec::new();
         let mut files = Vec::new();
-        while let Some(field) = parts
-            .next_field()
-            .await
-            .map_err(IntoResponse::into_response)?
-        {
+        let unread = |e: axum::extract::multipart::MultipartError| {
+            if exceeds_limit(&e) {
+                (axum::http::StatusCode::PAYLOAD_TOO_LARGE, e.body_text()).into_response()
+            } else {
+                e.into_response()
+            }
+        };
+        while let Some(field) = parts.next_field().await.map_err(unread)? {
             let name = field.name().unwrap_or("").to_owned();
             if let Some(filename) = field.file_name().map(ToOwned::to_owned) {
-                let bytes = field.bytes().await.map_err(IntoResponse::into_response)?;
+                let bytes = field.bytes().await.map_err(unread)?;
                 if !bytes.is_empty() {
                     files.push(RawFile {
                         filename,
@@ -149,7 +152,7 @@ where
                     });
                 }
             } else {
-                let value = field.text().await.map_err(IntoResponse::into_response)?;
+                let value = field.text().await.map_err(unread)?;
                 fields.push((name, value));
             }
         }
@@ -159,6 +162,19 @@ where
         let form = serde_urlencoded::from_str(&encoded).map_err(|_| Unreadable.into_response())?;
         Ok(Self { form, files })
     }
+}
+
+/// Whether reading failed because the body was longer than its limit (the
+/// limit's error may come wrapped in the multipart parser's).
+fn exceeds_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() || e.to_string().contains("length limit") {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 #[cfg(test)]

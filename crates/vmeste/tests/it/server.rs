@@ -198,7 +198,13 @@ async fn staff_get_one_daily_digest_of_their_notifications() {
     assert!(executor > 0);
     let mailer = Arc::new(Mailer::new(&smtp.url(), "Вместе <noreply@vmeste.test>").unwrap());
     let clock_dyn: Arc<dyn Clock> = clock.clone();
-    let worker = Worker::new(test.db.clone(), clock_dyn, mailer, "http://vmeste.test");
+    let worker = Worker::new(
+        test.db.clone(),
+        clock_dyn,
+        mailer,
+        vmeste_web::Storage::default(),
+        "http://vmeste.test",
+    );
     worker.schedule().await.unwrap();
     while worker.run_one().await.unwrap() {}
     // Scheduling again the same day sends nothing more.
@@ -274,7 +280,13 @@ async fn staff_who_choose_each_event_get_it_at_once_and_no_digest() {
     assert!(org > 0);
     let mailer = Arc::new(Mailer::new(&smtp.url(), "Вместе <noreply@vmeste.test>").unwrap());
     let clock_dyn: Arc<dyn Clock> = clock.clone();
-    let worker = Worker::new(test.db.clone(), clock_dyn, mailer, "http://vmeste.test");
+    let worker = Worker::new(
+        test.db.clone(),
+        clock_dyn,
+        mailer,
+        vmeste_web::Storage::default(),
+        "http://vmeste.test",
+    );
     worker.schedule().await.unwrap();
     while worker.run_one().await.unwrap() {}
 
@@ -294,4 +306,73 @@ async fn staff_who_choose_each_event_get_it_at_once_and_no_digest() {
         text.contains(&format!("http://vmeste.test/staff/messages/{message}")),
         "{text}"
     );
+}
+
+/// The worker makes a photo's smaller copies in the configured store.
+#[tokio::test]
+async fn the_worker_makes_smaller_copies_of_photos() {
+    use vmeste::mailer::Mailer;
+    use vmeste::worker::Worker;
+    use vmeste_db::{Sql, attachments};
+
+    let test = TestDb::new().await;
+    let clock = fake_clock();
+    vmeste_db::demo::load(
+        &test.db,
+        clock.as_ref(),
+        &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let storage = vmeste_web::Storage::local(dir.path()).unwrap();
+    let photo = vmeste_web::photos::accept(&vmeste_web::upload::RawFile {
+        filename: "wide.jpg".into(),
+        bytes: include_bytes!("../../../test-support/fixtures/gps-rotated.jpg").to_vec(),
+    })
+    .unwrap();
+    let key = "messages/1/photo/test.jpg";
+    storage.put(key, photo.jpeg).await.unwrap();
+    {
+        let mut tx = test.db.write().await.unwrap();
+        let message: i64 = Sql::new("SELECT MIN(id) FROM messages")
+            .scalar(&mut tx.conn())
+            .await
+            .unwrap();
+        let id = attachments::insert(
+            &mut tx.conn(),
+            &attachments::NewAttachment {
+                message_id: message,
+                purpose: attachments::PHOTO,
+                storage_key: key,
+                filename: "wide.jpg",
+                content_type: "image/jpeg",
+                size: 1,
+                uploaded_by: None,
+            },
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        attachments::enqueue_sizes(&mut tx.conn(), id, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mailer = Arc::new(Mailer::new("", "Вместе <noreply@vmeste.test>").unwrap());
+    let clock_dyn: Arc<dyn Clock> = clock.clone();
+    let worker = Worker::new(
+        test.db.clone(),
+        clock_dyn,
+        mailer,
+        storage,
+        "http://vmeste.test",
+    );
+    while worker.run_one().await.unwrap() {}
+    for (size, _) in attachments::SIZES {
+        assert!(
+            dir.path().join(attachments::sized_key(key, size)).exists(),
+            "{size}"
+        );
+    }
 }

@@ -45,6 +45,8 @@ struct MessagePage {
     due: String,
     remaining: String,
     text: Option<String>,
+    /// Ids of the message's photos, shown with its text.
+    photos: Vec<i64>,
     history: Vec<HistoryItem>,
 }
 
@@ -228,6 +230,16 @@ async fn load(
     }
     let history = events::for_message(&mut conn, id, true).await.or_page()?;
     let calendar = state.calendar(&mut conn).await.or_page()?;
+    let photos = if is_author || visibility == Visibility::Published {
+        vmeste_db::attachments::photos(&mut conn, id)
+            .await
+            .or_page()?
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = view.status().or_page()?;
     let remaining = match (view.due_date, DeadlineKind::parse(&view.deadline_kind)) {
         (Some(due), Some(kind)) if status.is_open() => {
@@ -319,6 +331,7 @@ async fn load(
             } else {
                 (visibility == Visibility::Published).then(|| public_text(&view.text))
             },
+            photos,
             history: history
                 .into_iter()
                 .map(|e| HistoryItem {

@@ -19,6 +19,7 @@ mod message;
 mod my_messages;
 mod notice;
 mod password;
+mod photo;
 mod report;
 mod routing_editor;
 mod signup;
@@ -46,6 +47,7 @@ pub fn routes() -> Routes {
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
         .post("/messages/{id}/follow", SignedIn, message::follow)
         .get("/attachments/{id}", SignedIn, attachment::download)
+        .get("/photos/{id}", Public, photo::show)
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)
         .get("/login", Public, login::form)

@@ -2,13 +2,12 @@
 //! re-render the form with every value kept and each message by its field.
 
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vmeste_db::intake::{IntakeError, Source};
-use vmeste_db::{catalogue, territories};
+use vmeste_db::{attachments, catalogue, territories};
 use vmeste_domain::validation::{FieldError, MessageInput, validate_message};
 
 use super::view::Choice;
@@ -19,7 +18,9 @@ use crate::auth::CurrentUser;
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, field_message};
+use crate::photos::{self, Photo};
 use crate::rate_limit::{Bucket, ClientIp};
+use crate::upload::FormWithFiles;
 use vmeste_db::users::User;
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +137,7 @@ fn field_label(field: &str) -> (&'static str, &'static str) {
         "lat" => ("lat", "Широта"),
         "lon" => ("lon", "Долгота"),
         "csrf" => ("topic_id", "Форма"),
+        "photos" => ("photos", "Фотографии"),
         _ => ("location", "Место"),
     }
 }
@@ -259,19 +261,44 @@ pub async fn submit(
     CurrentUser(user): CurrentUser,
     client: ClientIp,
     csrf: Csrf,
-    form: Result<Form<ReportForm>, FormRejection>,
+    form: Result<FormWithFiles<ReportForm>, Response>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return respond(
-            &state,
-            user.as_ref(),
-            &csrf,
-            (&ReportForm::default(), ""),
-            StatusCode::BAD_REQUEST,
-            Vec::new(),
-        )
-        .await;
+    let form = match form {
+        Ok(form) => form,
+        Err(rejection) => {
+            // The body is gone with the rejection: nothing typed can be kept.
+            let (status, message) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "Слишком большие файлы: не больше {} фотографий по 10 МБ.",
+                        photos::MAX_PHOTOS
+                    ),
+                )
+            } else {
+                (
+                    StatusCode::BAD_REQUEST,
+                    "Форму не удалось прочитать: заполните её ещё раз.".to_owned(),
+                )
+            };
+            let error = ShownError {
+                field: "photos",
+                anchor: "photos",
+                label: "Форма",
+                message,
+            };
+            return respond(
+                &state,
+                user.as_ref(),
+                &csrf,
+                (&ReportForm::default(), ""),
+                status,
+                vec![error],
+            )
+            .await;
+        }
     };
+    let FormWithFiles { form, files } = form;
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         let error = ShownError {
             field: "csrf",
@@ -316,6 +343,35 @@ pub async fn submit(
         .await;
         return with_retry_after(response, wait);
     }
+    let photos = match tokio::task::spawn_blocking(move || photos::accept_all(&files)).await {
+        Ok(Ok(photos)) => photos,
+        Ok(Err(e)) => {
+            let error = ShownError {
+                field: "photos",
+                anchor: "photos",
+                label: "Фотографии",
+                message: format!(
+                    "{} Остальное сохранено — выберите фотографии заново.",
+                    e.message_ru()
+                ),
+            };
+            return respond(
+                &state,
+                user.as_ref(),
+                &csrf,
+                (&form, ""),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+            )
+            .await;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "photo processing panicked");
+            return error_page(&state, &PageError::Internal);
+        }
+    };
+    let mut form = form;
+    place_from_photos(&mut form, &photos);
     let input = MessageInput {
         topic_id: form.topic_id.clone(),
         text: form.text.clone(),
@@ -365,6 +421,11 @@ pub async fn submit(
     match result {
         Ok(view) => {
             state.metrics().messages_submitted.inc();
+            if let Err(e) = store_photos(&state, view.id, user.as_ref().map(|u| u.id), photos).await
+            {
+                // The message stands; its photos are lost and the log says so.
+                tracing::error!(error = %e, message = view.id, "storing photos failed");
+            }
             Redirect::to(&format!("/messages/{}", view.id)).into_response()
         }
         Err(IntakeError::Invalid(errors)) => {
@@ -383,6 +444,65 @@ pub async fn submit(
             error_page(&state, &PageError::Internal)
         }
     }
+}
+
+/// With no place given, the first photo's camera position is the place.
+fn place_from_photos(form: &mut ReportForm, photos: &[Photo]) {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+    if blank(&form.lat)
+        && blank(&form.lon)
+        && blank(&form.territory_id)
+        && let Some((lat, lon)) = photos.iter().find_map(|p| p.gps)
+    {
+        form.lat = Some(format!("{lat:.6}"));
+        form.lon = Some(format!("{lon:.6}"));
+    }
+}
+
+/// Puts the photos in storage and records them with their resizing jobs.
+async fn store_photos(
+    state: &AppState,
+    message_id: i64,
+    by: Option<i64>,
+    photos: Vec<Photo>,
+) -> Result<(), String> {
+    if photos.is_empty() {
+        return Ok(());
+    }
+    let mut stored = Vec::with_capacity(photos.len());
+    for photo in photos {
+        let key = format!("messages/{message_id}/photo/{}.jpg", uuid::Uuid::new_v4());
+        let size = i64::try_from(photo.jpeg.len()).unwrap_or(i64::MAX);
+        state
+            .storage()
+            .put(&key, photo.jpeg)
+            .await
+            .map_err(|e| e.to_string())?;
+        stored.push((key, photo.filename, size));
+    }
+    let now = state.clock().now();
+    let record = async {
+        let mut tx = state.db().write().await?;
+        for (key, filename, size) in &stored {
+            let id = attachments::insert(
+                &mut tx.conn(),
+                &attachments::NewAttachment {
+                    message_id,
+                    purpose: attachments::PHOTO,
+                    storage_key: key,
+                    filename,
+                    content_type: "image/jpeg",
+                    size: *size,
+                    uploaded_by: by,
+                },
+                now,
+            )
+            .await?;
+            attachments::enqueue_sizes(&mut tx.conn(), id, now).await?;
+        }
+        tx.commit().await
+    };
+    record.await.map_err(|e: vmeste_db::DbError| e.to_string())
 }
 
 /// Whether the person is identified enough for a 59-FZ appeal (547-FZ): a

@@ -10,4 +10,5 @@ mod matrix;
 mod oidc;
 mod ops;
 mod pages;
+mod photos;
 mod workspace;

@@ -57,6 +57,8 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/password/reset/{token}"
         | "/invite/{token}"
         | "/api/v1/messages/{id}"
+        // Published photos are public; others only to author and handlers.
+        | "/photos/{id}"
         | "/api/v1/catalogue"
         | "/api/v1/organisations" => Public,
         "/account"
