@@ -145,3 +145,62 @@ pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result
         rating_count: n(s.rating_count),
     })
 }
+
+/// What statistics are cut by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slice {
+    Category,
+    Organisation,
+    Territory,
+    Day,
+}
+
+/// One line of a cut: its key (an id, or a day as `YYYY-MM-DD`), its name,
+/// and the sums.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Line {
+    pub key: String,
+    pub name: String,
+    pub received: Option<i64>,
+    pub answered: Option<i64>,
+    pub answered_on_time: Option<i64>,
+    pub overdue: Option<i64>,
+    pub rating_sum: Option<i64>,
+    pub rating_count: Option<i64>,
+}
+
+/// The counters summed by one slice, from `since` on: a few hundred rows of
+/// sums whatever the number of messages.
+pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<Vec<Line>, DbError> {
+    let sums = "SUM(d.received) AS received, SUM(d.answered) AS answered, \
+        SUM(d.answered_on_time) AS answered_on_time, SUM(d.overdue) AS overdue, \
+        SUM(d.rating_sum) AS rating_sum, SUM(d.rating_count) AS rating_count";
+    let (key, name, join, group) = match slice {
+        Slice::Category => (
+            "CAST(c.id AS TEXT)",
+            "c.name_ru",
+            "JOIN topics t ON t.id = d.topic_id JOIN categories c ON c.id = t.category_id",
+            "c.id, c.name_ru",
+        ),
+        Slice::Organisation => (
+            "CAST(o.id AS TEXT)",
+            "o.short_name_ru",
+            "JOIN organisations o ON o.id = d.organisation_id",
+            "o.id, o.short_name_ru",
+        ),
+        Slice::Territory => (
+            "CAST(tr.id AS TEXT)",
+            "tr.name_ru",
+            "JOIN territories tr ON tr.id = d.territory_id",
+            "tr.id, tr.name_ru",
+        ),
+        Slice::Day => ("CAST(d.day AS TEXT)", "CAST(d.day AS TEXT)", "", "d.day"),
+    };
+    Sql::new(format!(
+        "SELECT {key} AS key, {name} AS name, {sums} FROM daily_counters d {join} \
+         WHERE d.day >= $1 GROUP BY {group} ORDER BY received DESC"
+    ))
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}

@@ -7,6 +7,7 @@ mod api_keys;
 mod attachment;
 mod calendar_editor;
 pub(crate) mod case;
+mod chart;
 mod form;
 mod home;
 mod house_register;
@@ -24,6 +25,7 @@ mod report;
 mod routing_editor;
 mod signup;
 mod staff;
+mod statistics;
 mod view;
 mod workspace;
 
@@ -43,6 +45,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/", Public, home::show)
         .get("/messages", Public, list::show)
+        .get("/statistics", Public, statistics::show)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
         .post("/messages/{id}/follow", SignedIn, message::follow)

@@ -57,6 +57,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/password/reset/{token}"
         | "/invite/{token}"
         | "/api/v1/messages/{id}"
+        | "/statistics"
         // Published photos are public; others only to author and handlers.
         | "/photos/{id}"
         | "/api/v1/catalogue"

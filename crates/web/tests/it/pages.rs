@@ -281,3 +281,48 @@ async fn plain_words_find_the_topic_and_its_guidance_without_javascript() {
     let nothing = app.get("/report?find=zzzz").await.body;
     assert!(nothing.contains("Тем по этим словам не нашлось"));
 }
+
+#[tokio::test]
+async fn statistics_come_from_the_counters_as_svg_charts_each_with_its_table() {
+    let app = TestApp::demo().await;
+    let totals = {
+        let mut handle = app.test.db.read().await.unwrap();
+        vmeste_db::counters::totals(&mut handle.conn(), None)
+            .await
+            .unwrap()
+    };
+    let page = app.get("/statistics").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(&format!("<dt>Поступило</dt><dd>{}</dd>", totals.received)));
+    assert!(body.contains(&format!("<dt>Дан ответ</dt><dd>{}</dd>", totals.answered)));
+    assert_eq!(body.matches("<svg class=\"chart\"").count(), 3);
+    assert!(body.contains("<title>Сообщения по категориям</title>"));
+    assert!(
+        body.matches("<table class=\"data\"").count() >= 4,
+        "a table for every chart"
+    );
+    assert!(!body.contains("<script"), "no script needed");
+    // The monthly table adds up to what was received in the last months.
+    let months: i64 = body
+        .split("Поступило и отвечено по месяцам")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap()
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            row.split("<td>")
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        })
+        .sum();
+    assert!(months > 0 && months <= i64::from(totals.received));
+}

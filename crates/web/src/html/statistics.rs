@@ -1,0 +1,179 @@
+//! Public statistics from the daily counters (sums of small rows, fast at
+//! any number of messages): received, answered, on time, ratings; by month,
+//! category, territory and organisation. Each chart is SVG drawn here, with
+//! a table of the same numbers.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{Datelike, Months, NaiveDate};
+use vmeste_db::counters::{self, Line, Slice};
+
+use super::chart::{Bar, bars};
+use super::{Layout, error_page, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{OrPage, PageError};
+
+/// A row of a statistics table.
+pub struct Row {
+    name: String,
+    received: i64,
+    answered: i64,
+    on_time: String,
+    rating: String,
+}
+
+impl From<&Line> for Row {
+    fn from(l: &Line) -> Self {
+        let answered = l.answered.unwrap_or(0);
+        Self {
+            name: l.name.clone(),
+            received: l.received.unwrap_or(0),
+            answered,
+            on_time: percent(l.answered_on_time.unwrap_or(0), answered),
+            rating: average(l.rating_sum.unwrap_or(0), l.rating_count.unwrap_or(0)),
+        }
+    }
+}
+
+fn percent(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        "—".into()
+    } else {
+        format!("{} %", part * 100 / whole)
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // sums of ratings are small
+fn average(sum: i64, count: i64) -> String {
+    if count == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}", sum as f64 / count as f64)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "statistics.html")]
+struct StatsPage {
+    layout: Layout,
+    received: i32,
+    answered: i32,
+    on_time: String,
+    rating: String,
+    overdue: i32,
+    months_chart: String,
+    months: Vec<(String, i64, i64)>,
+    categories_chart: String,
+    categories: Vec<Row>,
+    territories_chart: String,
+    territories: Vec<Row>,
+    organisations: Vec<Row>,
+}
+
+const MONTHS_RU: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
+    let result = async {
+        let today = state
+            .clock()
+            .now()
+            .with_timezone(&state.time_zone())
+            .date_naive();
+        let year_ago = today
+            .with_day(1)
+            .and_then(|d| d.checked_sub_months(Months::new(11)))
+            .unwrap_or(today);
+        // Before any message could be (both backends take this date).
+        let ever = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today);
+        let mut handle = state.db().read().await.or_page()?;
+        let mut conn = handle.conn();
+        let totals = counters::totals(&mut conn, None).await.or_page()?;
+        let days = counters::by(&mut conn, Slice::Day, year_ago)
+            .await
+            .or_page()?;
+        let categories = counters::by(&mut conn, Slice::Category, ever)
+            .await
+            .or_page()?;
+        let territories = counters::by(&mut conn, Slice::Territory, ever)
+            .await
+            .or_page()?;
+        let organisations = counters::by(&mut conn, Slice::Organisation, ever)
+            .await
+            .or_page()?;
+        drop(handle);
+        // Months in order, each with what was received and answered.
+        let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for d in &days {
+            let month = d.key.get(..7).unwrap_or(&d.key).to_owned();
+            let sum = months.entry(month).or_default();
+            sum.0 += d.received.unwrap_or(0);
+            sum.1 += d.answered.unwrap_or(0);
+        }
+        let month_name = |key: &str| -> String {
+            let (year, month) = key.split_once('-').unwrap_or((key, "01"));
+            let index = month.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
+            format!("{} {year}", MONTHS_RU[index])
+        };
+        let months: Vec<(String, i64, i64)> = months
+            .into_iter()
+            .map(|(k, (r, a))| (month_name(&k), r, a))
+            .collect();
+        let bar_of = |rows: &[Line], n: usize| -> Vec<Bar> {
+            rows.iter()
+                .take(n)
+                .map(|l| Bar {
+                    label: l.name.clone(),
+                    value: l.received.unwrap_or(0),
+                })
+                .collect()
+        };
+        let page = StatsPage {
+            layout: Layout::new(&state, user.as_ref()),
+            received: totals.received,
+            answered: totals.answered,
+            on_time: percent(
+                i64::from(totals.answered_on_time),
+                i64::from(totals.answered),
+            ),
+            rating: average(i64::from(totals.rating_sum), i64::from(totals.rating_count)),
+            overdue: totals.overdue,
+            months_chart: bars(
+                "Поступило сообщений по месяцам",
+                &months
+                    .iter()
+                    .map(|(name, r, _)| Bar {
+                        label: name.clone(),
+                        value: *r,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            months,
+            categories_chart: bars("Сообщения по категориям", &bar_of(&categories, 15)),
+            categories: categories.iter().map(Row::from).collect(),
+            territories_chart: bars("Сообщения по территориям", &bar_of(&territories, 15)),
+            territories: territories.iter().map(Row::from).collect(),
+            organisations: organisations.iter().map(Row::from).collect(),
+        };
+        Ok::<_, PageError>(render(StatusCode::OK, &page))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &e))
+}
