@@ -41,6 +41,45 @@ async fn person(db: &Db, name: &str, role: Role, org: Option<i64>, clock: &FakeC
     id
 }
 
+/// Several people with their roles, in order.
+async fn people<const N: usize>(
+    db: &Db,
+    clock: &FakeClock,
+    who: [(&str, Role, Option<i64>); N],
+) -> [i64; N] {
+    let mut ids = [0; N];
+    for (slot, (name, role, org)) in ids.iter_mut().zip(who) {
+        *slot = person(db, name, role, org, clock).await;
+    }
+    ids
+}
+
+/// A message at a point in the fixture's town.
+fn in_town(topic_id: i64, text: &str, address: Option<&str>) -> ValidMessage {
+    ValidMessage {
+        topic_id,
+        text: text.into(),
+        place: Place::Point(Point {
+            lat: IN_TOWN.0,
+            lon: IN_TOWN.1,
+        }),
+        address: address.map(Into::into),
+    }
+}
+
+fn intake<'a>(
+    clock: &'a FakeClock,
+    calendar: &'a ProductionCalendar,
+    index: &'a TerritoryIndex,
+) -> Intake<'a> {
+    Intake {
+        clock,
+        calendar,
+        territories: index,
+        time_zone: TZ,
+    }
+}
+
 async fn index(db: &Db) -> TerritoryIndex {
     let mut handle = db.read().await.unwrap();
     let shapes = territories::geometries(&mut handle.conn()).await.unwrap();
@@ -140,63 +179,33 @@ async fn a_message_lives_from_submission_to_closure() {
     let f = fixture::small_region(&test.db).await;
     let clock = fake_clock();
     let resident = person(&test.db, "Мария", Role::Resident, None, &clock).await;
-    let moderator = person(
+    let [moderator, executor, head, outsider] = people(
         &test.db,
-        "Модератор",
-        Role::Moderator,
-        Some(f.district_admin),
         &clock,
-    )
-    .await;
-    let executor = person(
-        &test.db,
-        "Исполнитель",
-        Role::Executor,
-        Some(f.town_roads),
-        &clock,
-    )
-    .await;
-    let head = person(
-        &test.db,
-        "Начальник",
-        Role::Head,
-        Some(f.town_roads),
-        &clock,
-    )
-    .await;
-    let outsider = person(
-        &test.db,
-        "Посторонний",
-        Role::Executor,
-        Some(f.grid),
-        &clock,
+        [
+            ("Модератор", Role::Moderator, Some(f.district_admin)),
+            ("Исполнитель", Role::Executor, Some(f.town_roads)),
+            ("Начальник", Role::Head, Some(f.town_roads)),
+            ("Посторонний", Role::Executor, Some(f.grid)),
+        ],
     )
     .await;
 
     let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
-    let submitted = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
-        time_zone: TZ,
-    }
-    .submit(
-        &test.db,
-        &ValidMessage {
-            topic_id: f.roads_topic,
-            text: "Глубокая яма у остановки".into(),
-            place: Place::Point(Point {
-                lat: IN_TOWN.0,
-                lon: IN_TOWN.1,
-            }),
-            address: Some("ул. Садовая, 1".into()),
-        },
-        Some(resident),
-        Source::Web,
-    )
-    .await
-    .unwrap();
+    let submitted = intake(&clock, &calendar, &index)
+        .submit(
+            &test.db,
+            &in_town(
+                f.roads_topic,
+                "Глубокая яма у остановки",
+                Some("ул. Садовая, 1"),
+            ),
+            Some(resident),
+            Source::Web,
+        )
+        .await
+        .unwrap();
     let s = Scenario {
         test,
         clock,
@@ -367,21 +376,8 @@ async fn answers_close_after_the_dispute_window_and_silent_clarifications_end_in
     .await;
     let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
-    let intake = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
-        time_zone: TZ,
-    };
-    let message = |text: &str| ValidMessage {
-        topic_id: f.roads_topic,
-        text: text.into(),
-        place: Place::Point(Point {
-            lat: IN_TOWN.0,
-            lon: IN_TOWN.1,
-        }),
-        address: None,
-    };
+    let intake = intake(&clock, &calendar, &index);
+    let message = |text: &str| in_town(f.roads_topic, text, None);
     let answered = intake
         .submit(
             &test.db,
@@ -476,28 +472,19 @@ async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law
     let grid = person(&test.db, "Энергетик", Role::Operator, Some(f.grid), &clock).await;
     let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
-    let appeal = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
-        time_zone: TZ,
-    }
-    .submit_appeal(
-        &test.db,
-        &ValidMessage {
-            topic_id: f.roads_topic,
-            text: "Прошу отремонтировать дорогу и восстановить освещение".into(),
-            place: Place::Point(Point {
-                lat: IN_TOWN.0,
-                lon: IN_TOWN.1,
-            }),
-            address: None,
-        },
-        resident,
-        Source::Web,
-    )
-    .await
-    .unwrap();
+    let appeal = intake(&clock, &calendar, &index)
+        .submit_appeal(
+            &test.db,
+            &in_town(
+                f.roads_topic,
+                "Прошу отремонтировать дорогу и восстановить освещение",
+                None,
+            ),
+            resident,
+            Source::Web,
+        )
+        .await
+        .unwrap();
     let s = Scenario {
         test,
         clock: clock.clone(),
@@ -620,21 +607,8 @@ async fn duplicates_merge_their_people_into_the_original_who_then_hear_its_progr
     .await;
     let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
-    let intake = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
-        time_zone: TZ,
-    };
-    let message = ValidMessage {
-        topic_id: f.roads_topic,
-        text: "Яма на перекрёстке".into(),
-        place: Place::Point(Point {
-            lat: IN_TOWN.0,
-            lon: IN_TOWN.1,
-        }),
-        address: None,
-    };
+    let intake = intake(&clock, &calendar, &index);
+    let message = in_town(f.roads_topic, "Яма на перекрёстке", None);
     let original = intake
         .submit(&test.db, &message, Some(first), Source::Web)
         .await
@@ -713,28 +687,15 @@ async fn moderators_hear_once_of_an_appeal_not_registered_within_three_days() {
     let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
     let index = index(&test.db).await;
     let calendar = ProductionCalendar::russian_federal();
-    let appeal = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
-        time_zone: TZ,
-    }
-    .submit_appeal(
-        &test.db,
-        &ValidMessage {
-            topic_id: f.roads_topic,
-            text: "Прошу принять меры".into(),
-            place: Place::Point(Point {
-                lat: IN_TOWN.0,
-                lon: IN_TOWN.1,
-            }),
-            address: None,
-        },
-        resident,
-        Source::Web,
-    )
-    .await
-    .unwrap();
+    let appeal = intake(&clock, &calendar, &index)
+        .submit_appeal(
+            &test.db,
+            &in_town(f.roads_topic, "Прошу принять меры", None),
+            resident,
+            Source::Web,
+        )
+        .await
+        .unwrap();
     let s = Scenario {
         test,
         clock: clock.clone(),

@@ -57,7 +57,8 @@ struct AuditPage {
     error: Option<&'static str>,
 }
 
-fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
+/// Platform administration pages: the platform administrator's alone.
+pub(super) fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
     if who.allows(state, Permission::ManagePlatform, None) {
         Ok(())
     } else {

@@ -12,9 +12,9 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use vmeste_db::{audit, calendar_days};
-use vmeste_domain::access::Permission;
 use vmeste_domain::calendar::{DayKind, SpecialDay};
 
+use super::admin::require_platform;
 use super::form::{self, Errors};
 use super::staff::CsrfForm;
 use super::{Layout, error_page};
@@ -58,14 +58,6 @@ pub struct DayForm {
 #[derive(Debug, Default, Deserialize)]
 pub struct YearQuery {
     year: Option<i32>,
-}
-
-fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
-    if who.allows(state, Permission::ManagePlatform, None) {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden)
-    }
 }
 
 fn this_year(state: &AppState) -> i32 {

@@ -9,9 +9,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::houses::{self, House, NewHouse};
 use vmeste_db::{audit, organisations};
-use vmeste_domain::access::Permission;
 use vmeste_domain::organisation::OrganisationKind;
 
+use super::admin::require_platform;
 use super::form::{self, Errors};
 use super::{Layout, error_page};
 use crate::AppState;
@@ -44,14 +44,6 @@ pub struct HouseForm {
 pub struct ManagerForm {
     csrf: Option<String>,
     manager_id: Option<String>,
-}
-
-fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
-    if who.allows(state, Permission::ManagePlatform, None) {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden)
-    }
 }
 
 async fn page(

@@ -9,8 +9,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::routing_rules::{self, Target};
 use vmeste_db::{audit, catalogue, organisations, territories};
-use vmeste_domain::access::Permission;
 
+use super::admin::require_platform;
 use super::form::{self, Errors};
 use super::staff::CsrfForm;
 use super::{Layout, error_page};
@@ -40,14 +40,6 @@ pub struct RuleForm {
     topic_id: Option<String>,
     territory_id: Option<String>,
     organisation_id: Option<String>,
-}
-
-fn require_platform(state: &AppState, who: &Principal) -> Result<(), PageError> {
-    if who.allows(state, Permission::ManagePlatform, None) {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden)
-    }
 }
 
 async fn page(
