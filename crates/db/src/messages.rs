@@ -233,6 +233,43 @@ pub async fn list_public(
     })
 }
 
+/// Published open messages on a topic within `metres` of a point, nearest
+/// first: what a resident about to report may join instead.
+pub async fn open_near(
+    conn: &mut Conn<'_>,
+    topic_id: i64,
+    (lat, lon): (f64, f64),
+    metres: f64,
+    limit: usize,
+) -> Result<Vec<MessageView>, DbError> {
+    let dlat = metres / 111_000.0;
+    let dlon = dlat / lat.to_radians().cos().max(0.1);
+    let found: Vec<MessageView> = Sql::new(format!(
+        "{VIEW} WHERE m.public = $1 AND m.topic_id = $2 AND m.status IN ('routed', 'in_progress', 'disputed') \
+         AND m.lat BETWEEN $3 AND $4 AND m.lon BETWEEN $5 AND $6"
+    ))
+    .bind(true)
+    .bind(topic_id)
+    .bind(lat - dlat)
+    .bind(lat + dlat)
+    .bind(lon - dlon)
+    .bind(lon + dlon)
+    .fetch_all(conn)
+    .await?;
+    let distance = |m: &MessageView| {
+        let dy = (m.lat - lat) * 111_000.0;
+        let dx = (m.lon - lon) * 111_000.0 * lat.to_radians().cos();
+        dx.hypot(dy)
+    };
+    let mut near: Vec<(f64, MessageView)> = found
+        .into_iter()
+        .map(|m| (distance(&m), m))
+        .filter(|(d, _)| *d <= metres)
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(near.into_iter().take(limit).map(|(_, m)| m).collect())
+}
+
 /// A resident's own messages and those they follow, newest first: the
 /// resident's own page, never a public one.
 pub async fn of_resident(

@@ -7,12 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vmeste_db::intake::{IntakeError, Source};
-use vmeste_db::{attachments, catalogue, territories};
-use vmeste_domain::validation::{FieldError, MessageInput, validate_message};
+use vmeste_db::{attachments, catalogue, messages, territories};
+use vmeste_domain::validation::{FieldError, MessageInput, Place, ValidMessage, validate_message};
 
-use super::view::Choice;
+use super::view::{Card, Choice};
 use super::with_retry_after;
-use super::{Layout, error_page, render};
+use super::{Layout, error_page, form, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::csrf::Csrf;
@@ -34,6 +34,8 @@ pub struct ReportForm {
     lon: Option<String>,
     /// A formal appeal under 59-FZ rather than a message.
     appeal: Option<String>,
+    /// The resident saw the similar messages nearby and reports anyway.
+    confirmed: Option<String>,
 }
 
 struct Group {
@@ -67,6 +69,9 @@ struct ReportPage {
     found: Option<Vec<FoundTopic>>,
     /// What to write about the chosen topic.
     guidance: Option<String>,
+    /// Open messages on the same topic nearby, to join instead.
+    similar: Vec<Card>,
+    signed_in: bool,
     errors: Vec<ShownError>,
 }
 
@@ -205,6 +210,8 @@ async fn page(
         find: find.to_owned(),
         found,
         guidance,
+        similar: Vec::new(),
+        signed_in: user.is_some(),
         errors,
     })
 }
@@ -402,6 +409,26 @@ pub async fn submit(
         _ => None,
     };
     let result = match validate_message(&input) {
+        Ok(valid) if form.confirmed.is_none() && photos.is_empty() && appeal_author.is_none() => {
+            // Before a second message about the same thing, offer to join the first.
+            let similar = match nearby(&state, &valid).await {
+                Ok(similar) => similar,
+                Err(e) => return error_page(&state, &e),
+            };
+            if !similar.is_empty() {
+                return match page(&state, user.as_ref(), &csrf, (&form, ""), Vec::new()).await {
+                    Ok(mut page) => {
+                        page.similar = similar;
+                        form::page(StatusCode::OK, &page, &csrf)
+                    }
+                    Err(e) => error_page(&state, &e),
+                };
+            }
+            state
+                .intake()
+                .submit(state.db(), &valid, user.as_ref().map(|u| u.id), Source::Web)
+                .await
+        }
         Ok(valid) => match appeal_author {
             Some(author) => {
                 state
@@ -444,6 +471,31 @@ pub async fn submit(
             error_page(&state, &PageError::Internal)
         }
     }
+}
+
+/// How near an open message on the same topic counts as the same problem.
+const SAME_PLACE_METRES: f64 = 150.0;
+
+/// Open published messages on the topic near the point (none for a place
+/// given only as a district: too coarse to call it the same problem).
+async fn nearby(state: &AppState, valid: &ValidMessage) -> Result<Vec<Card>, PageError> {
+    let Place::Point(point) = valid.place else {
+        return Ok(Vec::new());
+    };
+    let mut handle = state.db().read().await.or_page()?;
+    let found = messages::open_near(
+        &mut handle.conn(),
+        valid.topic_id,
+        (point.lat, point.lon),
+        SAME_PLACE_METRES,
+        5,
+    )
+    .await
+    .or_page()?;
+    Ok(found
+        .into_iter()
+        .map(|m| Card::new(m, state.time_zone()))
+        .collect())
 }
 
 /// With no place given, the first photo's camera position is the place.

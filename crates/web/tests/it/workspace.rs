@@ -1111,3 +1111,75 @@ async fn my_messages_lists_my_cases_with_what_they_wait_for_and_what_i_follow() 
     let anonymous = app.get("/my").await;
     assert_ne!(anonymous.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn before_a_second_report_of_the_same_problem_the_resident_may_join_the_first() {
+    let app = TestApp::demo().await;
+    let (existing, topic, lat, lon): (i64, i64, f64, f64) = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new(
+            "SELECT m.id, m.topic_id, m.lat, m.lon FROM messages m JOIN users u ON u.id = m.author_id \
+             WHERE m.public = $1 AND m.status = 'routed' AND u.email <> $2 ORDER BY m.id LIMIT 1",
+        )
+        .bind(true)
+        .bind("resident@demo.vmeste.example")
+        .fetch_one(&mut handle.conn())
+        .await
+        .unwrap()
+    };
+    let count = async || -> i64 {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT COUNT(*) FROM messages")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    // A few metres from the existing message, the same topic.
+    let (lat, lon) = (format!("{:.6}", lat + 0.0002), format!("{lon:.6}"));
+    let topic = topic.to_string();
+    let fields = vec![
+        ("topic_id", topic.as_str()),
+        ("text", "И у нас тут то же самое, сколько можно"),
+        ("lat", lat.as_str()),
+        ("lon", lon.as_str()),
+    ];
+    let offered = resident.post("/report", &fields).await;
+    assert_eq!(offered.status, StatusCode::OK, "{}", offered.body);
+    assert!(offered.body.contains("Уже сообщили рядом — поддержать?"));
+    assert!(
+        offered
+            .body
+            .contains(&format!("/messages/{existing}/follow"))
+    );
+    assert!(
+        offered.body.contains("И у нас тут то же самое"),
+        "typed text kept"
+    );
+    assert_eq!(count().await, before, "nothing filed yet");
+    // Joining the first one…
+    let joined = resident
+        .post(
+            &format!("/messages/{existing}/follow"),
+            &[("follow", "yes")],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    assert!(
+        resident
+            .get("/my")
+            .await
+            .body
+            .contains(&format!("/messages/{existing}\""))
+    );
+    // …or filing anyway, once confirmed.
+    let mut confirmed = fields.clone();
+    confirmed.push(("confirmed", "1"));
+    let filed = resident.post("/report", &confirmed).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    assert_eq!(count().await, before + 1);
+}
