@@ -50,45 +50,7 @@ pub async fn notify_resident(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    add(conn, user_id, Some(message_id), kind, now).await?;
-    let wants: i64 = Sql::new(
-        "SELECT COUNT(*) FROM users WHERE id = $1 AND notify_email = $2 AND email IS NOT NULL AND active = $2",
-    )
-    .bind(user_id)
-    .bind(true)
-    .scalar(conn)
-    .await?;
-    if wants > 0 {
-        let mail = CaseMail {
-            user_id,
-            message_id,
-            kind: kind.to_owned(),
-            staff: false,
-        };
-        enqueue_mail(conn, &mail, now).await?;
-    }
-    Ok(())
-}
-
-async fn enqueue_mail(
-    conn: &mut Conn<'_>,
-    mail: &CaseMail,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let payload = serde_json::to_string(mail).map_err(|e| DbError::Config(e.to_string()))?;
-    jobs::enqueue(
-        conn,
-        &jobs::NewJob {
-            kind: EMAIL_JOB,
-            payload: &payload,
-            dedupe_key: None,
-            run_at: now,
-            max_attempts: 8,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    notify(conn, user_id, message_id, kind, now, false).await
 }
 
 /// Tells a staff member: in the application always; by e-mail at once if
@@ -100,23 +62,54 @@ pub async fn notify_staff(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    notify(conn, user_id, message_id, kind, now, true).await
+}
+
+/// The in-app row, and the e-mail queued in the same transaction when the
+/// person (active, with an address) chose e-mails of this audience's kind.
+async fn notify(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    message_id: i64,
+    kind: &str,
+    now: DateTime<Utc>,
+    staff: bool,
+) -> Result<(), DbError> {
     add(conn, user_id, Some(message_id), kind, now).await?;
-    let wants: i64 = Sql::new(
-        "SELECT COUNT(*) FROM users WHERE id = $1 AND staff_mail = $2 AND email IS NOT NULL AND active = $3",
-    )
+    let choice = if staff {
+        "staff_mail = $3"
+    } else {
+        "notify_email = $2"
+    };
+    let mut sql = Sql::new(format!(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND email IS NOT NULL AND active = $2 AND {choice}"
+    ))
     .bind(user_id)
-    .bind(StaffMail::Each.as_str())
-    .bind(true)
-    .scalar(conn)
-    .await?;
+    .bind(true);
+    if staff {
+        sql = sql.bind(StaffMail::Each.as_str());
+    }
+    let wants: i64 = sql.scalar(conn).await?;
     if wants > 0 {
         let mail = CaseMail {
             user_id,
             message_id,
             kind: kind.to_owned(),
-            staff: true,
+            staff,
         };
-        enqueue_mail(conn, &mail, now).await?;
+        let payload = serde_json::to_string(&mail).map_err(|e| DbError::Config(e.to_string()))?;
+        jobs::enqueue(
+            conn,
+            &jobs::NewJob {
+                kind: EMAIL_JOB,
+                payload: &payload,
+                dedupe_key: None,
+                run_at: now,
+                max_attempts: 8,
+            },
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

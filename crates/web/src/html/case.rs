@@ -8,16 +8,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
-use vmeste_db::{
-    attachments, audit, catalogue, events, messages, organisations, templates, territories, users,
-};
+use vmeste_db::{attachments, audit, events, messages, organisations, templates, users};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, NoMeritsGround, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
 use vmeste_domain::status::MessageStatus;
 
-use super::view::local_time;
+use super::view::{local_time, topic_and_place_choices};
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm, StoredDocument};
@@ -216,22 +214,7 @@ async fn case_page(
     )
     .contains(&"correct");
     let (catalogue, territories) = if correcting {
-        let catalogue = catalogue::active_tree(&mut tx.conn())
-            .await
-            .or_page()?
-            .into_iter()
-            .map(|c| {
-                let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
-                (c.category.name_ru, topics)
-            })
-            .collect();
-        let territories = territories::list(&mut tx.conn())
-            .await
-            .or_page()?
-            .into_iter()
-            .map(|t| (t.id, t.name_ru))
-            .collect();
-        (catalogue, territories)
+        topic_and_place_choices(&mut tx.conn()).await.or_page()?
     } else {
         (Vec::new(), Vec::new())
     };

@@ -73,3 +73,26 @@ impl Choice {
         }
     }
 }
+
+/// Topics by category, and territories, as staff forms offer them.
+pub type Catalogue = Vec<(String, Vec<(i64, String)>)>;
+
+/// The active catalogue and every territory, for topic and place selects.
+pub async fn topic_and_place_choices(
+    conn: &mut vmeste_db::Conn<'_>,
+) -> Result<(Catalogue, Vec<(i64, String)>), vmeste_db::DbError> {
+    let catalogue = vmeste_db::catalogue::active_tree(conn)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
+            (c.category.name_ru, topics)
+        })
+        .collect();
+    let territories = vmeste_db::territories::list(conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name_ru))
+        .collect();
+    Ok((catalogue, territories))
+}

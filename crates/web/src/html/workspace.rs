@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
-use vmeste_db::{catalogue, organisations, territories};
+use vmeste_db::organisations;
 use vmeste_domain::access::Permission;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, registration_due};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
 
+use super::view::topic_and_place_choices;
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm};
@@ -188,21 +189,9 @@ pub async fn inbox(
                 .filter(|o| o.active)
                 .map(|o| (o.id, o.name_ru))
                 .collect();
-            let catalogue = catalogue::active_tree(&mut handle.conn())
+            let (catalogue, territories) = topic_and_place_choices(&mut handle.conn())
                 .await
-                .or_page()?
-                .into_iter()
-                .map(|c| {
-                    let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
-                    (c.category.name_ru, topics)
-                })
-                .collect();
-            let territories = territories::list(&mut handle.conn())
-                .await
-                .or_page()?
-                .into_iter()
-                .map(|t| (t.id, t.name_ru))
-                .collect();
+                .or_page()?;
             (found, calendar, executors, organisations, catalogue, territories)
         };
         let report = match (q.done, q.failed) {
