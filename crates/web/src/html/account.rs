@@ -171,11 +171,7 @@ async fn account_page(
         (Ok(roles), Ok(news)) => (roles, news),
         (Err(e), _) | (_, Err(e)) => return error_page(state, &e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = AccountPage {
         layout: Layout::new(state, Some(user)),
         csrf: csrf.token.clone(),
@@ -467,11 +463,7 @@ async fn security_page(
         .email
         .clone()
         .unwrap_or_else(|| format!("user-{}", user.id));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = SecurityPage {
         layout: Layout::new(state, Some(user)),
         csrf: csrf.token.clone(),

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::organisations::Organisation;
@@ -61,11 +60,7 @@ async fn page(
         .into_iter()
         .flat_map(|c| c.topics.into_iter().map(|t| (t.id, t.name_ru)))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = TemplatesPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
@@ -146,10 +141,15 @@ pub async fn add(
             organisation_id: Some(org.id),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other(&format!("/org/{}/templates", org.id)))
+        form::audited_redirect(
+            &who,
+            &state,
+            tx,
+            &client,
+            entry,
+            &format!("/org/{}/templates", org.id),
+        )
+        .await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))

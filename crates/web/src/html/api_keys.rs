@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::api_keys::{self, Scope};
@@ -73,11 +72,7 @@ async fn keys_page(
             .await
             .or_page()?
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let when = |t: chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&state.time_zone())
             .format("%d.%m.%Y %H:%M")

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -102,11 +101,7 @@ async fn page(
         (Some(from), Some(to)) => calendar.working_days_between(from, to),
         _ => 0,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = CalendarPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
@@ -202,13 +197,15 @@ pub async fn set(
             detail: Some(&detail),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other(&format!(
-            "/admin/calendar?year={}",
-            day.date.year()
-        )))
+        form::audited_redirect(
+            &who,
+            &state,
+            tx,
+            &client,
+            entry,
+            &format!("/admin/calendar?year={}", day.date.year()),
+        )
+        .await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
@@ -239,10 +236,7 @@ pub async fn remove(
             detail: Some(&detail),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other(&back))
+        form::audited_redirect(&who, &state, tx, &client, entry, &back).await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))

@@ -31,6 +31,15 @@ impl Errors {
         self.0.iter()
     }
 
+    /// The status of a form page: 422 when it comes back with errors.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// The one error of a form whose CSRF token did not match.
     pub fn stale_form() -> Self {
         let mut errors = Self::default();
@@ -92,6 +101,23 @@ pub async fn hash_password(password: String) -> Result<String, crate::error::Pag
         .await
         .or_page()?
         .or_page()
+}
+
+/// Commits an administrative change with its audit entry, then sends the
+/// browser back to the page it came from.
+pub async fn audited_redirect(
+    who: &crate::principal::Principal,
+    state: &crate::AppState,
+    tx: vmeste_db::Tx,
+    client: &crate::rate_limit::ClientIp,
+    entry: vmeste_db::audit::Entry<'_>,
+    to: &str,
+) -> Result<Response, crate::error::PageError> {
+    use crate::error::OrPage;
+    who.commit_audited(state, tx, client, entry)
+        .await
+        .or_page()?;
+    Ok(see_other(to))
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::houses::{self, House, NewHouse};
@@ -62,11 +61,7 @@ async fn page(
         .filter(|o| o.active && o.kind() == OrganisationKind::HousingCompany)
         .map(|o| (o.id, o.name_ru))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = HousesPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
@@ -161,10 +156,7 @@ pub async fn add(
             detail: Some(&address),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other("/admin/houses"))
+        form::audited_redirect(&who, &state, tx, &client, entry, "/admin/houses").await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
@@ -207,10 +199,7 @@ pub async fn set_manager(
             organisation_id: manager,
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other("/admin/houses"))
+        form::audited_redirect(&who, &state, tx, &client, entry, "/admin/houses").await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))

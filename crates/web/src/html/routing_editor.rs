@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::routing_rules::{self, Target};
@@ -71,11 +70,7 @@ async fn page(
         .filter(|o| o.active)
         .map(|o| (o.id, o.name_ru))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = RoutingPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
@@ -167,10 +162,7 @@ pub async fn add(
             detail: Some(&detail),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other("/admin/routing"))
+        form::audited_redirect(&who, &state, tx, &client, entry, "/admin/routing").await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
@@ -202,10 +194,7 @@ pub async fn delete(
             object_id: Some(rule),
             ..audit::Entry::default()
         };
-        who.commit_audited(&state, tx, &client, entry)
-            .await
-            .or_page()?;
-        Ok(form::see_other("/admin/routing"))
+        form::audited_redirect(&who, &state, tx, &client, entry, "/admin/routing").await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))

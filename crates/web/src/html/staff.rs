@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::invites::{self, NewInvite};
@@ -141,11 +140,7 @@ async fn staff_page(
             .or_page()?;
         (staff, invites)
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = StaffPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
