@@ -94,6 +94,26 @@ pub async fn set_manager(
     Ok(n > 0)
 }
 
+/// The registered house at a typed address. The register leaves out the
+/// town that residents often type first («г. Приозёрск, ул. Ленина, 10»), so
+/// the address's tails are tried too, longest first, down to a street and
+/// a number.
+pub async fn by_address(conn: &mut Conn<'_>, typed: &str) -> Result<Option<House>, DbError> {
+    let key = address::fold(typed);
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    for start in 0..words.len().saturating_sub(1) {
+        let tail = words[start..].join(" ");
+        let found: Option<House> = Sql::new(format!("{HOUSE} WHERE h.address_key = $1"))
+            .bind(tail)
+            .fetch_optional(conn)
+            .await?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
 /// The house a message is about: the typed address first, then the nearest
 /// registered house within a few dozen metres of the point.
 pub async fn find(
@@ -102,11 +122,8 @@ pub async fn find(
     lat: f64,
     lon: f64,
 ) -> Result<Option<House>, DbError> {
-    if let Some(typed) = typed_address.map(address::fold).filter(|k| !k.is_empty()) {
-        let by_address: Option<House> = Sql::new(format!("{HOUSE} WHERE h.address_key = $1"))
-            .bind(typed)
-            .fetch_optional(conn)
-            .await?;
+    if let Some(typed) = typed_address {
+        let by_address = by_address(conn, typed).await?;
         if by_address.is_some() {
             return Ok(by_address);
         }

@@ -83,6 +83,28 @@ impl Intake<'_> {
             .await
     }
 
+    /// What taking the message in would do, without doing it: the errors
+    /// it would meet, or where it would go (for the resident's preview).
+    pub async fn check(
+        &self,
+        db: &Db,
+        message: &ValidMessage,
+    ) -> Result<Option<Route>, IntakeError> {
+        let mut handle = db.read().await?;
+        let mut conn = handle.conn();
+        let topic = active_topic(&mut conn, message.topic_id).await?;
+        let (lat, lon, containing) = self.locate(message.place)?;
+        let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
+        Ok(route(
+            &mut conn,
+            topic.id,
+            &topic.responsible,
+            &containing,
+            house.as_ref(),
+        )
+        .await?)
+    }
+
     async fn take(
         &self,
         db: &Db,
@@ -94,11 +116,7 @@ impl Intake<'_> {
         let now = self.clock.now();
         let mut tx = db.write().await?;
         let mut conn = tx.conn();
-        let topic = match catalogue::topic(&mut conn, message.topic_id).await? {
-            Some(t) if t.active => t,
-            Some(_) => return Err(invalid("topic_id", ErrorCode::InactiveTopic)),
-            None => return Err(invalid("topic_id", ErrorCode::UnknownTopic)),
-        };
+        let topic = active_topic(&mut conn, message.topic_id).await?;
         let (lat, lon, containing) = self.locate(message.place)?;
         let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
         let route = route(
@@ -192,6 +210,14 @@ impl Intake<'_> {
                 Ok((lat, lon, self.territories.containing(lat, lon)))
             }
         }
+    }
+}
+
+async fn active_topic(conn: &mut Conn<'_>, id: i64) -> Result<catalogue::Topic, IntakeError> {
+    match catalogue::topic(conn, id).await? {
+        Some(t) if t.active => Ok(t),
+        Some(_) => Err(invalid("topic_id", ErrorCode::InactiveTopic)),
+        None => Err(invalid("topic_id", ErrorCode::UnknownTopic)),
     }
 }
 

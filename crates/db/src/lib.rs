@@ -23,6 +23,7 @@ pub mod intake;
 pub mod invites;
 pub mod jobs;
 pub mod maintenance;
+pub mod map;
 pub mod messages;
 pub mod notifications;
 pub mod organisations;

@@ -155,6 +155,10 @@ pub struct Filter {
     pub category_id: Option<i64>,
     pub organisation_id: Option<i64>,
     pub territory_id: Option<i64>,
+    /// Only messages received from this moment on.
+    pub since: Option<DateTime<Utc>>,
+    /// Only messages inside this box.
+    pub bbox: Option<BBox>,
     /// Only messages with a smaller id (keyset pagination, newest first).
     pub before_id: Option<i64>,
     /// Words to find, in any of their forms.
@@ -168,13 +172,19 @@ pub struct Page {
     pub next_before_id: Option<i64>,
 }
 
-/// Public messages, newest first. Only published statuses are ever listed,
-/// whatever the filter asks for.
-pub async fn list_public(
-    conn: &mut Conn<'_>,
-    filter: &Filter,
-    limit: u32,
-) -> Result<Page, DbError> {
+/// A box on the map, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BBox {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+/// The public messages' conditions of a filter, after `base`'s `WHERE`-less
+/// text (which joins `topics t` for the category); `None` when no published
+/// status is asked for, so nothing can match.
+pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> Option<Sql> {
     let statuses: Vec<MessageStatus> = if filter.statuses.is_empty() {
         PUBLISHED.to_vec()
     } else {
@@ -186,12 +196,9 @@ pub async fn list_public(
             .collect()
     };
     if statuses.is_empty() {
-        return Ok(Page {
-            items: Vec::new(),
-            next_before_id: None,
-        });
+        return None;
     }
-    let mut sql = Sql::new(VIEW)
+    let mut sql = Sql::new(base)
         .push_bound(" WHERE m.public = {}", true)
         .push(" AND m.status IN (");
     for (i, status) in statuses.iter().enumerate() {
@@ -210,12 +217,38 @@ pub async fn list_public(
     if let Some(id) = filter.territory_id {
         sql = sql.push_bound(" AND m.territory_id = {}", id);
     }
+    if let Some(since) = filter.since {
+        sql = sql.push_bound(" AND m.created_at >= {}", since);
+    }
+    if let Some(b) = filter.bbox {
+        sql = sql
+            .push_bound(" AND m.lat BETWEEN {}", b.south)
+            .push_bound(" AND {}", b.north)
+            .push_bound(" AND m.lon BETWEEN {}", b.west)
+            .push_bound(" AND {}", b.east);
+    }
     if let Some(id) = filter.before_id {
         sql = sql.push_bound(" AND m.id < {}", id);
     }
     if let Some(query) = &filter.search {
-        sql = crate::search::narrow(sql, conn.backend(), query);
+        sql = crate::search::narrow(sql, backend, query);
     }
+    Some(sql)
+}
+
+/// Public messages, newest first. Only published statuses are ever listed,
+/// whatever the filter asks for.
+pub async fn list_public(
+    conn: &mut Conn<'_>,
+    filter: &Filter,
+    limit: u32,
+) -> Result<Page, DbError> {
+    let Some(sql) = narrowed(VIEW, conn.backend(), filter) else {
+        return Ok(Page {
+            items: Vec::new(),
+            next_before_id: None,
+        });
+    };
     let limit = limit.clamp(1, 100);
     let mut items: Vec<MessageView> = sql
         .push_bound(" ORDER BY m.id DESC LIMIT {}", i64::from(limit) + 1)

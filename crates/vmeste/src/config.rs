@@ -68,6 +68,10 @@ pub struct Config {
     pub public_url: String,
     /// Origins allowed to embed the widget in a frame, e.g. `https://gov.example`.
     pub widget_origins: Vec<String>,
+    /// The map's tiles: a URL template with `{z}`, `{x}`, `{y}` (and `{s}`).
+    pub map_tile_url: String,
+    /// The credit the tile server requires, shown on every map.
+    pub map_attribution: String,
     /// Outgoing mail: `smtp://host:port`, `smtps://user:pass@host` (TLS) or
     /// `smtp://host?tls=required` (STARTTLS); empty: mail is not sent, only logged.
     pub smtp_url: String,
@@ -113,6 +117,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             public_url: "http://127.0.0.1:8080".into(),
             widget_origins: Vec::new(),
+            map_tile_url: vmeste_web::tiles::Tiles::default().url,
+            map_attribution: vmeste_web::tiles::Tiles::default().attribution,
             smtp_url: String::new(),
             mail_from: "Вместе <noreply@vmeste.example>".into(),
             oidc_issuer: String::new(),
@@ -217,6 +223,8 @@ impl Config {
                 "widget_origins: {bad:?} is not an origin such as https://gov.example"
             )));
         }
+        vmeste_web::tiles::Tiles::new(&self.map_tile_url, &self.map_attribution)
+            .map_err(|e| ConfigError(format!("map_tile_url: {e}")))?;
         if !self.smtp_url.is_empty() {
             lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&self.smtp_url)
                 .map_err(|e| ConfigError(format!("smtp_url: {e}")))?;
@@ -284,6 +292,8 @@ impl Config {
             trusted_proxies: self.trusted_proxies.clone(),
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             widget_origins: self.widget_origins.clone(),
+            tiles: vmeste_web::tiles::Tiles::new(&self.map_tile_url, &self.map_attribution)
+                .map_err(|e| ConfigError(format!("map_tile_url: {e}")))?,
             oidc: (!self.oidc_issuer.is_empty()).then(|| vmeste_web::oidc::OidcSettings {
                 display_name: self.oidc_display_name.clone(),
                 issuer: self.oidc_issuer.clone(),

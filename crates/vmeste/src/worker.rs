@@ -12,6 +12,7 @@ use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 
 use crate::mailer::Mailer;
+use vmeste_web::drafts;
 
 /// How long a claimed job is ours before another worker may take it over.
 const LEASE_SECONDS: i64 = 300;
@@ -159,7 +160,9 @@ impl Worker {
                 let purged = jobs::purge_dead(&mut tx.conn(), before).await?
                     + jobs::purge_schedule(&mut tx.conn(), before).await?;
                 tx.commit().await?;
-                tracing::info!(purged, "maintenance done");
+                let abandoned = self.clock.now() - chrono::Duration::hours(drafts::KEEP_HOURS);
+                let drafts = self.storage.delete_older(drafts::PREFIX, abandoned).await?;
+                tracing::info!(purged, drafts, "maintenance done");
                 Ok(())
             }
             vmeste_web::mail::JOB_KIND => Ok(self.mailer.send(&job.payload).await?),

@@ -18,7 +18,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -29,6 +29,27 @@ const ASSETS: [Asset; 3] = [
         name: "htmx.min.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../assets/vendor/htmx.min.js"),
+    },
+    // Leaflet, pinned likewise; its images are unused (markers are drawn in CSS).
+    Asset {
+        name: "leaflet.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/vendor/leaflet.js"),
+    },
+    Asset {
+        name: "leaflet.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../assets/vendor/leaflet.css"),
+    },
+    Asset {
+        name: "map.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/map.js"),
+    },
+    Asset {
+        name: "place.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/place.js"),
     },
     Asset {
         name: "staff.js",

@@ -72,6 +72,12 @@ pub fn field_message(lang: Lang, error: &FieldError) -> String {
         (Lang::En, ErrorCode::Required, "location") => {
             "Give the place: a point on the map, coordinates or a district.".into()
         }
+        (Lang::Ru, ErrorCode::WrongType, "bbox") => {
+            "Область карты: четыре числа через запятую — запад, юг, восток, север.".into()
+        }
+        (Lang::En, ErrorCode::WrongType, "bbox") => {
+            "The map box: four comma-separated numbers — west, south, east, north.".into()
+        }
         (Lang::Ru, ErrorCode::Required, _) => "Заполните это поле.".into(),
         (Lang::En, ErrorCode::Required, _) => "This field is required.".into(),
         (Lang::Ru, ErrorCode::TooShort, _) => {

@@ -8,6 +8,7 @@ mod body_limit;
 mod case_form;
 mod cookies;
 mod csrf;
+pub mod drafts;
 mod error;
 pub(crate) mod html;
 mod i18n;
@@ -25,6 +26,7 @@ pub mod second_factor;
 mod security;
 mod state;
 pub mod storage;
+pub mod tiles;
 pub mod upload;
 
 use std::sync::Arc;
@@ -59,6 +61,8 @@ pub fn router(state: AppState) -> Router {
             security::headers,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Pages and scripts shrink several times over; phones on slow links notice.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(body_limit::limit))
         // The limit above is the real one; extractors may use all of it.
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -1,8 +1,9 @@
 //! The public list's parameters, shared by the API and the pages: parsed
 //! once, every bad one reported.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use vmeste_db::messages::Filter;
+use vmeste_db::messages::{BBox, Filter};
 use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, FieldError};
 
@@ -21,6 +22,42 @@ pub struct ListParams {
     pub limit: Option<String>,
     /// Words to find («яма у школы»), in any of their forms.
     pub q: Option<String>,
+    /// Received in the last so many days.
+    pub period: Option<String>,
+    /// A map box: `west,south,east,north` in degrees.
+    pub bbox: Option<String>,
+}
+
+/// The periods offered, in days.
+pub const PERIODS: [u32; 4] = [7, 30, 90, 365];
+
+/// `west,south,east,north`, each a coordinate in range and the box not
+/// inverted in latitude (it may not cross the antimeridian either).
+fn bbox(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<BBox> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    let numbers: Vec<f64> = raw
+        .split(',')
+        .filter_map(|n| n.trim().parse::<f64>().ok())
+        .filter(|n| n.is_finite())
+        .collect();
+    if let [west, south, east, north] = numbers[..]
+        && (-90.0..=90.0).contains(&south)
+        && (-90.0..=90.0).contains(&north)
+        && (-180.0..=180.0).contains(&west)
+        && (-180.0..=180.0).contains(&east)
+        && south <= north
+        && west <= east
+    {
+        Some(BBox {
+            west,
+            south,
+            east,
+            north,
+        })
+    } else {
+        errors.push(FieldError::new("bbox", ErrorCode::WrongType));
+        None
+    }
 }
 
 fn id(field: &'static str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<i64> {
@@ -35,7 +72,7 @@ fn id(field: &'static str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> O
 }
 
 impl ListParams {
-    pub fn parse(&self) -> Result<(Filter, u32), Vec<FieldError>> {
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<(Filter, u32), Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut statuses = Vec::new();
         for raw in self
@@ -57,6 +94,8 @@ impl ListParams {
             category_id: id("category", self.category.as_deref(), &mut errors),
             organisation_id: id("organisation", self.organisation.as_deref(), &mut errors),
             territory_id: id("territory", self.territory.as_deref(), &mut errors),
+            since: self.since(now, &mut errors),
+            bbox: bbox(self.bbox.as_deref(), &mut errors),
             before_id: id("cursor", self.cursor.as_deref(), &mut errors),
             search: self
                 .q
@@ -95,6 +134,21 @@ impl ListParams {
         }
     }
 
+    fn since(&self, now: DateTime<Utc>, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+        let raw = self
+            .period
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())?;
+        match raw.parse::<u32>() {
+            Ok(days) if PERIODS.contains(&days) => Some(now - chrono::Duration::days(days.into())),
+            _ => {
+                errors.push(FieldError::new("period", ErrorCode::UnknownValue));
+                None
+            }
+        }
+    }
+
     /// The same parameters with another cursor, as a query string for links.
     pub fn with_cursor(&self, cursor: i64) -> String {
         let pairs = [
@@ -105,6 +159,8 @@ impl ListParams {
             ("territory", self.territory.as_deref()),
             ("limit", self.limit.as_deref()),
             ("q", self.q.as_deref()),
+            ("period", self.period.as_deref()),
+            ("bbox", self.bbox.as_deref()),
         ];
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (key, value) in pairs {

@@ -9,8 +9,14 @@ use axum::response::Response;
 
 use crate::AppState;
 
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   object-src 'none'; base-uri 'none'; form-action 'self'";
+/// The policy; `img-src` adds the map's tile server.
+fn csp(tile_origin: &str, ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; img-src 'self' data: {tile_origin}; style-src 'self'; \
+         script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {ancestors}"
+    )
+}
 
 /// Where the embeddable widget lives; only it may be framed.
 pub const WIDGET_PATH: &str = "/widget";
@@ -34,7 +40,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     let mut set = |name, value: HeaderValue| {
         headers.entry(name).or_insert(value);
     };
-    if let Ok(csp) = HeaderValue::from_str(&format!("{CSP}; frame-ancestors {ancestors}")) {
+    if let Ok(csp) = HeaderValue::from_str(&csp(&state.settings().tiles.origin(), &ancestors)) {
         set(header::CONTENT_SECURITY_POLICY, csp);
     }
     set(

@@ -52,6 +52,8 @@ pub struct WebSettings {
     pub oidc: Option<crate::oidc::OidcSettings>,
     /// Where uploaded files are kept.
     pub storage: crate::storage::Storage,
+    /// The map's tile server.
+    pub tiles: crate::tiles::Tiles,
 }
 
 impl Default for WebSettings {
@@ -68,6 +70,7 @@ impl Default for WebSettings {
             widget_origins: Vec::new(),
             oidc: None,
             storage: crate::storage::Storage::default(),
+            tiles: crate::tiles::Tiles::default(),
         }
     }
 }

@@ -84,6 +84,27 @@ impl Storage {
         }
     }
 
+    /// Removes the files under `prefix` last written before `before`; how
+    /// many. For uploads abandoned half-way.
+    pub async fn delete_older(
+        &self,
+        prefix: &str,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, StorageError> {
+        use futures_util::TryStreamExt;
+        let stale: Vec<Path> = self
+            .store
+            .list(Some(&Path::from(prefix)))
+            .try_filter(|meta| std::future::ready(meta.last_modified < before))
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await?;
+        for key in &stale {
+            self.delete(key.as_ref()).await?;
+        }
+        Ok(stale.len())
+    }
+
     /// Removes a file; a missing one is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self.store.delete(&Path::from(key)).await {
@@ -115,5 +136,25 @@ mod tests {
         assert_eq!(storage.get("messages/1/a.pdf").await.unwrap(), None);
         storage.delete("messages/1/a.pdf").await.unwrap();
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn only_files_under_the_prefix_written_before_the_moment_go() {
+        let storage = Storage::default();
+        storage.put("drafts/a.jpg", vec![1]).await.unwrap();
+        storage.put("messages/1/b.jpg", vec![2]).await.unwrap();
+        let at = |year| {
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        let earlier = at(2000);
+        assert_eq!(storage.delete_older("drafts/", earlier).await.unwrap(), 0);
+        let later = at(2100);
+        assert_eq!(storage.delete_older("drafts/", later).await.unwrap(), 1);
+        assert_eq!(storage.get("drafts/a.jpg").await.unwrap(), None);
+        assert!(storage.get("messages/1/b.jpg").await.unwrap().is_some());
     }
 }

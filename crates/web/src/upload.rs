@@ -159,7 +159,7 @@ where
         let encoded = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&fields)
             .finish();
-        let form = serde_urlencoded::from_str(&encoded).map_err(|_| Unreadable.into_response())?;
+        let form = serde_html_form::from_str(&encoded).map_err(|_| Unreadable.into_response())?;
         Ok(Self { form, files })
     }
 }

@@ -225,7 +225,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<ListOut>, Problem> {
     let (filter, limit) = params
-        .parse()
+        .parse(state.clock().now())
         .map_err(|errors| Problem::parameters(lang, &errors))?;
     let mut handle = state.db().read().await.or_500(lang)?;
     let page = messages::list_public(&mut handle.conn(), &filter, limit)

@@ -1,32 +1,43 @@
+//! The public list of messages: search, filters and keyset pages. The map
+//! shows the same results beside itself.
+
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vmeste_db::{catalogue, messages, organisations, territories};
+use vmeste_db::messages::{self, Filter};
+use vmeste_db::{catalogue, organisations, territories};
 
-use super::view::{Card, Choice};
+use super::view::{Card, Choice, ChoiceGroup};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{OrPage, PageError};
 use crate::i18n::{Lang, field_message};
-use crate::listing::ListParams;
-use vmeste_db::users::User;
+use crate::listing::{ListParams, PERIODS};
+
+/// The filters as chosen and one page of what they find.
+pub struct Results {
+    /// Where the filter form and the page links go.
+    pub action: &'static str,
+    pub topics: Vec<ChoiceGroup>,
+    pub statuses: Vec<Choice>,
+    pub periods: Vec<Choice>,
+    pub territories: Vec<Choice>,
+    pub organisations: Vec<Choice>,
+    /// The words searched for, shown back in the field.
+    pub q: String,
+    pub errors: Vec<String>,
+    pub cards: Vec<Card>,
+    pub next: Option<String>,
+}
 
 #[derive(Template)]
 #[template(path = "messages.html")]
 struct List {
     layout: Layout,
-    categories: Vec<Choice>,
-    statuses: Vec<Choice>,
-    territories: Vec<Choice>,
-    organisations: Vec<Choice>,
-    /// The words searched for, shown back in the field.
-    q: String,
-    errors: Vec<String>,
-    cards: Vec<Card>,
-    next: Option<String>,
+    results: Results,
 }
 
 pub async fn show(
@@ -36,20 +47,37 @@ pub async fn show(
 ) -> Response {
     // A mangled query string shows the unfiltered list rather than an error.
     let params = params.map(|Query(p)| p).unwrap_or_default();
-    match load(&state, user.as_ref(), &params).await {
-        Ok(page) => render(StatusCode::OK, &page),
+    match results(&state, &params, "/messages").await {
+        Ok(results) => render(
+            StatusCode::OK,
+            &List {
+                layout: Layout::new(&state, user.as_ref()),
+                results,
+            },
+        ),
         Err(e) => error_page(&state, &e),
     }
 }
 
-async fn load(
+/// The parameters' filter, or the reasons it is not applied (then nothing
+/// is filtered and the reasons are shown).
+pub fn filter_of(state: &AppState, params: &ListParams) -> Result<(Filter, u32), Vec<String>> {
+    params.parse(state.clock().now()).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, field_message(Lang::Ru, e)))
+            .collect()
+    })
+}
+
+pub async fn results(
     state: &AppState,
-    user: Option<&User>,
     params: &ListParams,
-) -> Result<List, PageError> {
+    action: &'static str,
+) -> Result<Results, PageError> {
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
-    let (cards, next, errors) = match params.parse() {
+    let (cards, next, errors) = match filter_of(state, params) {
         Ok((filter, limit)) => {
             let page = messages::list_public(&mut conn, &filter, limit)
                 .await
@@ -59,34 +87,24 @@ async fn load(
                 .into_iter()
                 .map(|m| Card::new(m, state.time_zone()))
                 .collect();
-            (
-                cards,
-                page.next_before_id.map(|id| params.with_cursor(id)),
-                Vec::new(),
-            )
+            let next = page.next_before_id.map(|id| params.with_cursor(id));
+            (cards, next, Vec::new())
         }
-        Err(errors) => (
-            Vec::new(),
-            None,
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, field_message(Lang::Ru, e)))
-                .collect(),
-        ),
+        Err(errors) => (Vec::new(), None, errors),
     };
-    let categories = catalogue::categories(&mut conn).await.or_page()?;
+    let tree = catalogue::active_tree(&mut conn).await.or_page()?;
     let territories = territories::list(&mut conn).await.or_page()?;
     let organisations = organisations::list(&mut conn).await.or_page()?;
-    Ok(List {
-        layout: Layout::new(state, user),
-        categories: categories
-            .into_iter()
-            .filter(|c| c.active)
-            .map(|c| Choice::new(c.id, c.name_ru, params.category.as_deref()))
-            .collect(),
+    Ok(Results {
+        action,
+        topics: ChoiceGroup::topics(tree, params.topic.as_deref()),
         statuses: messages::PUBLISHED
             .iter()
             .map(|s| Choice::new(s.as_str(), s.label_ru(), params.status.as_deref()))
+            .collect(),
+        periods: PERIODS
+            .iter()
+            .map(|days| Choice::new(days, period_label(*days), params.period.as_deref()))
             .collect(),
         territories: territories
             .into_iter()
@@ -102,4 +120,14 @@ async fn load(
         cards,
         next,
     })
+}
+
+fn period_label(days: u32) -> String {
+    match days {
+        7 => "За неделю".into(),
+        30 => "За месяц".into(),
+        90 => "За три месяца".into(),
+        365 => "За год".into(),
+        _ => format!("За {days} дн."),
+    }
 }

@@ -16,12 +16,13 @@ mod list;
 mod login;
 mod login_oidc;
 mod login_second_factor;
+pub(crate) mod map;
 mod message;
 mod my_messages;
 mod notice;
 mod password;
 mod photo;
-mod report;
+pub(crate) mod report;
 mod routing_editor;
 mod signup;
 mod staff;
@@ -46,6 +47,8 @@ pub fn routes() -> Routes {
         .get("/", Public, home::show)
         .get("/messages", Public, list::show)
         .get("/statistics", Public, statistics::show)
+        .get("/map", Public, map::show)
+        .get("/map/clusters", Public, map::clusters)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
         .post("/messages/{id}/follow", SignedIn, message::follow)
@@ -53,6 +56,7 @@ pub fn routes() -> Routes {
         .get("/photos/{id}", Public, photo::show)
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)
+        .get("/report/photos/{id}", Public, report::held_photo)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
         .get("/login/second-factor", Public, login_second_factor::show)

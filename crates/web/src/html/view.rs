@@ -75,6 +75,31 @@ impl Choice {
 }
 
 /// Topics by category, and territories, as staff forms offer them.
+/// Choices under a heading: an `<optgroup>`.
+pub struct ChoiceGroup {
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+impl ChoiceGroup {
+    /// The catalogue's topics by category, `current` selected.
+    pub fn topics(
+        tree: Vec<vmeste_db::catalogue::CategoryWithTopics>,
+        current: Option<&str>,
+    ) -> Vec<Self> {
+        tree.into_iter()
+            .map(|c| ChoiceGroup {
+                label: c.category.name_ru,
+                options: c
+                    .topics
+                    .into_iter()
+                    .map(|t| Choice::new(t.id, t.name_ru, current))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
 pub type Catalogue = Vec<(String, Vec<(i64, String)>)>;
 
 /// The active catalogue and every territory, for topic and place selects.

@@ -58,6 +58,10 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/invite/{token}"
         | "/api/v1/messages/{id}"
         | "/statistics"
+        | "/map"
+        | "/map/clusters"
+        // A held photo's unguessable name is the key to it.
+        | "/report/photos/{id}"
         // Published photos are public; others only to author and handlers.
         | "/photos/{id}"
         | "/api/v1/catalogue"

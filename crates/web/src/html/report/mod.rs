@@ -1,0 +1,574 @@
+//! The plain "report a problem" form: one page, no JavaScript needed. Errors
+//! re-render the form with every value kept and each message by its field.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vmeste_db::intake::{IntakeError, Source};
+use vmeste_db::{catalogue, houses, messages, territories};
+use vmeste_domain::validation::{FieldError, MessageInput, Place, ValidMessage, validate_message};
+
+use super::map::MapView;
+use super::view::{Card, Choice, ChoiceGroup};
+use super::with_retry_after;
+use super::{Layout, error_page, form, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::csrf::Csrf;
+use crate::error::{OrPage, PageError};
+use crate::i18n::{Lang, field_message};
+use crate::photos;
+use crate::rate_limit::{Bucket, ClientIp};
+use crate::upload::FormWithFiles;
+use vmeste_db::users::User;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportForm {
+    csrf: Option<String>,
+    topic_id: Option<String>,
+    text: Option<String>,
+    address: Option<String>,
+    territory_id: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    /// A formal appeal under 59-FZ rather than a message.
+    appeal: Option<String>,
+    /// The resident saw the similar messages nearby and reports anyway.
+    confirmed: Option<String>,
+    /// The button pressed: `edit`, `preview` or `send`.
+    step: Option<String>,
+    /// Photos chosen on an earlier step, held in storage.
+    #[serde(default)]
+    held: Vec<String>,
+    /// Held photos to drop.
+    #[serde(default)]
+    remove: Vec<String>,
+    /// The place was just taken from a photo's geotag: say so.
+    #[serde(skip)]
+    from_photo: bool,
+}
+
+mod held;
+mod preview;
+
+pub use held::show as held_photo;
+
+struct ShownError {
+    field: &'static str,
+    anchor: &'static str,
+    label: &'static str,
+    message: String,
+}
+
+impl ShownError {
+    fn new(field: &'static str, message: String) -> Self {
+        let (anchor, label) = field_label(field);
+        Self {
+            field,
+            anchor,
+            label,
+            message,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    csrf: String,
+    groups: Vec<ChoiceGroup>,
+    territories: Vec<Choice>,
+    text: String,
+    address: String,
+    lat: String,
+    lon: String,
+    appeal: bool,
+    /// Only identified residents may file formal appeals.
+    may_appeal: bool,
+    /// The words typed to find a topic, and the topics they found.
+    find: String,
+    found: Option<Vec<FoundTopic>>,
+    /// What to write about the chosen topic.
+    guidance: Option<String>,
+    /// Photos chosen earlier, kept for this report.
+    held: Vec<String>,
+    /// The point was taken from a photo's geotag.
+    from_photo: bool,
+    /// Where the map opens and gets its tiles (with JavaScript).
+    map: MapView,
+    place_js: String,
+    errors: Vec<ShownError>,
+}
+
+struct FoundTopic {
+    id: i64,
+    name: String,
+    category: String,
+}
+
+/// Topics a person's plain words point to, best first: those every word
+/// fits, or failing any, those some word fits.
+fn find_topics(tree: &[catalogue::CategoryWithTopics], find: &str) -> Vec<FoundTopic> {
+    use vmeste_routing::text;
+    let query = text::query_stems(find);
+    let mut all: Vec<(usize, usize, FoundTopic)> = Vec::new();
+    for c in tree {
+        for t in &c.topics {
+            let stems = text::stems(&format!("{} {}", t.name_ru, c.category.name_ru));
+            let each: Vec<Option<usize>> = query
+                .iter()
+                .map(|q| text::fit(std::slice::from_ref(q), &stems))
+                .collect();
+            let fitting = each.iter().flatten().count();
+            if fitting > 0 {
+                let score = each.iter().flatten().sum();
+                all.push((
+                    fitting,
+                    score,
+                    FoundTopic {
+                        id: t.id,
+                        name: t.name_ru.clone(),
+                        category: c.category.name_ru.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    let best = all.iter().map(|(n, _, _)| *n).max().unwrap_or(0);
+    let whole = best == query.len();
+    all.retain(|(n, _, _)| !whole || *n == best);
+    all.sort_by_key(|(n, score, _)| std::cmp::Reverse((*n, *score)));
+    all.into_iter().take(12).map(|(_, _, t)| t).collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    /// Plain words to find a topic by.
+    find: Option<String>,
+    /// A topic chosen from what was found.
+    topic_id: Option<String>,
+}
+
+impl ReportPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+fn field_label(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "topic_id" => ("topic_id", "Тема"),
+        "text" => ("text", "Описание"),
+        "address" => ("address", "Адрес"),
+        "territory_id" => ("territory_id", "Район"),
+        "lat" => ("lat", "Широта"),
+        "lon" => ("lon", "Долгота"),
+        "csrf" => ("topic_id", "Форма"),
+        "photos" => ("photos", "Фотографии"),
+        _ => ("location", "Место"),
+    }
+}
+
+fn shown(errors: &[FieldError]) -> Vec<ShownError> {
+    errors
+        .iter()
+        .map(|e| ShownError::new(e.field, field_message(Lang::Ru, e)))
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    (form, find): (&ReportForm, &str),
+    errors: Vec<ShownError>,
+) -> Result<ReportPage, PageError> {
+    let mut handle = state.db().read().await.or_page()?;
+    let mut conn = handle.conn();
+    let tree = catalogue::active_tree(&mut conn).await.or_page()?;
+    let territories = territories::list(&mut conn).await.or_page()?;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let found = (!find.trim().is_empty()).then(|| find_topics(&tree, find));
+    let chosen = form.topic_id.as_deref().and_then(|t| t.parse::<i64>().ok());
+    let guidance = tree
+        .iter()
+        .flat_map(|c| &c.topics)
+        .find(|t| Some(t.id) == chosen)
+        .map(|t| t.guidance_ru.clone())
+        .filter(|g| !g.is_empty());
+    Ok(ReportPage {
+        layout: Layout::new(state, user),
+        csrf: csrf.token.clone(),
+        groups: ChoiceGroup::topics(tree, form.topic_id.as_deref()),
+        territories: territories
+            .into_iter()
+            .filter(|t| t.parent_id.is_some())
+            .map(|t| Choice::new(t.id, t.name_ru, form.territory_id.as_deref()))
+            .collect(),
+        text: value(&form.text),
+        address: value(&form.address),
+        lat: value(&form.lat),
+        lon: value(&form.lon),
+        appeal: form.appeal.is_some(),
+        may_appeal: user.is_some_and(identified),
+        find: find.to_owned(),
+        found,
+        guidance,
+        held: held::of(form).iter().map(ToString::to_string).collect(),
+        from_photo: form.from_photo,
+        map: MapView::new(state).await?,
+        place_js: crate::assets::url("place.js"),
+        errors,
+    })
+}
+
+async fn respond(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    (form, find): (&ReportForm, &str),
+    status: StatusCode,
+    errors: Vec<ShownError>,
+) -> Response {
+    match page(state, user, csrf, (form, find), errors).await {
+        Ok(page) => {
+            let mut response = render(status, &page);
+            if let Some((name, value)) = csrf.set_cookie() {
+                response.headers_mut().insert(name, value);
+            }
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+        Err(e) => error_page(state, &e),
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    csrf: Csrf,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let form = ReportForm {
+        topic_id: query.topic_id,
+        ..ReportForm::default()
+    };
+    let find: String = query.find.unwrap_or_default().chars().take(100).collect();
+    respond(
+        &state,
+        user.as_ref(),
+        &csrf,
+        (&form, &find),
+        StatusCode::OK,
+        Vec::new(),
+    )
+    .await
+}
+
+/// Which button sent the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Back to the form to change something.
+    Edit,
+    /// Check everything and show what will be sent.
+    Preview,
+    /// File it (also what a form without the step field means: the widget).
+    Send,
+}
+
+impl Step {
+    fn of(form: &ReportForm) -> Step {
+        match form.step.as_deref() {
+            Some("edit") => Step::Edit,
+            Some("preview") => Step::Preview,
+            _ => Step::Send,
+        }
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    client: ClientIp,
+    csrf: Csrf,
+    form: Result<FormWithFiles<ReportForm>, Response>,
+) -> Response {
+    let user = user.as_ref();
+    let (mut form, files) = match form {
+        Ok(FormWithFiles { form, files }) => (form, files),
+        Err(rejection) => return unreadable(&state, user, &csrf, rejection.status()).await,
+    };
+    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+        let message =
+            "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз.";
+        let error = ShownError::new("csrf", message.into());
+        return refuse(&state, user, &csrf, &form, StatusCode::FORBIDDEN, error).await;
+    }
+    let step = Step::of(&form);
+    if step == Step::Send || !files.is_empty() {
+        let account = user.map_or_else(String::new, |u| format!("user:{}", u.id));
+        let limited = state
+            .limiters()
+            .check(Bucket::Intake, &client)
+            .and_then(|()| state.limiters().check_account(Bucket::Intake, &account));
+        if let Err(wait) = limited {
+            let message = "Слишком много сообщений подряд. Подождите минуту и отправьте снова — введённое сохранено.";
+            let error = ShownError::new("form", message.into());
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let response = refuse(&state, user, &csrf, &form, status, error).await;
+            return with_retry_after(response, wait);
+        }
+    }
+    if let Err(error) = held::update(&state, &mut form, files).await {
+        return refuse(&state, user, &csrf, &form, error.status(), error.shown()).await;
+    }
+    let from_address = match geocode(&state, &mut form).await {
+        Ok(found) => found,
+        Err(e) => return error_page(&state, &e),
+    };
+    if step == Step::Edit {
+        return respond(&state, user, &csrf, (&form, ""), StatusCode::OK, Vec::new()).await;
+    }
+    let valid = match check(&state, user, &form).await {
+        Ok(valid) => valid,
+        Err(Checked::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return respond(&state, user, &csrf, (&form, ""), status, errors).await;
+        }
+        Err(Checked::Failed(e)) => return error_page(&state, &e),
+    };
+    let similar = if form.confirmed.is_none() && !valid.appeal {
+        match nearby(&state, &valid.message).await {
+            Ok(similar) => similar,
+            Err(e) => return error_page(&state, &e),
+        }
+    } else {
+        Vec::new()
+    };
+    if step == Step::Preview || !similar.is_empty() {
+        let shown = preview::Shown {
+            form: &form,
+            valid: &valid,
+            from_address,
+            similar,
+        };
+        return match preview::page(&state, user, &csrf, shown).await {
+            Ok(page) => form::page(StatusCode::OK, &page, &csrf),
+            Err(e) => error_page(&state, &e),
+        };
+    }
+    send(&state, user, &csrf, form, valid).await
+}
+
+/// The form again with one error.
+async fn refuse(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    form: &ReportForm,
+    status: StatusCode,
+    error: ShownError,
+) -> Response {
+    respond(state, user, csrf, (form, ""), status, vec![error]).await
+}
+
+/// Files the checked report, moves its held photos to it and goes to it.
+async fn send(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    form: ReportForm,
+    valid: Valid,
+) -> Response {
+    let author = user.map(|u| u.id);
+    let result = if valid.appeal {
+        match author {
+            Some(author) => {
+                state
+                    .intake()
+                    .submit_appeal(state.db(), &valid.message, author, Source::Web)
+                    .await
+            }
+            None => Err(IntakeError::Invalid(Vec::new())),
+        }
+    } else {
+        state
+            .intake()
+            .submit(state.db(), &valid.message, author, Source::Web)
+            .await
+    };
+    match result {
+        Ok(view) => {
+            state.metrics().messages_submitted.inc();
+            if let Err(e) = held::attach(state, view.id, author, &form.held).await {
+                // The message stands; its photos are lost and the log says so.
+                tracing::error!(error = %e, message = view.id, "storing photos failed");
+            }
+            Redirect::to(&format!("/messages/{}", view.id)).into_response()
+        }
+        Err(IntakeError::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            respond(state, user, csrf, (&form, ""), status, shown(&errors)).await
+        }
+        Err(IntakeError::Db(e)) => {
+            tracing::error!(error = %e, "intake failed");
+            error_page(state, &PageError::Internal)
+        }
+    }
+}
+
+/// A form the server could not read: its body is gone with the rejection,
+/// so nothing typed can be kept, and the page says so.
+async fn unreadable(
+    state: &AppState,
+    user: Option<&User>,
+    csrf: &Csrf,
+    rejected: StatusCode,
+) -> Response {
+    let (status, message) = if rejected == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "Слишком большие файлы: не больше {} фотографий по 10 МБ.",
+                photos::MAX_PHOTOS
+            ),
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            "Форму не удалось прочитать: заполните её ещё раз.".to_owned(),
+        )
+    };
+    let error = ShownError::new("photos", message);
+    respond(
+        state,
+        user,
+        csrf,
+        (&ReportForm::default(), ""),
+        status,
+        vec![error],
+    )
+    .await
+}
+
+/// A report that passed every check, ready to file.
+pub(super) struct Valid {
+    message: ValidMessage,
+    /// A formal appeal by an identified resident.
+    appeal: bool,
+    /// Where routing would send it.
+    route: Option<vmeste_db::intake::Route>,
+}
+
+enum Checked {
+    Invalid(Vec<ShownError>),
+    Failed(PageError),
+}
+
+/// Every check the filing would make, without filing.
+async fn check(state: &AppState, user: Option<&User>, form: &ReportForm) -> Result<Valid, Checked> {
+    let input = MessageInput {
+        topic_id: form.topic_id.clone(),
+        text: form.text.clone(),
+        lat: form.lat.clone(),
+        lon: form.lon.clone(),
+        address: form.address.clone(),
+        territory_id: form.territory_id.clone(),
+    };
+    let appeal = form.appeal.is_some();
+    if appeal && !user.is_some_and(identified) {
+        let message = "Официальное обращение может подать только пользователь с подтверждённой почтой или вошедший через Госуслуги.";
+        return Err(Checked::Invalid(vec![ShownError::new(
+            "appeal",
+            message.into(),
+        )]));
+    }
+    let message = validate_message(&input).map_err(|errors| {
+        let mut errors = shown(&errors);
+        let typed = form.address.as_deref().map(str::trim).unwrap_or_default();
+        if let Some(place) = errors.iter_mut().find(|e| e.anchor == "location")
+            && !typed.is_empty()
+        {
+            // Typed, but the register does not know it: say so, not «give a place».
+            place.message = format!(
+                "Адреса «{typed}» нет в реестре домов, поэтому точку не найти сами. Укажите место на карте, координаты или район — адрес останется в сообщении."
+            );
+        }
+        Checked::Invalid(errors)
+    })?;
+    let route = match state.intake().check(state.db(), &message).await {
+        Ok(route) => route,
+        Err(IntakeError::Invalid(errors)) => return Err(Checked::Invalid(shown(&errors))),
+        Err(IntakeError::Db(e)) => {
+            tracing::error!(error = %e, "intake check failed");
+            return Err(Checked::Failed(PageError::Internal));
+        }
+    };
+    Ok(Valid {
+        message,
+        appeal,
+        route,
+    })
+}
+
+/// A typed address the house register knows gives the point when none is
+/// given; the register's own spelling of it, when found.
+async fn geocode(state: &AppState, form: &mut ReportForm) -> Result<Option<String>, PageError> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+    let Some(typed) = form.address.clone().filter(|a| !a.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if !(blank(&form.lat) && blank(&form.lon)) {
+        return Ok(None);
+    }
+    let mut handle = state.db().read().await.or_page()?;
+    let house = houses::by_address(&mut handle.conn(), &typed)
+        .await
+        .or_page()?;
+    Ok(house.map(|h| {
+        form.lat = Some(format!("{:.6}", h.lat));
+        form.lon = Some(format!("{:.6}", h.lon));
+        h.address
+    }))
+}
+
+/// How near an open message on the same topic counts as the same problem.
+const SAME_PLACE_METRES: f64 = 150.0;
+
+/// Open published messages on the topic near the point (none for a place
+/// given only as a district: too coarse to call it the same problem).
+async fn nearby(state: &AppState, valid: &ValidMessage) -> Result<Vec<Card>, PageError> {
+    let Place::Point(point) = valid.place else {
+        return Ok(Vec::new());
+    };
+    let mut handle = state.db().read().await.or_page()?;
+    let found = messages::open_near(
+        &mut handle.conn(),
+        valid.topic_id,
+        (point.lat, point.lon),
+        SAME_PLACE_METRES,
+        5,
+    )
+    .await
+    .or_page()?;
+    Ok(found
+        .into_iter()
+        .map(|m| Card::new(m, state.time_zone()))
+        .collect())
+}
+
+/// Whether the person is identified enough for a 59-FZ appeal (547-FZ): a
+/// confirmed e-mail address, which a state ID sign-in also gives.
+fn identified(user: &User) -> bool {
+    user.email_confirmed_at.is_some()
+}
