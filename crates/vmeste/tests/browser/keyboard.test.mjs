@@ -1,0 +1,97 @@
+// The whole report with the keyboard only: Tab, typing, Enter and Space; the
+// place given as a typed address, never the map or coordinates; no mouse.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import * as t from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await t.launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Whether the focused element matches the selector. */
+function focused(page, selector) {
+  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+}
+
+/** Presses Tab (Shift+Tab backwards) until the selector has focus. */
+async function tabTo(page, selector, { back = false, limit = 80 } = {}) {
+  for (let i = 0; i < limit; i++) {
+    if (await focused(page, selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+  throw new Error(`${selector} never got focus by Tab; focus is on ${at}`);
+}
+
+/** Presses ArrowDown on the focused select until the chosen option fits. */
+async function chooseByArrows(page, selector, label) {
+  for (let i = 0; i < 60; i++) {
+    const chosen = await page.$eval(selector, (s) => s.selectedOptions[0]?.textContent.trim() ?? '');
+    if (label.test(chosen)) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no option like ${label} in ${selector}`);
+}
+
+/** The first of the selectors the page has. */
+async function present(page, ...selectors) {
+  for (const s of selectors) {
+    if ((await page.locator(s).count()) > 0) return s;
+  }
+  return null;
+}
+
+test('a report made with the keyboard only, the place as an address', async () => {
+  const context = await t.newContext(browser);
+  const page = await context.newPage();
+  await t.goto(page, '/');
+
+  // From the home page to the form by its link in the menu.
+  await tabTo(page, 'header.site a[href="/report"]');
+  await Promise.all([page.waitForURL('**/report'), page.keyboard.press('Enter')]);
+
+  // Find the topic by words, then follow the found topic's link.
+  await tabTo(page, '#find');
+  await page.keyboard.type('яма на дороге');
+  await Promise.all([page.waitForURL(/find=/), page.keyboard.press('Enter')]);
+  const found = 'section.found a[href^="/report?topic_id="]';
+  assert.ok((await page.locator(found).count()) > 0, 'the words found no topic');
+  await tabTo(page, found);
+  await Promise.all([page.waitForURL(/topic_id=/), page.keyboard.press('Enter')]);
+  const topic = await page.$eval('#topic_id', (s) => s.selectedOptions[0]?.textContent.trim() ?? '');
+  assert.notEqual(await page.inputValue('#topic_id'), '', 'the found topic is not chosen');
+
+  // The description.
+  const form = 'form.report[action="/report"]';
+  await tabTo(page, '#text');
+  const text = `Клавиатурой: на дороге у дома разбит асфальт, яма глубиной сантиметров десять (${t.unique()}).`;
+  await page.keyboard.type(text);
+
+  // The place: an address from the house register, no map, no coordinates.
+  await tabTo(page, '#address');
+  await page.keyboard.type(t.HOUSE);
+  assert.equal(await page.inputValue('#lat'), '');
+  assert.equal(await page.inputValue('#lon'), '');
+
+  // Preview, then send — each by Tab and a key. The register places the
+  // address by itself: no district, no point.
+  for (let round = 0; round < 3 && !t.isMessagePage(page); round++) {
+    const errors = await page.locator('.error-summary').allTextContents();
+    assert.deepEqual(errors, [], `the form refused the address-only report on ${page.url()}`);
+    const next = await present(page, 'button[name=step][value=send]', `${form} button[name=step][value=preview]`);
+    assert.ok(next, `nothing to press on ${page.url()}`);
+    await tabTo(page, next);
+    // Enter the first time, Space afterwards: both press a focused button.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press(round === 0 ? 'Enter' : 'Space')]);
+  }
+  assert.ok(t.isMessagePage(page), `not on a message page but ${page.url()}`);
+  await page.getByRole('heading', { level: 1, name: topic }).waitFor();
+  const facts = await page.locator('dl.facts').textContent();
+  assert.ok(facts.includes(t.HOUSE), `the address is not on the message page: ${facts}`);
+  await context.close();
+});
