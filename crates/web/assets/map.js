@@ -10,6 +10,7 @@
   if (help) help.hidden = false;
   var form = document.getElementById("filters");
   var results = document.getElementById("results");
+  var english = document.documentElement.lang === "en";
 
   var map = L.map(el, { keyboard: true });
   map.attributionControl.setPrefix(false);
@@ -43,14 +44,15 @@
       if (lone) {
         var link = document.createElement("a");
         link.href = "/messages/" + c.first_id;
-        link.textContent = c.topic_name_ru;
+        var topic = english && c.topic_name_en ? c.topic_name_en : c.topic_name_ru;
+        link.textContent = topic;
         marker.bindPopup(link);
-        named(marker, c.topic_name_ru);
+        named(marker, topic);
       } else {
         marker.on("click", function () {
           map.fitBounds([[c.south, c.west], [c.north, c.east]], { padding: [24, 24], maxZoom: map.getZoom() + 3 });
         });
-        named(marker, "Сообщений здесь: " + c.count + ". Приблизить");
+        named(marker, el.dataset.cluster.replace("{n}", String(c.count)));
       }
     });
   }

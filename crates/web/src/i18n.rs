@@ -1,10 +1,34 @@
-//! The user's language and the texts the code itself produces (errors, event
-//! names). Russian first, English second.
+//! The user's language and the texts in it. Pages' texts live in Fluent
+//! files (`locales/{ru,en}/main.ftl`, compiled in), so Russian gets its
+//! one/few/many plurals; the language is the `lang` cookie (set by the
+//! switcher and, at sign-in, from the account), else `Accept-Language`, else
+//! Russian.
 
-use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path, Request};
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, HOST, REFERER, SET_COOKIE};
 use axum::http::request::Parts;
-use vmeste_domain::validation::{ErrorCode, FieldError};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use vmeste_domain::validation::FieldError;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ru",
+        // No Unicode isolation marks around arguments: they would show in
+        // form values and break copying numbers.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static RU: LanguageIdentifier = langid!("ru");
+static EN: LanguageIdentifier = langid!("en");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -36,6 +60,56 @@ impl Lang {
         best.0
     }
 
+    /// The code of the language, as in `lang` attributes and cookies.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Ru => &RU,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The text of a message id.
+    pub fn t(self, id: &str) -> String {
+        LOCALES.lookup(self.id(), id)
+    }
+
+    /// The text of a message id with a count, for its plural forms (`$n`).
+    pub fn t_n(self, id: &str, n: i64) -> String {
+        self.t_with(id, &[("n", n.into())])
+    }
+
+    /// The text of a message id with named arguments.
+    pub fn t_with(self, id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), id, &args)
+    }
+
+    /// Text in this language's name, e.g. a topic's `name_ru` or `name_en`.
+    pub fn pick<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En if !en.is_empty() => en,
+            _ => ru,
+        }
+    }
+
     fn from_cookie(cookies: &str) -> Option<Lang> {
         cookies.split(';').find_map(|c| match c.trim() {
             "lang=ru" => Some(Lang::Ru),
@@ -54,6 +128,65 @@ pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
         .unwrap_or(Lang::Ru)
 }
 
+/// The `Set-Cookie` header that makes a language the browser's choice for a
+/// year (not secret, so readable by scripts; `SameSite=Lax` like the rest).
+pub fn cookie(lang: Lang) -> Option<(HeaderName, HeaderValue)> {
+    let value = format!(
+        "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    HeaderValue::from_str(&value).ok().map(|v| (SET_COOKIE, v))
+}
+
+/// The language switcher: `/lang/en` remembers English and goes back to the
+/// page it was pressed on (this site's pages only).
+pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let back = headers
+        .get(REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|r| {
+            let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+            host.is_some()
+                && r.host_str()
+                    .map(|h| match r.port() {
+                        Some(port) => format!("{h}:{port}"),
+                        None => h.to_owned(),
+                    })
+                    .as_deref()
+                    == host
+        })
+        .map(|r| match r.query() {
+            Some(q) => format!("{}?{q}", r.path()),
+            None => r.path().to_owned(),
+        });
+    let back = crate::html::form::safe_next(back.as_deref());
+    let mut response = Redirect::to(&back).into_response();
+    if let Some((name, value)) = cookie(lang) {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+tokio::task_local! {
+    static CURRENT: Lang;
+}
+
+/// Runs the request knowing its language, so that every page part can
+/// speak it without passing it along.
+pub async fn scope(request: Request, next: Next) -> Response {
+    let lang = from_headers(request.headers());
+    CURRENT.scope(lang, next.run(request)).await
+}
+
+/// The language of the request being served (Russian outside one).
+pub fn current() -> Lang {
+    CURRENT.try_with(|l| *l).unwrap_or(Lang::Ru)
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
@@ -62,230 +195,93 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// A field error in words, with its limit where it has one.
+/// A field error in words, with its limit where it has one: the field's own
+/// wording (`error-location-required`) where the locale has one, else the
+/// code's (`error-required`).
 pub fn field_message(lang: Lang, error: &FieldError) -> String {
-    let limit = error.limit.unwrap_or_default();
-    match (lang, error.code, error.field) {
-        (Lang::Ru, ErrorCode::Required, "location") => {
-            "Укажите место: точку на карте, координаты или район.".into()
-        }
-        (Lang::En, ErrorCode::Required, "location") => {
-            "Give the place: a point on the map, coordinates or a district.".into()
-        }
-        (Lang::Ru, ErrorCode::WrongType, "bbox") => {
-            "Область карты: четыре числа через запятую — запад, юг, восток, север.".into()
-        }
-        (Lang::En, ErrorCode::WrongType, "bbox") => {
-            "The map box: four comma-separated numbers — west, south, east, north.".into()
-        }
-        (Lang::Ru, ErrorCode::Required, _) => "Заполните это поле.".into(),
-        (Lang::En, ErrorCode::Required, _) => "This field is required.".into(),
-        (Lang::Ru, ErrorCode::TooShort, _) => {
-            format!("Слишком коротко: нужно не меньше {limit} символов.")
-        }
-        (Lang::En, ErrorCode::TooShort, _) => format!("Too short: at least {limit} characters."),
-        (Lang::Ru, ErrorCode::TooLong, _) => format!("Слишком длинно: не больше {limit} символов."),
-        (Lang::En, ErrorCode::TooLong, _) => format!("Too long: at most {limit} characters."),
-        (Lang::Ru, ErrorCode::NotANumber, _) => "Введите число, например 56.3912.".into(),
-        (Lang::En, ErrorCode::NotANumber, _) => "Enter a number, for example 56.3912.".into(),
-        (Lang::Ru, ErrorCode::OutOfRange, _) => {
-            format!("Число должно быть от −{limit} до {limit}.")
-        }
-        (Lang::En, ErrorCode::OutOfRange, _) => {
-            format!("The number must lie between −{limit} and {limit}.")
-        }
-        (Lang::Ru, ErrorCode::UnknownTopic, _) => "Выберите тему из каталога.".into(),
-        (Lang::En, ErrorCode::UnknownTopic, _) => "Choose a topic from the catalogue.".into(),
-        (Lang::Ru, ErrorCode::InactiveTopic, _) => {
-            "Эта тема больше не принимает сообщения: выберите другую.".into()
-        }
-        (Lang::En, ErrorCode::InactiveTopic, _) => {
-            "This topic no longer takes messages: choose another.".into()
-        }
-        (Lang::Ru, ErrorCode::OutsideRegion, _) => {
-            "Это место за пределами региона: укажите точку в его границах.".into()
-        }
-        (Lang::En, ErrorCode::OutsideRegion, _) => {
-            "This place lies outside the region: choose a point within it.".into()
-        }
-        (Lang::Ru, ErrorCode::UnknownTerritory, _) => "Выберите район из списка.".into(),
-        (Lang::En, ErrorCode::UnknownTerritory, _) => "Choose a district from the list.".into(),
-        (Lang::Ru, ErrorCode::ControlCharacters, _) => {
-            "Текст содержит недопустимые служебные символы.".into()
-        }
-        (Lang::En, ErrorCode::ControlCharacters, _) => {
-            "The text contains control characters that are not allowed.".into()
-        }
-        (Lang::Ru, ErrorCode::WrongType, _) => {
-            "Неверный тип значения: ожидалась строка или число.".into()
-        }
-        (Lang::En, ErrorCode::WrongType, _) => {
-            "Wrong type of value: a string or a number was expected.".into()
-        }
-        (Lang::Ru, ErrorCode::UnknownValue, _) => "Неизвестное значение.".into(),
-        (Lang::En, ErrorCode::UnknownValue, _) => "Unknown value.".into(),
-    }
+    let code = error.code.as_str().replace('_', "-");
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::from([(
+        Cow::Borrowed("limit"),
+        FluentValue::from(error.limit.unwrap_or_default()),
+    )]);
+    let own = format!("error-{}-{code}", error.field.replace('_', "-"));
+    LOCALES
+        .try_lookup_with_args(lang.id(), &own, &args)
+        .unwrap_or_else(|| LOCALES.lookup_with_args(lang.id(), &format!("error-{code}"), &args))
+}
+
+/// The text of `{prefix}-{code}` (underscores as dashes), or of
+/// `{prefix}-other` for a code the locale does not know.
+fn coded(lang: Lang, prefix: &str, code: &str) -> String {
+    let id = format!("{prefix}-{}", code.replace('_', "-"));
+    LOCALES
+        .try_lookup(lang.id(), &id)
+        .unwrap_or_else(|| lang.t(&format!("{prefix}-other")))
 }
 
 /// What an event of a message's history means, for residents.
-pub fn event_label(lang: Lang, action: &str) -> &'static str {
-    match (lang, action) {
-        (Lang::Ru, "created") => "Сообщение отправлено",
-        (Lang::Ru, "send_to_moderation") => "Передано на модерацию",
-        (Lang::Ru, "request_clarification") => "Модератор запросил уточнение",
-        (Lang::Ru, "provide_clarification") => "Автор дал уточнение",
-        (Lang::Ru, "reject") => "Отклонено модератором",
-        (Lang::Ru, "mark_duplicate") => "Отмечено как повтор другого сообщения",
-        (Lang::Ru, "route") => "Передано ответственной организации",
-        (Lang::Ru, "redirect") => "Перенаправлено в другую организацию",
-        (Lang::Ru, "start_work") => "Взято в работу",
-        (Lang::Ru, "extend") => "Срок ответа продлён",
-        (Lang::Ru, "interim_answer") => "Промежуточный ответ",
-        (Lang::Ru, "answer") => "Дан ответ",
-        (Lang::Ru, "dispute") => "Автор оспорил ответ",
-        (Lang::Ru, "close") => "Закрыто",
-        (Lang::Ru, "rate") => "Автор оценил ответ",
-        (Lang::Ru, "approve_answer") => "Дан ответ, утверждённый руководителем",
-        (Lang::Ru, "mark_complaint") => "Жалоба передана вышестоящему органу",
-        (Lang::Ru, "send_copy") => "Копия направлена в другой орган",
-        (Lang::Ru, "copy") => "Получена копия обращения",
-        (Lang::Ru, "decline_on_merits") => "Ответ по существу не дается",
-        (Lang::Ru, "correct") => "Модератор уточнил тему или место",
-        (Lang::Ru, _) => "Изменение",
-        (Lang::En, "created") => "Message sent",
-        (Lang::En, "send_to_moderation") => "Sent to moderation",
-        (Lang::En, "request_clarification") => "The moderator asked for details",
-        (Lang::En, "provide_clarification") => "The author gave details",
-        (Lang::En, "reject") => "Rejected by the moderator",
-        (Lang::En, "mark_duplicate") => "Marked as a repeat of another message",
-        (Lang::En, "route") => "Passed to the responsible organisation",
-        (Lang::En, "redirect") => "Redirected to another organisation",
-        (Lang::En, "start_work") => "Work started",
-        (Lang::En, "extend") => "Deadline extended",
-        (Lang::En, "interim_answer") => "Interim answer",
-        (Lang::En, "answer") => "Answered",
-        (Lang::En, "dispute") => "The author disputed the answer",
-        (Lang::En, "close") => "Closed",
-        (Lang::En, "rate") => "The author rated the answer",
-        (Lang::En, "approve_answer") => "Answered with the head's approval",
-        (Lang::En, "mark_complaint") => "The complaint went to the supervising body",
-        (Lang::En, "send_copy") => "A copy went to another body",
-        (Lang::En, "copy") => "A copy of an appeal received",
-        (Lang::En, "decline_on_merits") => "No answer on the merits",
-        (Lang::En, "correct") => "The moderator corrected the topic or place",
-        (Lang::En, _) => "Change",
-    }
+pub fn event_label(lang: Lang, action: &str) -> String {
+    coded(lang, "event", action)
 }
 
 /// A notification (in the application, or a staff member's e-mail) in words.
-pub fn notification_label(lang: Lang, kind: &str) -> &'static str {
-    match (lang, kind) {
-        (Lang::Ru, "routed") => "Сообщение передано в организацию",
-        (Lang::Ru, "redirected") => "Сообщение перенаправлено",
-        (Lang::Ru, "clarification_requested") => "Модератор просит уточнить сообщение",
-        (Lang::Ru, "rejected") => "Сообщение отклонено",
-        (Lang::Ru, "duplicate") => "Сообщение объединено с ранее поданным",
-        (Lang::Ru, "interim_answer") => "Промежуточный ответ",
-        (Lang::Ru, "answered") => "Получен ответ — оцените его",
-        (Lang::Ru, "extended") => "Срок ответа продлён",
-        (Lang::Ru, "closed") => "Сообщение закрыто",
-        (Lang::Ru, "converted") => "Сообщение переведено в официальное обращение",
-        (Lang::Ru, "copy_sent") => "Копия обращения направлена в другой орган",
-        (Lang::Ru, "new_in_inbox") => "Новое сообщение во входящих",
-        (Lang::Ru, "assigned") => "Вам назначено сообщение",
-        (Lang::Ru, "due_soon") => "Скоро истекает срок ответа",
-        (Lang::Ru, "overdue") => "Срок ответа истёк",
-        (Lang::Ru, "disputed") => "Автор оспорил ответ",
-        (Lang::Ru, "answer_to_approve") => "Ответ ждёт вашего утверждения",
-        (Lang::Ru, "registration_overdue") => "Обращение не зарегистрировано в течение 3 дней",
-        (Lang::Ru, _) => "Изменение по сообщению",
-        (Lang::En, "routed") => "The message was passed to the organisation",
-        (Lang::En, "redirected") => "The message was redirected",
-        (Lang::En, "clarification_requested") => "The moderator asks for details",
-        (Lang::En, "rejected") => "The message was rejected",
-        (Lang::En, "duplicate") => "The message was merged with an earlier one",
-        (Lang::En, "interim_answer") => "Interim answer",
-        (Lang::En, "answered") => "Answered — please rate the answer",
-        (Lang::En, "extended") => "The deadline was extended",
-        (Lang::En, "closed") => "The message was closed",
-        (Lang::En, "converted") => "The message became a formal appeal",
-        (Lang::En, "copy_sent") => "A copy of the appeal went to another body",
-        (Lang::En, "new_in_inbox") => "A new message in the inbox",
-        (Lang::En, "assigned") => "A message was assigned to you",
-        (Lang::En, "due_soon") => "The deadline is near",
-        (Lang::En, "overdue") => "The deadline has passed",
-        (Lang::En, "disputed") => "The author disputed the answer",
-        (Lang::En, "answer_to_approve") => "An answer awaits your approval",
-        (Lang::En, "registration_overdue") => "An appeal was not registered within 3 days",
-        (Lang::En, _) => "A change in a message",
-    }
+pub fn notification_label(lang: Lang, kind: &str) -> String {
+    coded(lang, "notification", kind)
 }
 
 /// Titles of the API's problem documents.
-pub fn problem_title(lang: Lang, code: &str) -> &'static str {
-    match (lang, code) {
-        (Lang::Ru, "validation_failed") => "Данные не прошли проверку",
-        (Lang::En, "validation_failed") => "The data did not pass validation",
-        (Lang::Ru, "invalid_parameters") => "Неверные параметры запроса",
-        (Lang::En, "invalid_parameters") => "Invalid query parameters",
-        (Lang::Ru, "malformed_request") => "Запрос не удалось разобрать",
-        (Lang::En, "malformed_request") => "The request could not be parsed",
-        (Lang::Ru, "unsupported_media_type") => "Неподдерживаемый формат тела запроса",
-        (Lang::En, "unsupported_media_type") => "Unsupported request body format",
-        (Lang::Ru, "not_found") => "Не найдено",
-        (Lang::En, "not_found") => "Not found",
-        (Lang::Ru, "method_not_allowed") => "Метод не поддерживается",
-        (Lang::En, "method_not_allowed") => "Method not allowed",
-        (Lang::Ru, "too_many_requests") => "Слишком много запросов: повторите позже",
-        (Lang::En, "too_many_requests") => "Too many requests: try again later",
-        (Lang::Ru, "payload_too_large") => "Слишком большой запрос",
-        (Lang::En, "payload_too_large") => "Request too large",
-        (Lang::Ru, "unauthorized") => "Нужен вход или ключ API",
-        (Lang::En, "unauthorized") => "Sign-in or an API key is required",
-        (Lang::Ru, "invalid_api_key") => "Ключ API неизвестен или отозван",
-        (Lang::En, "invalid_api_key") => "The API key is unknown or revoked",
-        (Lang::Ru, "transition_refused") => "Действие с сообщением невозможно",
-        (Lang::En, "transition_refused") => "The action on the message is refused",
-        (Lang::Ru, "forbidden") => "Недостаточно прав",
-        (Lang::En, "forbidden") => "Not allowed",
-        (Lang::Ru, _) => "Внутренняя ошибка сервера",
-        (Lang::En, _) => "Internal server error",
-    }
-}
-
-/// The Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many.
-pub fn plural_ru<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    let (tens, units) = (n.abs() % 100, n.abs() % 10);
-    match (tens, units) {
-        (11..=14, _) => many,
-        (_, 1) => one,
-        (_, 2..=4) => few,
-        _ => many,
-    }
+pub fn problem_title(lang: Lang, code: &str) -> String {
+    coded(lang, "problem", code)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, plural_ru};
+    use super::{Lang, event_label, field_message};
 
     #[test]
-    fn russian_plurals_follow_the_last_digits() {
-        let form = |n| plural_ru(n, "житель", "жителя", "жителей");
+    fn russian_plurals_have_three_forms_and_english_two() {
+        let ru = [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(|n| Lang::Ru.t_n("messages-count", n));
         assert_eq!(
-            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(form),
+            ru,
             [
-                "житель",
-                "жителя",
-                "жителей",
-                "жителей",
-                "жителей",
-                "житель",
-                "жителя",
-                "жителей",
-                "жителей",
-                "житель"
+                "1 сообщение",
+                "2 сообщения",
+                "5 сообщений",
+                "11 сообщений",
+                "12 сообщений",
+                "21 сообщение",
+                "22 сообщения",
+                "25 сообщений",
+                "111 сообщений",
+                "101 сообщение"
             ]
         );
+        assert_eq!(Lang::En.t_n("messages-count", 1), "1 message");
+        assert_eq!(Lang::En.t_n("messages-count", 5), "5 messages");
+    }
+
+    #[test]
+    fn a_field_may_word_its_error_its_own_way() {
+        use vmeste_domain::validation::{ErrorCode, FieldError};
+        let short = FieldError::with_limit("text", ErrorCode::TooShort, 10);
+        assert_eq!(
+            field_message(Lang::Ru, &short),
+            "Слишком коротко: нужно не меньше 10 символов."
+        );
+        assert_eq!(
+            field_message(
+                Lang::Ru,
+                &FieldError::with_limit("text", ErrorCode::TooShort, 21)
+            ),
+            "Слишком коротко: нужно не меньше 21 символа."
+        );
+        let place = FieldError::new("location", ErrorCode::Required);
+        assert!(field_message(Lang::En, &place).starts_with("Give the place"));
+        assert_eq!(
+            field_message(Lang::En, &FieldError::new("name", ErrorCode::Required)),
+            "This field is required."
+        );
+        assert_eq!(event_label(Lang::Ru, "no_such_action"), "Изменение");
     }
 
     #[test]
@@ -294,5 +290,70 @@ mod tests {
         assert_eq!(Lang::negotiate("de-DE,ru;q=0.5,en;q=0.4"), Lang::Ru);
         assert_eq!(Lang::negotiate("fr"), Lang::Ru);
         assert_eq!(Lang::negotiate(""), Lang::Ru);
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    //! Every id in every locale, and every id the code and the templates
+    //! ask for exists: a missing one would show as its bare id.
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn ids(lang: &str) -> BTreeSet<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}/main.ftl"));
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once(" ="))
+            .map(|(id, _)| id.trim().to_owned())
+            .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .collect()
+    }
+
+    /// The literal ids of `.t("…")` and `.t_n("…", …)` calls in a tree of files.
+    fn used(dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                used(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for call in [".t(\"", ".t_n(\""] {
+                for rest in text.split(call).skip(1) {
+                    let id = rest.split('"').next().unwrap();
+                    if id.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                        found.insert(id.to_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn both_locales_have_the_same_ids() {
+        let (ru, en) = (ids("ru"), ids("en"));
+        assert!(ru.len() > 100, "{}", ru.len());
+        let only_ru: Vec<_> = ru.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&ru).collect();
+        assert!(
+            only_ru.is_empty() && only_en.is_empty(),
+            "ru only: {only_ru:?}; en only: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn every_id_the_code_asks_for_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut asked = BTreeSet::new();
+        used(&root.join("src"), &mut asked);
+        used(&root.join("templates"), &mut asked);
+        let known = ids("ru");
+        let missing: Vec<_> = asked.difference(&known).collect();
+        assert!(asked.len() > 100, "{}", asked.len());
+        assert!(missing.is_empty(), "missing ids: {missing:?}");
     }
 }

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
+        .layer(axum::middleware::from_fn(i18n::scope))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         // Pages and scripts shrink several times over; phones on slow links notice.
         .layer(tower_http::compression::CompressionLayer::new())

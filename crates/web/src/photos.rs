@@ -11,6 +11,7 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
+use crate::i18n::Lang;
 use crate::upload::{MAX_FILE_BYTES, RawFile};
 
 /// The most photos one message takes.
@@ -47,26 +48,31 @@ pub enum PhotoError {
 }
 
 impl PhotoError {
-    pub fn message_ru(&self) -> String {
+    /// What went wrong, in the person's language.
+    pub fn message(&self, lang: Lang) -> String {
+        let file = |id: &str, name: &str| lang.t_with(id, &[("name", name.to_owned().into())]);
         match self {
-            Self::TooMany => format!("Можно приложить не больше {MAX_PHOTOS} фотографий."),
-            Self::TooLarge(name) => format!(
-                "Фотография «{name}» больше {} МБ.",
-                MAX_FILE_BYTES / (1024 * 1024)
+            Self::TooMany => lang.t_n(
+                "photo-too-many",
+                i64::try_from(MAX_PHOTOS).unwrap_or(i64::MAX),
             ),
-            Self::NotAPhoto(name) => {
-                format!("Файл «{name}» — не фотография: подойдут JPEG, PNG или WebP.")
-            }
-            Self::Heic(name) => format!(
-                "Фотография «{name}» в формате HEIC: сохраните её как JPEG (в настройках камеры — «Наиболее совместимый») и приложите снова."
+            Self::TooLarge(name) => lang.t_with(
+                "photo-too-large",
+                &[
+                    ("name", name.clone().into()),
+                    ("mb", (MAX_FILE_BYTES / (1024 * 1024)).into()),
+                ],
             ),
-            Self::TooManyPixels(name) => format!(
-                "Фотография «{name}» слишком большая по размеру в пикселях (больше {} Мп).",
-                MAX_PIXELS / 1_000_000
+            Self::NotAPhoto(name) => file("photo-not-a-photo", name),
+            Self::Heic(name) => file("photo-heic", name),
+            Self::TooManyPixels(name) => lang.t_with(
+                "photo-too-many-pixels",
+                &[
+                    ("name", name.clone().into()),
+                    ("mp", (MAX_PIXELS / 1_000_000).into()),
+                ],
             ),
-            Self::Unreadable(name) => {
-                format!("Фотографию «{name}» не удалось прочитать: возможно, файл повреждён.")
-            }
+            Self::Unreadable(name) => file("photo-unreadable", name),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::i18n::{self, Lang};
 
 #[derive(Debug, Serialize)]
 pub struct Problem {
-    pub title: &'static str,
+    pub title: String,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Box<str>>,

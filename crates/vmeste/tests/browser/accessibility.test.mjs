@@ -106,3 +106,16 @@ test("a signed-in resident's pages", async () => {
     await resident.close();
   }
 });
+
+test('the same pages in English, chosen with the language switcher', async () => {
+  await t.goto(page, '/');
+  await Promise.all([page.waitForNavigation(), page.locator('header.site a[hreflang=en]').click()]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  for (const path of ['/', '/report', '/map', '/messages', '/statistics', '/login']) {
+    await check(path);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en', `${path} is not in English`);
+  }
+  // Back to Russian for whatever runs after.
+  await Promise.all([page.waitForNavigation(), page.locator('header.site a[hreflang=ru]').click()]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+});

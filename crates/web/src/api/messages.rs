@@ -39,7 +39,7 @@ pub struct Location {
 pub struct EventOut {
     pub at: DateTime<Utc>,
     pub action: String,
-    pub label: &'static str,
+    pub label: String,
     pub from_status: Option<String>,
     pub to_status: String,
     pub comment: Option<String>,

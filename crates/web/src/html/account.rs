@@ -49,7 +49,7 @@ struct AccountPage {
 
 pub struct News {
     at: String,
-    text: &'static str,
+    text: String,
     number: String,
     href: String,
     unread: bool,
@@ -287,7 +287,13 @@ pub async fn save(
     }
     .await;
     match result.or_page() {
-        Ok(()) => form::see_other("/account?saved=1"),
+        Ok(()) => {
+            let lang = crate::i18n::Lang::parse(locale).unwrap_or(crate::i18n::Lang::Ru);
+            form::with_headers(
+                form::see_other("/account?saved=1"),
+                [crate::i18n::cookie(lang)],
+            )
+        }
         Err(e) => error_page(&state, &e),
     }
 }

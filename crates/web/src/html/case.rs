@@ -28,7 +28,7 @@ use crate::upload::{self, FormWithFiles, RawFile};
 
 pub struct Line {
     at: String,
-    label: &'static str,
+    label: String,
     text: String,
     internal: bool,
 }
@@ -300,7 +300,7 @@ async fn case_page(
             c.at,
             Line {
                 at: local_time(c.at, tz),
-                label: "Внутренний комментарий",
+                label: "Внутренний комментарий".to_owned(),
                 text: format!("{}: {}", c.author_name, c.text),
                 internal: true,
             },

@@ -9,12 +9,12 @@ use axum::response::Response;
 use vmeste_db::messages::{self, Filter};
 use vmeste_db::{catalogue, organisations, territories};
 
-use super::view::{Card, Choice, ChoiceGroup};
+use super::view::{Card, Choice, ChoiceGroup, status_label};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{OrPage, PageError};
-use crate::i18n::{Lang, field_message};
+use crate::i18n::field_message;
 use crate::listing::{ListParams, PERIODS};
 
 /// The filters as chosen and one page of what they find.
@@ -65,7 +65,7 @@ pub fn filter_of(state: &AppState, params: &ListParams) -> Result<(Filter, u32),
     params.parse(state.clock().now()).map_err(|errors| {
         errors
             .iter()
-            .map(|e| format!("{}: {}", e.field, field_message(Lang::Ru, e)))
+            .map(|e| format!("{}: {}", e.field, field_message(crate::i18n::current(), e)))
             .collect()
     })
 }
@@ -75,6 +75,7 @@ pub async fn results(
     params: &ListParams,
     action: &'static str,
 ) -> Result<Results, PageError> {
+    let lang = crate::i18n::current();
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let (cards, next, errors) = match filter_of(state, params) {
@@ -100,16 +101,31 @@ pub async fn results(
         topics: ChoiceGroup::topics(tree, params.topic.as_deref()),
         statuses: messages::PUBLISHED
             .iter()
-            .map(|s| Choice::new(s.as_str(), s.label_ru(), params.status.as_deref()))
+            .map(|s| {
+                Choice::new(
+                    s.as_str(),
+                    status_label(s.as_str()),
+                    params.status.as_deref(),
+                )
+            })
             .collect(),
         periods: PERIODS
             .iter()
-            .map(|days| Choice::new(days, period_label(*days), params.period.as_deref()))
+            .map(|days| {
+                let label = lang.t_n("period-days", i64::from(*days));
+                Choice::new(days, label, params.period.as_deref())
+            })
             .collect(),
         territories: territories
             .into_iter()
             .filter(|t| t.parent_id.is_some())
-            .map(|t| Choice::new(t.id, t.name_ru, params.territory.as_deref()))
+            .map(|t| {
+                Choice::new(
+                    t.id,
+                    crate::i18n::current().pick(&t.name_ru, &t.name_en),
+                    params.territory.as_deref(),
+                )
+            })
             .collect(),
         organisations: organisations
             .into_iter()
@@ -120,14 +136,4 @@ pub async fn results(
         cards,
         next,
     })
-}
-
-fn period_label(days: u32) -> String {
-    match days {
-        7 => "За неделю".into(),
-        30 => "За месяц".into(),
-        90 => "За три месяца".into(),
-        365 => "За год".into(),
-        _ => format!("За {days} дн."),
-    }
 }

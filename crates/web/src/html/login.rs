@@ -25,7 +25,7 @@ struct LoginPage {
     csrf: String,
     email: String,
     next: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     /// «Войти через …» when an identity provider is configured.
     oidc_name: Option<String>,
 }
@@ -77,7 +77,7 @@ fn login_page(
     csrf: &Csrf,
     status: StatusCode,
     (email, next): (String, String),
-    error: Option<&'static str>,
+    error: Option<String>,
 ) -> Response {
     let page = LoginPage {
         layout: Layout::new(state, None),
@@ -118,7 +118,7 @@ pub async fn submit(
             &csrf,
             StatusCode::FORBIDDEN,
             typed,
-            Some("Форма устарела. Отправьте её ещё раз."),
+            Some(crate::i18n::current().t("form-stale")),
         );
     }
     let limited = state
@@ -126,9 +126,15 @@ pub async fn submit(
         .check(Bucket::Login, &client)
         .and_then(|()| state.limiters().check_account(Bucket::Login, &email));
     if let Err(wait) = limited {
-        let message = Some("Слишком много попыток входа. Подождите минуту.");
+        let message = crate::i18n::current().t("login-too-many");
         return with_retry_after(
-            login_page(&state, &csrf, StatusCode::TOO_MANY_REQUESTS, typed, message),
+            login_page(
+                &state,
+                &csrf,
+                StatusCode::TOO_MANY_REQUESTS,
+                typed,
+                Some(message),
+            ),
             wait,
         );
     }
@@ -142,7 +148,7 @@ pub async fn submit(
             &csrf,
             StatusCode::UNAUTHORIZED,
             typed,
-            Some("Неверная электронная почта или пароль."),
+            Some(crate::i18n::current().t("login-wrong")),
         ),
         Err(e) => error_page(&state, &e),
     }
@@ -220,9 +226,14 @@ pub async fn begin_session(
     } else {
         next.to_owned()
     };
+    // The account's language becomes this browser's.
+    let lang = crate::i18n::Lang::parse(&user.locale).unwrap_or(crate::i18n::Lang::Ru);
     Ok(with_cookie(
-        Redirect::to(&to).into_response(),
-        session_cookie(state, Some(&token)),
+        with_cookie(
+            Redirect::to(&to).into_response(),
+            session_cookie(state, Some(&token)),
+        ),
+        crate::i18n::cookie(lang),
     ))
 }
 

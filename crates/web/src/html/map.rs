@@ -69,6 +69,7 @@ impl MapView {
 #[derive(Template)]
 #[template(path = "_results.html")]
 struct ResultsOnly {
+    layout: Layout,
     results: Results,
 }
 
@@ -84,7 +85,8 @@ pub async fn show(
         Err(e) => return error_page(&state, &e),
     };
     if headers.contains_key("hx-request") {
-        return render(StatusCode::OK, &ResultsOnly { results });
+        let layout = Layout::new(&state, user.as_ref());
+        return render(StatusCode::OK, &ResultsOnly { layout, results });
     }
     let given = params
         .bbox

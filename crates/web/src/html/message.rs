@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::case_form::{self, CommandForm};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
-use crate::i18n::{Lang, event_label};
+use crate::i18n::event_label;
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 use axum::extract::Form;
@@ -25,7 +25,7 @@ use vmeste_domain::case::{Command, Who, decide};
 struct HistoryItem {
     at: String,
     at_iso: String,
-    label: &'static str,
+    label: String,
     comment: Option<String>,
 }
 
@@ -56,7 +56,7 @@ struct Feedback {
     /// The answer's documents sent to the author.
     files: Vec<super::case::FileLine>,
     actions: Vec<&'static str>,
-    error: Option<&'static str>,
+    error: Option<String>,
 }
 
 impl Feedback {
@@ -180,7 +180,7 @@ pub async fn feedback(
         Ok(None) => return error_page(&state, &PageError::NotFound),
         Err(e) => return error_page(&state, &e),
     };
-    let outcome: Result<(), &'static str> = if csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+    let outcome: Result<(), String> = if csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         match form.command() {
             Ok(
                 command @ (Command::Rate { .. }
@@ -188,17 +188,17 @@ pub async fn feedback(
                 | Command::ProvideClarification { .. }),
             ) => match case_form::run(&state, &who, &client, &case, &command).await {
                 Ok(_) => Ok(()),
-                Err(CaseError::Refused(r)) => Err(r.message_ru()),
+                Err(CaseError::Refused(r)) => Err(r.message_ru().to_owned()),
                 Err(e) => {
                     tracing::error!(error = %e, "feedback failed");
                     return error_page(&state, &PageError::Internal);
                 }
             },
             Ok(_) => return error_page(&state, &PageError::Forbidden),
-            Err(p) => Err(p.message),
+            Err(p) => Err(p.message.to_owned()),
         }
     } else {
-        Err("Форма устарела. Отправьте её ещё раз.")
+        Err(crate::i18n::current().t("form-stale"))
     };
     match outcome {
         Ok(()) => form::see_other(&format!("/messages/{id}")),
@@ -214,7 +214,7 @@ async fn load(
     user: Option<&User>,
     csrf: &Csrf,
     id: i64,
-    error: Option<&'static str>,
+    error: Option<String>,
 ) -> Result<Page, PageError> {
     let tz = state.time_zone();
     let mut handle = state.db().read().await.or_page()?;
@@ -337,7 +337,7 @@ async fn load(
                 .map(|e| HistoryItem {
                     at: local_time(e.at, tz),
                     at_iso: e.at.to_rfc3339(),
-                    label: event_label(Lang::Ru, &e.action),
+                    label: event_label(crate::i18n::current(), &e.action),
                     comment: e.comment.as_deref().map(public_text),
                 })
                 .collect(),

@@ -8,7 +8,7 @@ mod attachment;
 mod calendar_editor;
 pub(crate) mod case;
 mod chart;
-mod form;
+pub(crate) mod form;
 mod home;
 mod house_register;
 mod invite;
@@ -38,6 +38,7 @@ use vmeste_domain::access::Permission;
 use crate::AppState;
 use crate::assets;
 use crate::error::PageError;
+use crate::i18n::{self, Lang};
 use crate::routes::{Routes, Rule};
 
 pub fn routes() -> Routes {
@@ -48,6 +49,7 @@ pub fn routes() -> Routes {
         .get("/messages", Public, list::show)
         .get("/statistics", Public, statistics::show)
         .get("/map", Public, map::show)
+        .get("/lang/{code}", Public, crate::i18n::switch)
         .get("/map/clusters", Public, map::clusters)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)
@@ -207,18 +209,32 @@ pub struct Layout {
     pub region_name: String,
     /// The signed-in user's name.
     pub user_name: Option<String>,
+    /// The language the page speaks.
+    pub lang: Lang,
 }
 
 impl Layout {
     pub fn new(state: &AppState, user: Option<&vmeste_db::users::User>) -> Self {
+        let lang = i18n::current();
         Self {
             css: assets::url("app.css"),
             region_name: state
                 .region()
-                .map(|r| r.name_ru.clone())
+                .map(|r| lang.pick(&r.name_ru, &r.name_en).to_owned())
                 .unwrap_or_default(),
             user_name: user.map(|u| u.name.clone()),
+            lang,
         }
+    }
+
+    /// A text of the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// A text with a count in it, in its plural form.
+    pub fn t_n(&self, id: &str, n: i64) -> String {
+        self.lang.t_n(id, n)
     }
 }
 
@@ -251,32 +267,22 @@ pub fn with_retry_after(mut response: Response, wait: std::time::Duration) -> Re
 #[template(path = "error.html")]
 struct ErrorPage {
     layout: Layout,
-    title: &'static str,
-    detail: &'static str,
+    title: String,
+    detail: String,
 }
 
 pub fn error_page(state: &AppState, error: &PageError) -> Response {
-    let (status, title, detail) = match error {
-        PageError::NotFound => (
-            StatusCode::NOT_FOUND,
-            "Страница не найдена",
-            "Такой страницы нет или сообщение не публикуется.",
-        ),
-        PageError::Forbidden => (
-            StatusCode::FORBIDDEN,
-            "Недостаточно прав",
-            "Ваша роль или организация не даёт доступа к этой странице.",
-        ),
-        PageError::Internal => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Что-то пошло не так",
-            "Мы уже знаем об ошибке. Попробуйте обновить страницу чуть позже.",
-        ),
+    let (status, id) = match error {
+        PageError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+        PageError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+        PageError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
     };
+    let layout = Layout::new(state, None);
+    let (title, detail) = (layout.t(id), layout.t(&format!("{id}-detail")));
     render(
         status,
         &ErrorPage {
-            layout: Layout::new(state, None),
+            layout,
             title,
             detail,
         },

@@ -24,7 +24,7 @@ pub struct Line {
     /// The due date and what is left of it, while the message is open.
     due: String,
     /// What the message waits for from its author, if anything.
-    yours: Option<&'static str>,
+    yours: Option<String>,
 }
 
 #[derive(Template)]
@@ -35,10 +35,11 @@ struct MyPage {
     followed: Vec<Line>,
 }
 
-fn yours(status: MessageStatus) -> Option<&'static str> {
+fn yours(status: MessageStatus) -> Option<String> {
+    let lang = crate::i18n::current();
     match status {
-        MessageStatus::ClarificationRequested => Some("Модератор ждёт вашего уточнения"),
-        MessageStatus::Answered => Some("Получен ответ: оцените его или оспорьте"),
+        MessageStatus::ClarificationRequested => Some(lang.t("my-clarify")),
+        MessageStatus::Answered => Some(lang.t("my-rate")),
         _ => None,
     }
 }

@@ -85,10 +85,7 @@ pub async fn submit(
     }
     if let Err(wait) = state.limiters().check(Bucket::Signup, &client) {
         let mut errors = Errors::default();
-        errors.add(
-            "form",
-            "Слишком много регистраций с вашего адреса. Попробуйте через час.",
-        );
+        errors.add("form", crate::i18n::current().t("signup-too-many"));
         return with_retry_after(
             page(&state, &csrf, &form, errors, StatusCode::TOO_MANY_REQUESTS),
             wait,
@@ -97,9 +94,9 @@ pub async fn submit(
     let mut errors = Errors::default();
     let name = form.name.as_deref().unwrap_or("").trim().to_owned();
     if name.is_empty() {
-        errors.add("name", "Укажите, как к вам обращаться.");
+        errors.add("name", crate::i18n::current().t("signup-name-required"));
     } else if name.chars().count() > NAME_MAX {
-        errors.add("name", "Имя должно быть не длиннее 100 символов.");
+        errors.add("name", crate::i18n::current().t("signup-name-too-long"));
     }
     let email = normalise_email(form.email.as_deref().unwrap_or(""));
     if let Err(e) = &email {
@@ -199,18 +196,21 @@ async fn register(
 }
 
 fn check_your_mail(state: &AppState, email: &str) -> Response {
-    let sent = format!(
-        "Мы отправили письмо на {email}. Перейдите по ссылке из письма, чтобы подтвердить адрес."
+    let layout = Layout::new(state, None);
+    let sent = layout
+        .lang
+        .t_with("signup-sent", &[("email", email.to_owned().into())]);
+    let (title, spam, sign_in) = (
+        layout.t("signup-check-mail"),
+        layout.t("signup-spam"),
+        layout.t("nav-login"),
     );
     notice(
-        Layout::new(state, None),
+        layout,
         StatusCode::OK,
-        "Проверьте почту",
-        &[
-            &sent,
-            "Письмо не пришло? Проверьте папку «Спам» или запросите ссылку ещё раз в личном кабинете после входа.",
-        ],
-        Some(("/login", "Войти")),
+        &title,
+        &[&sent, &spam],
+        Some(("/login", &sign_in)),
     )
 }
 

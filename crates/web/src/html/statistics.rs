@@ -75,21 +75,6 @@ struct StatsPage {
     organisations: Vec<Row>,
 }
 
-const MONTHS_RU: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
 pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
     let result = async {
         let today = state
@@ -127,10 +112,11 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
             sum.0 += d.received.unwrap_or(0);
             sum.1 += d.answered.unwrap_or(0);
         }
+        let lang = crate::i18n::current();
         let month_name = |key: &str| -> String {
             let (year, month) = key.split_once('-').unwrap_or((key, "01"));
-            let index = month.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
-            format!("{} {year}", MONTHS_RU[index])
+            let month = month.parse::<i64>().unwrap_or(1).clamp(1, 12);
+            format!("{} {year}", lang.t_n("month", month))
         };
         let months: Vec<(String, i64, i64)> = months
             .into_iter()
@@ -156,7 +142,7 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
             rating: average(i64::from(totals.rating_sum), i64::from(totals.rating_count)),
             overdue: totals.overdue,
             months_chart: bars(
-                "Поступило сообщений по месяцам",
+                &lang.t("stats-chart-months"),
                 &months
                     .iter()
                     .map(|(name, r, _)| Bar {
@@ -166,9 +152,12 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
                     .collect::<Vec<_>>(),
             ),
             months,
-            categories_chart: bars("Сообщения по категориям", &bar_of(&categories, 15)),
+            categories_chart: bars(&lang.t("stats-chart-categories"), &bar_of(&categories, 15)),
             categories: categories.iter().map(Row::from).collect(),
-            territories_chart: bars("Сообщения по территориям", &bar_of(&territories, 15)),
+            territories_chart: bars(
+                &lang.t("stats-chart-territories"),
+                &bar_of(&territories, 15),
+            ),
             territories: territories.iter().map(Row::from).collect(),
             organisations: organisations.iter().map(Row::from).collect(),
         };

@@ -10,8 +10,12 @@ pub fn local_time(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
 }
 
+/// A status in the request's language.
 pub fn status_label(status: &str) -> &'static str {
-    MessageStatus::parse(status).map_or("", MessageStatus::label_ru)
+    MessageStatus::parse(status).map_or("", |s| match crate::i18n::current() {
+        crate::i18n::Lang::Ru => s.label_ru(),
+        crate::i18n::Lang::En => s.label_en(),
+    })
 }
 
 /// A message in a list.
@@ -42,7 +46,9 @@ impl Card {
             status: status_label(&m.status),
             status_class: m.status,
             number: m.number,
-            topic: m.topic_name_ru,
+            topic: crate::i18n::current()
+                .pick(&m.topic_name_ru, &m.topic_name_en)
+                .to_owned(),
             created: local_time(m.created_at, tz),
             created_iso: m.created_at.to_rfc3339(),
             excerpt,
@@ -87,13 +93,16 @@ impl ChoiceGroup {
         tree: Vec<vmeste_db::catalogue::CategoryWithTopics>,
         current: Option<&str>,
     ) -> Vec<Self> {
+        let lang = crate::i18n::current();
         tree.into_iter()
             .map(|c| ChoiceGroup {
-                label: c.category.name_ru,
+                label: lang
+                    .pick(&c.category.name_ru, &c.category.name_en)
+                    .to_owned(),
                 options: c
                     .topics
-                    .into_iter()
-                    .map(|t| Choice::new(t.id, t.name_ru, current))
+                    .iter()
+                    .map(|t| Choice::new(t.id, lang.pick(&t.name_ru, &t.name_en), current))
                     .collect(),
             })
             .collect()

@@ -60,6 +60,8 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/statistics"
         | "/map"
         | "/map/clusters"
+        // Sets only the browser's own language cookie.
+        | "/lang/{code}"
         // A held photo's unguessable name is the key to it.
         | "/report/photos/{id}"
         // Published photos are public; others only to author and handlers.

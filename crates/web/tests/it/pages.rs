@@ -294,7 +294,7 @@ async fn statistics_come_from_the_counters_as_svg_charts_each_with_its_table() {
     let page = app.get("/statistics").await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
-    assert!(body.contains(&format!("<dt>Поступило</dt><dd>{}</dd>", totals.received)));
+    assert!(body.contains(&format!("<dt>Поступило</dt><dd>{} сообщ", totals.received)));
     assert!(body.contains(&format!("<dt>Дан ответ</dt><dd>{}</dd>", totals.answered)));
     assert_eq!(body.matches("<svg class=\"chart\"").count(), 3);
     assert!(body.contains("<title>Сообщения по категориям</title>"));

@@ -27,11 +27,10 @@ impl HeldError {
     }
 
     pub(super) fn shown(&self) -> ShownError {
+        let lang = crate::i18n::current();
         let message = match self {
-            HeldError::Photo(e) => e.message_ru(),
-            HeldError::Storage => {
-                "Фотографии сейчас не удаётся сохранить. Попробуйте через минуту — остальное сохранено.".to_owned()
-            }
+            HeldError::Photo(e) => e.message(lang),
+            HeldError::Storage => lang.t("photo-storage-down"),
         };
         ShownError::new("photos", message)
     }

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
-use crate::i18n::{Lang, field_message};
+use crate::i18n::field_message;
 use crate::photos;
 use crate::rate_limit::{Bucket, ClientIp};
 use crate::upload::FormWithFiles;
@@ -58,7 +58,7 @@ pub use held::show as held_photo;
 struct ShownError {
     field: &'static str,
     anchor: &'static str,
-    label: &'static str,
+    label: String,
     message: String,
 }
 
@@ -114,10 +114,15 @@ struct FoundTopic {
 fn find_topics(tree: &[catalogue::CategoryWithTopics], find: &str) -> Vec<FoundTopic> {
     use vmeste_routing::text;
     let query = text::query_stems(find);
+    let lang = crate::i18n::current();
     let mut all: Vec<(usize, usize, FoundTopic)> = Vec::new();
     for c in tree {
         for t in &c.topics {
-            let stems = text::stems(&format!("{} {}", t.name_ru, c.category.name_ru));
+            // Both languages' names: a word in either finds the topic.
+            let stems = text::stems(&format!(
+                "{} {} {} {}",
+                t.name_ru, c.category.name_ru, t.name_en, c.category.name_en
+            ));
             let each: Vec<Option<usize>> = query
                 .iter()
                 .map(|q| text::fit(std::slice::from_ref(q), &stems))
@@ -130,8 +135,10 @@ fn find_topics(tree: &[catalogue::CategoryWithTopics], find: &str) -> Vec<FoundT
                     score,
                     FoundTopic {
                         id: t.id,
-                        name: t.name_ru.clone(),
-                        category: c.category.name_ru.clone(),
+                        name: lang.pick(&t.name_ru, &t.name_en).to_owned(),
+                        category: lang
+                            .pick(&c.category.name_ru, &c.category.name_en)
+                            .to_owned(),
                     },
                 ));
             }
@@ -161,24 +168,29 @@ impl ReportPage {
     }
 }
 
-fn field_label(field: &str) -> (&'static str, &'static str) {
-    match field {
-        "topic_id" => ("topic_id", "Тема"),
-        "text" => ("text", "Описание"),
-        "address" => ("address", "Адрес"),
-        "territory_id" => ("territory_id", "Район"),
-        "lat" => ("lat", "Широта"),
-        "lon" => ("lon", "Долгота"),
-        "csrf" => ("topic_id", "Форма"),
-        "photos" => ("photos", "Фотографии"),
-        _ => ("location", "Место"),
-    }
+/// Where on the form a field's error points, and the label it goes by.
+fn field_label(field: &str) -> (&'static str, String) {
+    let lang = crate::i18n::current();
+    let (anchor, label) = match field {
+        "topic_id" => ("topic_id", "filters-topic"),
+        "text" => ("text", "preview-text"),
+        "address" => ("address", "report-address"),
+        "territory_id" => ("territory_id", "report-territory"),
+        "lat" => ("lat", "report-lat"),
+        "lon" => ("lon", "report-lon"),
+        "csrf" => ("topic_id", "report-form"),
+        "photos" => ("photos", "report-photos"),
+        "appeal" => ("appeal", "preview-appeal"),
+        "form" => ("text", "report-form"),
+        _ => ("location", "preview-place"),
+    };
+    (anchor, lang.t(label))
 }
 
 fn shown(errors: &[FieldError]) -> Vec<ShownError> {
     errors
         .iter()
-        .map(|e| ShownError::new(e.field, field_message(Lang::Ru, e)))
+        .map(|e| ShownError::new(e.field, field_message(crate::i18n::current(), e)))
         .collect()
 }
 
@@ -200,7 +212,11 @@ async fn page(
         .iter()
         .flat_map(|c| &c.topics)
         .find(|t| Some(t.id) == chosen)
-        .map(|t| t.guidance_ru.clone())
+        .map(|t| {
+            crate::i18n::current()
+                .pick(&t.guidance_ru, &t.guidance_en)
+                .to_owned()
+        })
         .filter(|g| !g.is_empty());
     Ok(ReportPage {
         layout: Layout::new(state, user),
@@ -209,7 +225,13 @@ async fn page(
         territories: territories
             .into_iter()
             .filter(|t| t.parent_id.is_some())
-            .map(|t| Choice::new(t.id, t.name_ru, form.territory_id.as_deref()))
+            .map(|t| {
+                Choice::new(
+                    t.id,
+                    crate::i18n::current().pick(&t.name_ru, &t.name_en),
+                    form.territory_id.as_deref(),
+                )
+            })
             .collect(),
         text: value(&form.text),
         address: value(&form.address),
@@ -309,9 +331,7 @@ pub async fn submit(
         Err(rejection) => return unreadable(&state, user, &csrf, rejection.status()).await,
     };
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-        let message =
-            "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз.";
-        let error = ShownError::new("csrf", message.into());
+        let error = ShownError::new("csrf", crate::i18n::current().t("report-stale"));
         return refuse(&state, user, &csrf, &form, StatusCode::FORBIDDEN, error).await;
     }
     let step = Step::of(&form);
@@ -322,8 +342,7 @@ pub async fn submit(
             .check(Bucket::Intake, &client)
             .and_then(|()| state.limiters().check_account(Bucket::Intake, &account));
         if let Err(wait) = limited {
-            let message = "Слишком много сообщений подряд. Подождите минуту и отправьте снова — введённое сохранено.";
-            let error = ShownError::new("form", message.into());
+            let error = ShownError::new("form", crate::i18n::current().t("report-too-many"));
             let status = StatusCode::TOO_MANY_REQUESTS;
             let response = refuse(&state, user, &csrf, &form, status, error).await;
             return with_retry_after(response, wait);
@@ -435,19 +454,15 @@ async fn unreadable(
     csrf: &Csrf,
     rejected: StatusCode,
 ) -> Response {
+    let lang = crate::i18n::current();
     let (status, message) = if rejected == StatusCode::PAYLOAD_TOO_LARGE {
+        let limit = i64::try_from(photos::MAX_PHOTOS).unwrap_or(i64::MAX);
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "Слишком большие файлы: не больше {} фотографий по 10 МБ.",
-                photos::MAX_PHOTOS
-            ),
+            lang.t_n("report-too-large", limit),
         )
     } else {
-        (
-            StatusCode::BAD_REQUEST,
-            "Форму не удалось прочитать: заполните её ещё раз.".to_owned(),
-        )
+        (StatusCode::BAD_REQUEST, lang.t("report-unreadable"))
     };
     let error = ShownError::new("photos", message);
     respond(
@@ -500,8 +515,9 @@ async fn check(state: &AppState, user: Option<&User>, form: &ReportForm) -> Resu
             && !typed.is_empty()
         {
             // Typed, but the register does not know it: say so, not «give a place».
-            place.message = format!(
-                "Адреса «{typed}» нет в реестре домов, поэтому точку не найти сами. Укажите место на карте, координаты или район — адрес останется в сообщении."
+            place.message = crate::i18n::current().t_with(
+                "report-address-unknown",
+                &[("address", typed.to_owned().into())],
             );
         }
         Checked::Invalid(errors)

@@ -1,0 +1,370 @@
+# English: the platform's second language. Message ids are shared with
+# locales/ru/main.ftl; a test checks that both have every id.
+
+## Site
+
+site-name = Vmeste
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-messages = Messages
+nav-map = Map
+nav-statistics = Statistics
+nav-report = Report a problem
+nav-my = My messages
+nav-login = Sign in
+nav-logout = Sign out
+footer-about = Vmeste («Together») is an open feedback platform. Authors' personal data is never published.
+footer-api = API
+language-switch = Русский
+language-switch-code = ru
+language-switch-label = Site language
+
+## Counts
+
+messages-count = { $n ->
+    [one] { $n } message
+   *[other] { $n } messages
+}
+residents-count = { $n ->
+    [one] { $n } resident
+   *[other] { $n } residents
+}
+photos-count = { $n ->
+    [one] { $n } photo
+   *[other] { $n } photos
+}
+
+## Field errors: error-{code}, or error-{field}-{code} for a field's own wording
+
+error-required = This field is required.
+error-location-required = Give the place: a point on the map, coordinates or a district.
+error-too-short = Too short: at least { $limit } characters.
+error-too-long = Too long: at most { $limit } characters.
+error-not-a-number = Enter a number, for example 56.3912.
+error-out-of-range = The number must lie between −{ $limit } and { $limit }.
+error-unknown-topic = Choose a topic from the catalogue.
+error-inactive-topic = This topic no longer takes messages: choose another.
+error-outside-region = This place lies outside the region: choose a point within it.
+error-unknown-territory = Choose a district from the list.
+error-control-characters = The text contains control characters that are not allowed.
+error-wrong-type = Wrong type of value: a string or a number was expected.
+error-bbox-wrong-type = The map box: four comma-separated numbers — west, south, east, north.
+error-unknown-value = Unknown value.
+
+## Events of a message's history
+
+event-created = Message sent
+event-send-to-moderation = Sent to moderation
+event-request-clarification = The moderator asked for details
+event-provide-clarification = The author gave details
+event-reject = Rejected by the moderator
+event-mark-duplicate = Marked as a repeat of another message
+event-route = Passed to the responsible organisation
+event-redirect = Redirected to another organisation
+event-start-work = Work started
+event-extend = Deadline extended
+event-interim-answer = Interim answer
+event-answer = Answered
+event-dispute = The author disputed the answer
+event-close = Closed
+event-rate = The author rated the answer
+event-approve-answer = Answered with the head's approval
+event-mark-complaint = The complaint went to the supervising body
+event-send-copy = A copy went to another body
+event-copy = A copy of an appeal received
+event-decline-on-merits = No answer on the merits
+event-correct = The moderator corrected the topic or place
+event-other = Change
+
+## Notifications
+
+notification-routed = The message was passed to the organisation
+notification-redirected = The message was redirected
+notification-clarification-requested = The moderator asks for details
+notification-rejected = The message was rejected
+notification-duplicate = The message was merged with an earlier one
+notification-interim-answer = Interim answer
+notification-answered = Answered — please rate the answer
+notification-extended = The deadline was extended
+notification-closed = The message was closed
+notification-converted = The message became a formal appeal
+notification-copy-sent = A copy of the appeal went to another body
+notification-new-in-inbox = A new message in the inbox
+notification-assigned = A message was assigned to you
+notification-due-soon = The deadline is near
+notification-overdue = The deadline has passed
+notification-disputed = The author disputed the answer
+notification-answer-to-approve = An answer awaits your approval
+notification-registration-overdue = An appeal was not registered within 3 days
+notification-other = A change in a message
+
+## Titles of the API's problem documents
+
+problem-validation-failed = The data did not pass validation
+problem-invalid-parameters = Invalid query parameters
+problem-malformed-request = The request could not be parsed
+problem-unsupported-media-type = Unsupported request body format
+problem-not-found = Not found
+problem-method-not-allowed = Method not allowed
+problem-too-many-requests = Too many requests: try again later
+problem-payload-too-large = Request too large
+problem-unauthorized = Sign-in or an API key is required
+problem-invalid-api-key = The API key is unknown or revoked
+problem-transition-refused = The action on the message is refused
+problem-forbidden = Not allowed
+problem-other = Internal server error
+
+## Message page
+
+supporters-more = { $n ->
+    [one] One more resident is affected.
+   *[other] { $n } more residents are affected.
+}
+
+## Home page
+
+home-title = Home
+home-hero = Report a problem — it will be solved
+home-lead = A pothole, a broken street light, rubbish not collected? Describe the problem and mark the place: the message goes to the organisation responsible, and you will see when and how it is solved.
+home-recent = Latest messages
+home-none = No messages yet.
+home-all = All messages
+home-topics = Topics
+
+## Public list
+
+list-title = Residents' messages
+list-on-map = Show on the map
+
+## Filters
+
+filters-label = Filters
+filters-find = Find
+filters-find-example = e.g. pothole by the school
+filters-topic = Topic
+filters-all-topics = All topics
+filters-status = Status
+filters-all-statuses = All statuses
+filters-period = Period
+filters-all-time = All time
+filters-territory = Area
+filters-whole-region = The whole region
+filters-organisation = Organisation
+filters-all-organisations = All organisations
+filters-show = Show
+filters-reset = Reset
+
+## Results
+
+results-not-applied = The filter is not applied:
+results-none = Nothing found.
+results-next = Next page
+
+## Map
+
+map-title = Map of messages
+map-as-list = As a list
+map-help = Keyboard: the arrows move the map, «+» and «−» zoom, Tab goes from marker to marker, Enter opens one. The list beside shows the same messages.
+map-list = Messages in this area
+
+## Report form
+
+report-error-title = Error: report a problem
+form-check = Check the form
+report-find-label = Find the topic by words
+report-find-hint = For example: «pothole», «street light out», «rubbish in the yard».
+report-find = Find the topic
+report-found-none = No topics for these words — choose from the list below
+report-found = Matching topics
+report-choose-topic = Choose a topic
+report-text = Describe the problem
+report-text-hint = What happened and where exactly. 10 to 4000 characters. Leave out personal data: the text will be published.
+report-photos-hint = Up to 5 photos, JPEG, PNG or WebP, up to 10 MB each. If you give no place below, the photo's geotag becomes it; the geotags and everything else about the shot are removed.
+report-photos-chosen = Chosen photos
+report-photo = Photo
+report-photo-remove = Remove
+report-photos = Photos
+report-where = Where
+report-address = Address or landmark
+report-address-hint = For example: «ул. Ленина, 10». A house in the register is found on the map for you; a landmark («by the park gate») helps whoever fixes it.
+report-map-chosen = The point is chosen on the map.
+report-locating = Finding your location…
+report-located = The coordinates are filled in from your location.
+report-locate-failed = Your location could not be found: give an address or a point on the map.
+report-locate = My location
+report-territory = District or part of town
+report-territory-none = Not chosen
+report-from-photo = The coordinates come from the photo's geotag — check them.
+report-coordinates-hint = Coordinates are more precise than a district; on the map, a tap chooses them.
+report-lat = Latitude
+report-lon = Longitude
+report-appeal = This is a formal appeal (59-FZ): answered within 30 days, never published
+report-next = Next: check
+
+## Report preview
+
+preview-title = Check your message
+preview-lead = This is the message as it will be sent. If something is wrong, go back and correct it — nothing you entered is lost.
+similar-title = Already reported nearby — support it?
+similar-lead = Open messages on this topic already lie near the place you gave. If it is the same problem, support that message: you will get its notices, and the organisation will see that the problem affects many.
+similar-support = Support this message
+similar-sign-in = Sign in
+similar-sign-in-rest = { " " }to support the message and follow it.
+similar-other = A different problem? Send your own message below.
+preview-appeal = Formal appeal
+preview-message = Your message
+preview-text = Description
+preview-place = Place
+preview-house = House found in the register:
+preview-coordinates = Coordinates:
+preview-from-photo = (from the photo's geotag)
+preview-no-photos = None
+preview-to = To
+preview-moderator = The regional centre's moderator will choose the organisation responsible
+preview-appeal-note = The appeal is not published; the answer comes within 30 days.
+preview-public-note = The text and the place will be published without your personal data.
+preview-send = Send
+preview-edit = Change
+
+## Sign-in
+
+login-title-short = Sign in
+login-with = Sign in with
+login-or-email = or with your e-mail:
+login-email = E-mail
+login-password = Password
+login-forgot = Forgot your password?
+login-signup = Sign up
+
+## Sign-up
+
+signup-title = Sign up
+form-error-prefix = Error: 
+signup-name = What to call you
+signup-password = Password (at least 10 characters)
+signup-note = We will send a link to confirm the address. Have an account already? 
+period-days = { $n ->
+    [7] Last week
+    [30] Last month
+    [90] Last three months
+    [365] Last year
+   *[other] Last { $n } days
+}
+
+## Report form: errors
+
+report-form = Form
+report-stale = The form has expired or is open in another window. Check what you entered and send it again.
+report-too-many = Too many messages in a row. Wait a minute and send again — what you entered is kept.
+report-too-large = The files are too large: at most { $n } photos of 10 MB each.
+report-unreadable = The form could not be read: please fill it in again.
+report-appeal-unidentified = Only a person with a confirmed e-mail address, or signed in through Gosuslugi, may file a formal appeal.
+report-address-unknown = The address «{ $address }» is not in the house register, so its point cannot be found for you. Give the place on the map, coordinates or a district — the address stays in the message.
+photo-too-many = { $n ->
+    [one] At most one photo may be attached.
+   *[other] At most { $n } photos may be attached.
+}
+photo-too-large = The photo «{ $name }» is larger than { $mb } MB.
+photo-not-a-photo = The file «{ $name }» is not a photo: JPEG, PNG or WebP will do.
+photo-heic = The photo «{ $name }» is in HEIC format: save it as JPEG (in the camera settings, «Most compatible») and attach it again.
+photo-too-many-pixels = The photo «{ $name }» has too many pixels (more than { $mp } MP).
+photo-unreadable = The photo «{ $name }» could not be read: the file may be damaged.
+photo-storage-down = Photos cannot be stored right now. Try again in a minute — everything else is kept.
+
+## Statistics
+
+stats-name = Name
+stats-received-col = Received
+stats-answered-col = Answered
+stats-on-time-col = On time
+stats-rating-col = Average rating
+
+## Statistics page
+
+stats-received = Received
+stats-answered = Answered
+stats-on-time = Answered on time
+stats-rating = Average rating of answers
+stats-overdue = Overdue cases
+stats-by-month = By month
+stats-months-caption = Received and answered by month
+stats-month = Month
+stats-by-category = By category
+stats-by-territory = By area
+stats-by-organisation = By organisation
+stats-chart-months = Messages received by month
+stats-chart-categories = Messages by category
+stats-chart-territories = Messages by area
+# A month's name by its number, as a table's row heading.
+month = { $n ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+}
+
+## My messages
+
+my-none = You have not reported any problems yet.
+my-open = open
+my-due = Answer due: 
+my-following = I follow
+my-following-none = On a published message's page, press «This affects me too» to get its notices.
+
+## Message page
+
+message-title = Message No.
+message-of = of
+message-category = Category
+message-organisation = Organisation responsible
+message-address = Address
+message-coordinates = Coordinates
+message-due = Answer due
+message-text = Message text
+message-pending = The message's text will be published once a moderator has checked it.
+message-following = You follow this message and get its notices.
+message-unfollow = Stop following
+message-follow = This affects me too — follow
+message-files = Documents of the answer
+message-clarify = Details for the moderator
+message-clarify-send = Send the details
+message-rate = Rate the answer
+message-resolved = Is the problem solved?
+message-yes = yes
+message-no = no
+message-rate-send = Rate
+message-dispute = Disagree with the answer? Say what is wrong
+message-dispute-send = Dispute the answer
+message-history = History
+my-clarify = The moderator awaits your details
+my-rate = Answered: rate the answer or dispute it
+form-stale = The form has expired. Send it again.
+
+## Error pages
+
+error-not-found = Page not found
+error-not-found-detail = There is no such page, or the message is not published.
+error-forbidden = Not allowed
+error-forbidden-detail = Your role or organisation gives no access to this page.
+error-internal = Something went wrong
+error-internal-detail = We already know about the error. Try reloading the page a little later.
+
+## Sign-in and sign-up: messages
+
+login-too-many = Too many sign-in attempts. Wait a minute.
+login-wrong = Wrong e-mail address or password.
+signup-too-many = Too many sign-ups from your address. Try again in an hour.
+signup-name-required = Say what to call you.
+signup-name-too-long = The name must be at most 100 characters long.
+signup-check-mail = Check your e-mail
+signup-sent = We sent a letter to { $email }. Follow its link to confirm the address.
+signup-spam = No letter? Look in the spam folder, or ask for the link again from your account page after signing in.
+map-cluster = Messages here: {"{"}n{"}"}. Zoom in

@@ -1,0 +1,376 @@
+# Russian: the platform's first language. Message ids are shared with
+# locales/en/main.ftl; a test checks that both have every id.
+
+## Site
+
+site-name = Вместе
+skip-to-content = Перейти к содержанию
+nav-label = Основное меню
+nav-messages = Сообщения
+nav-map = Карта
+nav-statistics = Статистика
+nav-report = Сообщить о проблеме
+nav-my = Мои сообщения
+nav-login = Войти
+nav-logout = Выйти
+footer-about = «Вместе» — открытая платформа обратной связи. Личные данные авторов не публикуются.
+footer-api = API
+language-switch = English
+language-switch-code = en
+language-switch-label = Язык сайта
+
+## Counts
+
+messages-count = { $n ->
+    [one] { $n } сообщение
+    [few] { $n } сообщения
+   *[many] { $n } сообщений
+}
+residents-count = { $n ->
+    [one] { $n } житель
+    [few] { $n } жителя
+   *[many] { $n } жителей
+}
+photos-count = { $n ->
+    [one] { $n } фотография
+    [few] { $n } фотографии
+   *[many] { $n } фотографий
+}
+
+## Field errors: error-{code}, or error-{field}-{code} for a field's own wording
+
+error-required = Заполните это поле.
+error-location-required = Укажите место: точку на карте, координаты или район.
+error-too-short = Слишком коротко: нужно не меньше { $limit } { $limit ->
+    [one] символа
+   *[other] символов
+}.
+error-too-long = Слишком длинно: не больше { $limit } { $limit ->
+    [one] символа
+   *[other] символов
+}.
+error-not-a-number = Введите число, например 56.3912.
+error-out-of-range = Число должно быть от −{ $limit } до { $limit }.
+error-unknown-topic = Выберите тему из каталога.
+error-inactive-topic = Эта тема больше не принимает сообщения: выберите другую.
+error-outside-region = Это место за пределами региона: укажите точку в его границах.
+error-unknown-territory = Выберите район из списка.
+error-control-characters = Текст содержит недопустимые служебные символы.
+error-wrong-type = Неверный тип значения: ожидалась строка или число.
+error-bbox-wrong-type = Область карты: четыре числа через запятую — запад, юг, восток, север.
+error-unknown-value = Неизвестное значение.
+
+## Events of a message's history
+
+event-created = Сообщение отправлено
+event-send-to-moderation = Передано на модерацию
+event-request-clarification = Модератор запросил уточнение
+event-provide-clarification = Автор дал уточнение
+event-reject = Отклонено модератором
+event-mark-duplicate = Отмечено как повтор другого сообщения
+event-route = Передано ответственной организации
+event-redirect = Перенаправлено в другую организацию
+event-start-work = Взято в работу
+event-extend = Срок ответа продлён
+event-interim-answer = Промежуточный ответ
+event-answer = Дан ответ
+event-dispute = Автор оспорил ответ
+event-close = Закрыто
+event-rate = Автор оценил ответ
+event-approve-answer = Дан ответ, утверждённый руководителем
+event-mark-complaint = Жалоба передана вышестоящему органу
+event-send-copy = Копия направлена в другой орган
+event-copy = Получена копия обращения
+event-decline-on-merits = Ответ по существу не дается
+event-correct = Модератор уточнил тему или место
+event-other = Изменение
+
+## Notifications
+
+notification-routed = Сообщение передано в организацию
+notification-redirected = Сообщение перенаправлено
+notification-clarification-requested = Модератор просит уточнить сообщение
+notification-rejected = Сообщение отклонено
+notification-duplicate = Сообщение объединено с ранее поданным
+notification-interim-answer = Промежуточный ответ
+notification-answered = Получен ответ — оцените его
+notification-extended = Срок ответа продлён
+notification-closed = Сообщение закрыто
+notification-converted = Сообщение переведено в официальное обращение
+notification-copy-sent = Копия обращения направлена в другой орган
+notification-new-in-inbox = Новое сообщение во входящих
+notification-assigned = Вам назначено сообщение
+notification-due-soon = Скоро истекает срок ответа
+notification-overdue = Срок ответа истёк
+notification-disputed = Автор оспорил ответ
+notification-answer-to-approve = Ответ ждёт вашего утверждения
+notification-registration-overdue = Обращение не зарегистрировано в течение 3 дней
+notification-other = Изменение по сообщению
+
+## Titles of the API's problem documents
+
+problem-validation-failed = Данные не прошли проверку
+problem-invalid-parameters = Неверные параметры запроса
+problem-malformed-request = Запрос не удалось разобрать
+problem-unsupported-media-type = Неподдерживаемый формат тела запроса
+problem-not-found = Не найдено
+problem-method-not-allowed = Метод не поддерживается
+problem-too-many-requests = Слишком много запросов: повторите позже
+problem-payload-too-large = Слишком большой запрос
+problem-unauthorized = Нужен вход или ключ API
+problem-invalid-api-key = Ключ API неизвестен или отозван
+problem-transition-refused = Действие с сообщением невозможно
+problem-forbidden = Недостаточно прав
+problem-other = Внутренняя ошибка сервера
+
+## Message page
+
+supporters-more = Это касается ещё { $n } { $n ->
+    [one] жителя
+   *[other] жителей
+}.
+
+## Home page
+
+home-title = Главная
+home-hero = Сообщите о проблеме — её решат
+home-lead = Яма на дороге, не горит фонарь, не вывезли мусор? Опишите проблему и отметьте место: сообщение попадёт в ответственную организацию, а вы увидите, когда и как его решат.
+home-recent = Последние сообщения
+home-none = Сообщений пока нет.
+home-all = Все сообщения
+home-topics = Темы
+
+## Public list
+
+list-title = Сообщения жителей
+list-on-map = Показать на карте
+
+## Filters
+
+filters-label = Фильтры
+filters-find = Найти
+filters-find-example = например, яма у школы
+filters-topic = Тема
+filters-all-topics = Все темы
+filters-status = Статус
+filters-all-statuses = Все статусы
+filters-period = Период
+filters-all-time = За всё время
+filters-territory = Территория
+filters-whole-region = Весь регион
+filters-organisation = Организация
+filters-all-organisations = Все организации
+filters-show = Показать
+filters-reset = Сбросить
+
+## Results
+
+results-not-applied = Фильтр не применён:
+results-none = Ничего не найдено.
+results-next = Следующая страница
+
+## Map
+
+map-title = Карта сообщений
+map-as-list = Списком
+map-help = Клавиатура: стрелки двигают карту, «+» и «−» меняют масштаб, Tab переходит по меткам, Enter открывает метку. Список справа показывает те же сообщения.
+map-list = Сообщения в этой области
+
+## Report form
+
+report-error-title = Ошибка: сообщить о проблеме
+form-check = Проверьте форму
+report-find-label = Найти тему по словам
+report-find-hint = Например: «яма», «не горит фонарь», «мусор во дворе».
+report-find = Найти тему
+report-found-none = Тем по этим словам не нашлось — выберите из списка ниже
+report-found = Подходящие темы
+report-choose-topic = Выберите тему
+report-text = Опишите проблему
+report-text-hint = Что случилось и где именно. От 10 до 4000 символов. Не указывайте личные данные: текст будет опубликован.
+report-photos-hint = До 5 фотографий JPEG, PNG или WebP, до 10 МБ каждая. Если не укажете место ниже, возьмём его из геометки фотографии; сами геометки и другие сведения о снимке мы удаляем.
+report-photos-chosen = Выбранные фотографии
+report-photo = Фотография
+report-photo-remove = Убрать
+report-photos = Фотографии
+report-where = Где это
+report-address = Адрес или ориентир
+report-address-hint = Например: «ул. Ленина, 10». Дом из реестра найдём на карте сами; ориентир («у входа в парк») поможет исполнителю.
+report-map-chosen = Точка выбрана на карте.
+report-locating = Определяем местоположение…
+report-located = Координаты заполнены по вашему местоположению.
+report-locate-failed = Не удалось определить местоположение: укажите адрес или точку на карте.
+report-locate = Моё местоположение
+report-territory = Район или часть города
+report-territory-none = Не выбран
+report-from-photo = Координаты взяты из геометки фотографии — проверьте их.
+report-coordinates-hint = Координаты точнее района; с картой их можно выбрать касанием.
+report-lat = Широта
+report-lon = Долгота
+report-appeal = Это официальное обращение (59-ФЗ): ответ в течение 30 дней, обращение не публикуется
+report-next = Далее: проверить
+
+## Report preview
+
+preview-title = Проверьте сообщение
+preview-lead = Так сообщение уйдёт в работу. Если что-то не так, вернитесь и исправьте — ничего из введённого не потеряется.
+similar-title = Уже сообщили рядом — поддержать?
+similar-lead = По этой теме рядом с указанным местом уже есть открытые сообщения. Если это та же проблема, поддержите сообщение: вы будете получать уведомления о нём, а организация увидит, что проблема касается многих.
+similar-support = Поддержать это сообщение
+similar-sign-in = Войдите
+similar-sign-in-rest = , чтобы поддержать сообщение и следить за ним.
+similar-other = Другая проблема? Отправьте своё сообщение ниже.
+preview-appeal = Официальное обращение
+preview-message = Ваше сообщение
+preview-text = Описание
+preview-place = Место
+preview-house = Найден дом в реестре:
+preview-coordinates = Координаты:
+preview-from-photo = (из геометки фотографии)
+preview-no-photos = Нет
+preview-to = Кому
+preview-moderator = Ответственную организацию определит модератор регионального центра
+preview-appeal-note = Обращение не публикуется; ответ придёт в течение 30 дней.
+preview-public-note = Текст и место будут опубликованы без ваших личных данных.
+preview-send = Отправить
+preview-edit = Изменить
+
+## Sign-in
+
+login-title-short = Вход
+login-with = Войти через
+login-or-email = или по электронной почте:
+login-email = Электронная почта
+login-password = Пароль
+login-forgot = Забыли пароль?
+login-signup = Зарегистрироваться
+
+## Sign-up
+
+signup-title = Регистрация
+form-error-prefix = Ошибка: 
+signup-name = Как к вам обращаться
+signup-password = Пароль (не короче 10 символов)
+signup-note = Мы пришлём письмо со ссылкой для подтверждения адреса. Уже есть учётная запись? 
+period-days = { $n ->
+    [7] За неделю
+    [30] За месяц
+    [90] За три месяца
+    [365] За год
+   *[other] За { $n } дн.
+}
+
+## Report form: errors
+
+report-form = Форма
+report-stale = Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз.
+report-too-many = Слишком много сообщений подряд. Подождите минуту и отправьте снова — введённое сохранено.
+report-too-large = Слишком большие файлы: не больше { $n } фотографий по 10 МБ.
+report-unreadable = Форму не удалось прочитать: заполните её ещё раз.
+report-appeal-unidentified = Официальное обращение может подать только пользователь с подтверждённой почтой или вошедший через Госуслуги.
+report-address-unknown = Адреса «{ $address }» нет в реестре домов, поэтому точку не найти сами. Укажите место на карте, координаты или район — адрес останется в сообщении.
+photo-too-many = Можно приложить не больше { $n } фотографий.
+photo-too-large = Фотография «{ $name }» больше { $mb } МБ.
+photo-not-a-photo = Файл «{ $name }» — не фотография: подойдут JPEG, PNG или WebP.
+photo-heic = Фотография «{ $name }» в формате HEIC: сохраните её как JPEG (в настройках камеры — «Наиболее совместимый») и приложите снова.
+photo-too-many-pixels = Фотография «{ $name }» слишком большая по размеру в пикселях (больше { $mp } Мп).
+photo-unreadable = Фотографию «{ $name }» не удалось прочитать: возможно, файл повреждён.
+photo-storage-down = Фотографии сейчас не удаётся сохранить. Попробуйте через минуту — остальное сохранено.
+
+## Statistics
+
+stats-name = Название
+stats-received-col = Поступило
+stats-answered-col = Дан ответ
+stats-on-time-col = В срок
+stats-rating-col = Средняя оценка
+
+## Statistics page
+
+stats-received = Поступило
+stats-answered = Дан ответ
+stats-on-time = Ответов в срок
+stats-rating = Средняя оценка ответов
+stats-overdue = Случаев просрочки
+stats-by-month = По месяцам
+stats-months-caption = Поступило и отвечено по месяцам
+stats-month = Месяц
+stats-by-category = По категориям
+stats-by-territory = По территориям
+stats-by-organisation = По организациям
+stats-chart-months = Поступило сообщений по месяцам
+stats-chart-categories = Сообщения по категориям
+stats-chart-territories = Сообщения по территориям
+# A month's name by its number, as a table's row heading.
+month = { $n ->
+    [1] январь
+    [2] февраль
+    [3] март
+    [4] апрель
+    [5] май
+    [6] июнь
+    [7] июль
+    [8] август
+    [9] сентябрь
+    [10] октябрь
+    [11] ноябрь
+   *[12] декабрь
+}
+
+## My messages
+
+my-none = Вы ещё не сообщали о проблемах.
+my-open = открыть
+my-due = Срок ответа: 
+my-following = Я слежу
+my-following-none = На странице опубликованного сообщения нажмите «Меня это тоже касается», чтобы получать уведомления о нём.
+
+## Message page
+
+message-title = Сообщение №
+message-of = от
+message-category = Категория
+message-organisation = Ответственная организация
+message-address = Адрес
+message-coordinates = Координаты
+message-due = Срок ответа
+message-text = Текст сообщения
+message-pending = Текст сообщения будет опубликован после проверки модератором.
+message-following = Вы следите за этим сообщением и получаете уведомления о нём.
+message-unfollow = Не следить
+message-follow = Меня это тоже касается — следить
+message-files = Документы к ответу
+message-clarify = Уточнение для модератора
+message-clarify-send = Отправить уточнение
+message-rate = Оцените ответ
+message-resolved = Проблема решена?
+message-yes = да
+message-no = нет
+message-rate-send = Оценить
+message-dispute = Не согласны с ответом? Опишите, что не так
+message-dispute-send = Оспорить ответ
+message-history = История
+my-clarify = Модератор ждёт вашего уточнения
+my-rate = Получен ответ: оцените его или оспорьте
+form-stale = Форма устарела. Отправьте её ещё раз.
+
+## Error pages
+
+error-not-found = Страница не найдена
+error-not-found-detail = Такой страницы нет или сообщение не публикуется.
+error-forbidden = Недостаточно прав
+error-forbidden-detail = Ваша роль или организация не даёт доступа к этой странице.
+error-internal = Что-то пошло не так
+error-internal-detail = Мы уже знаем об ошибке. Попробуйте обновить страницу чуть позже.
+
+## Sign-in and sign-up: messages
+
+login-too-many = Слишком много попыток входа. Подождите минуту.
+login-wrong = Неверная электронная почта или пароль.
+signup-too-many = Слишком много регистраций с вашего адреса. Попробуйте через час.
+signup-name-required = Укажите, как к вам обращаться.
+signup-name-too-long = Имя должно быть не длиннее 100 символов.
+signup-check-mail = Проверьте почту
+signup-sent = Мы отправили письмо на { $email }. Перейдите по ссылке из письма, чтобы подтвердить адрес.
+signup-spam = Письмо не пришло? Проверьте папку «Спам» или запросите ссылку ещё раз в личном кабинете после входа.
+map-cluster = Сообщений здесь: {"{"}n{"}"}. Приблизить
