@@ -49,8 +49,17 @@
         marker.bindPopup(link);
         named(marker, topic);
       } else {
-        marker.on("click", function () {
+        var zoomIn = function () {
           map.fitBounds([[c.south, c.west], [c.north, c.east]], { padding: [24, 24], maxZoom: map.getZoom() + 3 });
+        };
+        marker.on("click", zoomIn);
+        // A marker is a button to the keyboard: Enter or Space presses it.
+        marker.on("keypress", function (event) {
+          var key = event.originalEvent.key;
+          if (key === "Enter" || key === " ") {
+            event.originalEvent.preventDefault();
+            zoomIn();
+          }
         });
         named(marker, el.dataset.cluster.replace("{n}", String(c.count)));
       }

@@ -26,6 +26,8 @@ pub struct Results {
     pub periods: Vec<Choice>,
     pub territories: Vec<Choice>,
     pub organisations: Vec<Choice>,
+    /// A category chosen by a link (the home page's topics), kept by the form.
+    pub category: Option<String>,
     /// The words searched for, shown back in the field.
     pub q: String,
     pub errors: Vec<String>,
@@ -131,6 +133,7 @@ pub async fn results(
             .into_iter()
             .map(|o| Choice::new(o.id, o.short_name_ru, params.organisation.as_deref()))
             .collect(),
+        category: params.category.clone().filter(|c| !c.trim().is_empty()),
         q: params.q.clone().unwrap_or_default(),
         errors,
         cards,

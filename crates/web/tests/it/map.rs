@@ -198,6 +198,9 @@ async fn the_list_filters_by_period_and_box_and_keeps_them_in_its_links() {
     assert!(next.contains("bbox=40%2C55%2C46%2C58"), "{next}");
     let nowhere = app.get("/messages?bbox=10,10,11,11").await.body;
     assert!(nowhere.contains("Ничего не найдено"));
+    // A category from the home page's links stays through the filter form.
+    let category = app.get("/messages?category=1").await.body;
+    assert!(category.contains("<input type=\"hidden\" name=\"category\" value=\"1\">"));
     let bad = app.get("/messages?bbox=nonsense").await.body;
     assert!(
         bad.contains("Область карты"),
