@@ -18,7 +18,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 7] = [
+const ASSETS: [Asset; 8] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -50,6 +50,11 @@ const ASSETS: [Asset; 7] = [
         name: "place.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../assets/place.js"),
+    },
+    Asset {
+        name: "steps.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/steps.js"),
     },
     Asset {
         name: "staff.js",

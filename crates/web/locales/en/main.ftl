@@ -368,3 +368,12 @@ signup-check-mail = Check your e-mail
 signup-sent = We sent a letter to { $email }. Follow its link to confirm the address.
 signup-spam = No letter? Look in the spam folder, or ask for the link again from your account page after signing in.
 map-cluster = Messages here: {"{"}n{"}"}. Zoom in
+
+## Report form: steps on a phone
+
+report-step-topic = Topic
+report-step-text = Description and photos
+report-step-place = Place
+report-step-next = Next
+report-step-back = Back
+report-step-of = Step {"{"}n{"}"} of {"{"}total{"}"}

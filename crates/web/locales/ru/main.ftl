@@ -374,3 +374,12 @@ signup-check-mail = Проверьте почту
 signup-sent = Мы отправили письмо на { $email }. Перейдите по ссылке из письма, чтобы подтвердить адрес.
 signup-spam = Письмо не пришло? Проверьте папку «Спам» или запросите ссылку ещё раз в личном кабинете после входа.
 map-cluster = Сообщений здесь: {"{"}n{"}"}. Приблизить
+
+## Report form: steps on a phone
+
+report-step-topic = Тема
+report-step-text = Описание и фото
+report-step-place = Место
+report-step-next = Далее
+report-step-back = Назад
+report-step-of = Шаг {"{"}n{"}"} из {"{"}total{"}"}

@@ -100,6 +100,7 @@ struct ReportPage {
     /// Where the map opens and gets its tiles (with JavaScript).
     map: MapView,
     place_js: String,
+    steps_js: String,
     errors: Vec<ShownError>,
 }
 
@@ -246,6 +247,7 @@ async fn page(
         from_photo: form.from_photo,
         map: MapView::new(state).await?,
         place_js: crate::assets::url("place.js"),
+        steps_js: crate::assets::url("steps.js"),
         errors,
     })
 }
