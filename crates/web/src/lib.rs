@@ -16,6 +16,7 @@ mod listing;
 pub mod mail;
 mod metrics;
 pub mod oidc;
+pub mod open311;
 mod ops;
 pub mod photos;
 mod principal;

@@ -377,3 +377,12 @@ report-step-place = Place
 report-step-next = Next
 report-step-back = Back
 report-step-of = Step {"{"}n{"}"} of {"{"}total{"}"}
+
+## Open311
+
+open311-not-found = No such Open311 resource: paths end in .json or .xml.
+open311-bad-query = The query parameters could not be parsed.
+open311-unknown-jurisdiction = This jurisdiction is not served here.
+open311-unknown-service = No such service (service_code).
+open311-internal = Internal server error.
+open311-contact = Questions about the API go to this region's Vmeste platform administrator.

@@ -383,3 +383,12 @@ report-step-place = Место
 report-step-next = Далее
 report-step-back = Назад
 report-step-of = Шаг {"{"}n{"}"} из {"{"}total{"}"}
+
+## Open311
+
+open311-not-found = Нет такого ресурса Open311: пути оканчиваются на .json или .xml.
+open311-bad-query = Параметры запроса не удалось разобрать.
+open311-unknown-jurisdiction = Эта юрисдикция здесь не обслуживается.
+open311-unknown-service = Нет такой услуги (service_code).
+open311-internal = Внутренняя ошибка сервера.
+open311-contact = Вопросы об API — администратору платформы «Вместе» этого региона.

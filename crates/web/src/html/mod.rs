@@ -50,6 +50,13 @@ pub fn routes() -> Routes {
         .get("/statistics", Public, statistics::show)
         .get("/map", Public, map::show)
         .get("/lang/{code}", Public, crate::i18n::switch)
+        .get("/open311/{file}", Public, crate::open311::discovery)
+        .get("/open311/v2/{file}", Public, crate::open311::services)
+        .get(
+            "/open311/v2/services/{file}",
+            Public,
+            crate::open311::service_definition,
+        )
         .get("/map/clusters", Public, map::clusters)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)

@@ -10,6 +10,7 @@ mod languages;
 mod map;
 mod matrix;
 mod oidc;
+mod open311;
 mod ops;
 mod pages;
 mod photos;

@@ -60,6 +60,9 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/statistics"
         | "/map"
         | "/map/clusters"
+        | "/open311/{file}"
+        | "/open311/v2/{file}"
+        | "/open311/v2/services/{file}"
         // Sets only the browser's own language cookie.
         | "/lang/{code}"
         // A held photo's unguessable name is the key to it.
