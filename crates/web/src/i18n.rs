@@ -15,6 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
+use vmeste_domain::deadline::Remaining;
 use vmeste_domain::validation::FieldError;
 
 fluent_templates::static_loader! {
@@ -219,6 +220,22 @@ fn coded(lang: Lang, prefix: &str, code: &str) -> String {
         .unwrap_or_else(|| lang.t(&format!("{prefix}-other")))
 }
 
+/// What is left of a deadline, in words.
+pub fn remaining_label(lang: Lang, remaining: Remaining) -> String {
+    match remaining {
+        Remaining::DueToday => lang.t("remaining-today"),
+        Remaining::Overdue { days } => lang.t_n("remaining-overdue", days),
+        Remaining::DaysLeft {
+            days,
+            working: true,
+        } => lang.t_n("remaining-working", days),
+        Remaining::DaysLeft {
+            days,
+            working: false,
+        } => lang.t_n("remaining-days", days),
+    }
+}
+
 /// What an event of a message's history means, for residents.
 pub fn event_label(lang: Lang, action: &str) -> String {
     coded(lang, "event", action)
@@ -258,6 +275,45 @@ mod tests {
         );
         assert_eq!(Lang::En.t_n("messages-count", 1), "1 message");
         assert_eq!(Lang::En.t_n("messages-count", 5), "5 messages");
+    }
+
+    #[test]
+    fn deadlines_read_the_same_as_the_domains_russian_and_have_english() {
+        use super::remaining_label;
+        use vmeste_domain::deadline::Remaining;
+        for days in [1, 2, 4, 5, 11, 21, 22, 25, 101] {
+            for remaining in [
+                Remaining::Overdue { days },
+                Remaining::DaysLeft {
+                    days,
+                    working: true,
+                },
+                Remaining::DaysLeft {
+                    days,
+                    working: false,
+                },
+            ] {
+                assert_eq!(remaining_label(Lang::Ru, remaining), remaining.label_ru());
+            }
+        }
+        assert_eq!(
+            remaining_label(Lang::Ru, Remaining::DueToday),
+            Remaining::DueToday.label_ru()
+        );
+        assert_eq!(
+            remaining_label(
+                Lang::En,
+                Remaining::DaysLeft {
+                    days: 3,
+                    working: true
+                }
+            ),
+            "3 working days left"
+        );
+        assert_eq!(
+            remaining_label(Lang::En, Remaining::Overdue { days: 1 }),
+            "overdue by 1 day"
+        );
     }
 
     #[test]

@@ -386,3 +386,19 @@ open311-unknown-jurisdiction = This jurisdiction is not served here.
 open311-unknown-service = No such service (service_code).
 open311-internal = Internal server error.
 open311-contact = Questions about the API go to this region's Vmeste platform administrator.
+
+## Deadlines
+
+remaining-today = due today
+remaining-overdue = { $n ->
+    [one] overdue by { $n } day
+   *[other] overdue by { $n } days
+}
+remaining-working = { $n ->
+    [one] { $n } working day left
+   *[other] { $n } working days left
+}
+remaining-days = { $n ->
+    [one] { $n } day left
+   *[other] { $n } days left
+}

@@ -392,3 +392,22 @@ open311-unknown-jurisdiction = Эта юрисдикция здесь не об�
 open311-unknown-service = Нет такой услуги (service_code).
 open311-internal = Внутренняя ошибка сервера.
 open311-contact = Вопросы об API — администратору платформы «Вместе» этого региона.
+
+## Deadlines
+
+remaining-today = срок сегодня
+remaining-overdue = просрочено на { $n } { $n ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+remaining-working = { $n ->
+    [one] остался { $n } рабочий день
+    [few] осталось { $n } рабочих дня
+   *[many] осталось { $n } рабочих дней
+}
+remaining-days = { $n ->
+    [one] остался { $n } день
+    [few] осталось { $n } дня
+   *[many] осталось { $n } дней
+}

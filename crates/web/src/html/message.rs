@@ -242,9 +242,10 @@ async fn load(
     };
     let status = view.status().or_page()?;
     let remaining = match (view.due_date, DeadlineKind::parse(&view.deadline_kind)) {
-        (Some(due), Some(kind)) if status.is_open() => {
-            deadline::remaining(state.clock().now(), due, tz, kind, &calendar).label_ru()
-        }
+        (Some(due), Some(kind)) if status.is_open() => crate::i18n::remaining_label(
+            crate::i18n::current(),
+            deadline::remaining(state.clock().now(), due, tz, kind, &calendar),
+        ),
         _ => String::new(),
     };
     let feedback = if is_author {

@@ -63,7 +63,10 @@ pub async fn show(State(state): State<AppState>, who: Principal, csrf: Csrf) -> 
                 (Some(d), Some(kind), Some(s)) if s.is_open() => format!(
                     "{} ({})",
                     d.format("%d.%m.%Y"),
-                    deadline::remaining(now, d, tz, kind, &calendar).label_ru()
+                    crate::i18n::remaining_label(
+                        crate::i18n::current(),
+                        deadline::remaining(now, d, tz, kind, &calendar)
+                    )
                 ),
                 _ => String::new(),
             };
