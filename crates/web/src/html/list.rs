@@ -9,7 +9,7 @@ use axum::response::Response;
 use vmeste_db::messages::{self, Filter};
 use vmeste_db::{catalogue, organisations, territories};
 
-use super::view::{Card, Choice, ChoiceGroup, status_label};
+use super::view::{Card, Choice, ChoiceGroup, status_label, territory_choices};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -118,17 +118,7 @@ pub async fn results(
                 Choice::new(days, label, params.period.as_deref())
             })
             .collect(),
-        territories: territories
-            .into_iter()
-            .filter(|t| t.parent_id.is_some())
-            .map(|t| {
-                Choice::new(
-                    t.id,
-                    crate::i18n::current().pick(&t.name_ru, &t.name_en),
-                    params.territory.as_deref(),
-                )
-            })
-            .collect(),
+        territories: territory_choices(territories, params.territory.as_deref()),
         organisations: organisations
             .into_iter()
             .map(|o| Choice::new(o.id, o.short_name_ru, params.organisation.as_deref()))

@@ -81,6 +81,20 @@ impl Choice {
 }
 
 /// Topics by category, and territories, as staff forms offer them.
+/// The region's districts (its top territory left out: it is «anywhere»),
+/// named in the page's language, `current` selected.
+pub fn territory_choices(
+    territories: Vec<vmeste_db::territories::Territory>,
+    current: Option<&str>,
+) -> Vec<Choice> {
+    let lang = crate::i18n::current();
+    territories
+        .into_iter()
+        .filter(|t| t.parent_id.is_some())
+        .map(|t| Choice::new(t.id, lang.pick(&t.name_ru, &t.name_en), current))
+        .collect()
+}
+
 /// Choices under a heading: an `<optgroup>`.
 pub struct ChoiceGroup {
     pub label: String,

@@ -11,7 +11,7 @@ use vmeste_db::{catalogue, houses, messages, territories};
 use vmeste_domain::validation::{FieldError, MessageInput, Place, ValidMessage, validate_message};
 
 use super::map::MapView;
-use super::view::{Card, Choice, ChoiceGroup};
+use super::view::{Card, Choice, ChoiceGroup, territory_choices};
 use super::with_retry_after;
 use super::{Layout, error_page, form, render};
 use crate::AppState;
@@ -223,17 +223,7 @@ async fn page(
         layout: Layout::new(state, user),
         csrf: csrf.token.clone(),
         groups: ChoiceGroup::topics(tree, form.topic_id.as_deref()),
-        territories: territories
-            .into_iter()
-            .filter(|t| t.parent_id.is_some())
-            .map(|t| {
-                Choice::new(
-                    t.id,
-                    crate::i18n::current().pick(&t.name_ru, &t.name_en),
-                    form.territory_id.as_deref(),
-                )
-            })
-            .collect(),
+        territories: territory_choices(territories, form.territory_id.as_deref()),
         text: value(&form.text),
         address: value(&form.address),
         lat: value(&form.lat),
