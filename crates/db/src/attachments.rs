@@ -4,6 +4,8 @@
 //! event; until then (an answer waiting for the head's approval) only staff
 //! see them.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -153,4 +155,23 @@ pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Attachment>, DbE
         .bind(id)
         .fetch_optional(conn)
         .await
+}
+
+/// The first photo of each of these messages that has one: a message's
+/// picture in lists.
+pub async fn first_photos(
+    conn: &mut Conn<'_>,
+    message_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    if message_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, i64)> =
+        Sql::new("SELECT message_id, MIN(id) FROM attachments WHERE purpose = $1")
+            .bind(PHOTO)
+            .push_list(" AND message_id IN ", message_ids.iter().copied())
+            .push(" GROUP BY message_id")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -903,18 +903,13 @@ pub async fn inbox(
         if orgs.is_empty() {
             return Ok(Vec::new());
         }
-        sql = sql.push(" AND m.organisation_id IN (");
-        for (i, org) in orgs.iter().enumerate() {
-            sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, *org);
-        }
-        sql = sql.push(")");
+        sql = sql.push_list(" AND m.organisation_id IN ", orgs.iter().copied());
     }
     if !filter.statuses.is_empty() {
-        sql = sql.push(" AND m.status IN (");
-        for (i, status) in filter.statuses.iter().enumerate() {
-            sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, status.as_str());
-        }
-        sql = sql.push(")");
+        sql = sql.push_list(
+            " AND m.status IN ",
+            filter.statuses.iter().map(|s| s.as_str()),
+        );
     }
     if let Some(topic) = filter.topic_id {
         sql = sql.push_bound(" AND m.topic_id = {}", topic);

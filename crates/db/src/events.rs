@@ -1,6 +1,8 @@
 //! The immutable history of a message: every transition is one row, never
 //! updated or deleted.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use vmeste_domain::status::MessageStatus;
@@ -71,4 +73,51 @@ pub async fn for_message(
         sql
     };
     sql.push(" ORDER BY at, id").fetch_all(conn).await
+}
+
+/// Public events of messages the public may see, newest first, `offset`
+/// rows in: the Open311 update feed of a window of time.
+pub async fn public_feed(
+    conn: &mut Conn<'_>,
+    (since, until): (DateTime<Utc>, DateTime<Utc>),
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Event>, DbError> {
+    Sql::new(
+        "SELECT e.id, e.message_id, e.at, e.actor_id, e.action, e.from_status, e.to_status, e.comment, e.public \
+         FROM message_events e JOIN messages m ON m.id = e.message_id \
+         WHERE e.public = $1 AND m.public = $1 AND e.at >= $2 AND e.at <= $3",
+    )
+    .bind(true)
+    .bind(since)
+    .bind(until)
+    .push_list(
+        " AND m.status IN ",
+        crate::messages::PUBLISHED.iter().map(|s| s.as_str()),
+    )
+    .push_bound(" ORDER BY e.id DESC LIMIT {}", limit)
+    .push_bound(" OFFSET {}", offset)
+    .fetch_all(conn)
+    .await
+}
+
+/// The latest public comment of each of these messages that has one (the
+/// answer, as a rule).
+pub async fn latest_public_comments(
+    conn: &mut Conn<'_>,
+    message_ids: &[i64],
+) -> Result<HashMap<i64, String>, DbError> {
+    if message_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = Sql::new(
+        "SELECT message_id, comment FROM message_events WHERE public = $1 AND comment IS NOT NULL",
+    )
+    .bind(true)
+    .push_list(" AND message_id IN ", message_ids.iter().copied())
+    .push(" ORDER BY id")
+    .fetch_all(conn)
+    .await?;
+    // Later rows overwrite earlier ones.
+    Ok(rows.into_iter().collect())
 }

@@ -38,6 +38,7 @@ pub enum IntakeError {
 pub enum Source {
     Web,
     Api,
+    Open311,
 }
 
 impl Source {
@@ -45,6 +46,7 @@ impl Source {
         match self {
             Source::Web => "web",
             Source::Api => "api",
+            Source::Open311 => "open311",
         }
     }
 }

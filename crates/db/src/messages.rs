@@ -23,6 +23,7 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub topic_id: i64,
+    pub topic_slug: String,
     pub topic_name_ru: String,
     pub topic_name_en: String,
     pub deadline_kind: String,
@@ -48,7 +49,7 @@ impl MessageView {
 }
 
 const VIEW: &str = "SELECT m.id, m.number, m.status, m.text, m.lat, m.lon, m.address, m.public, m.source, m.due_date, \
-    m.created_at, m.updated_at, m.topic_id, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, t.deadline_kind, \
+    m.created_at, m.updated_at, m.topic_id, t.slug AS topic_slug, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, t.deadline_kind, \
     c.id AS category_id, c.name_ru AS category_name_ru, c.name_en AS category_name_en, m.organisation_id, \
     o.short_name_ru AS organisation_name_ru, m.territory_id, tr.name_ru AS territory_name_ru, m.author_id, m.routing_note \
     FROM messages m JOIN topics t ON t.id = m.topic_id JOIN categories c ON c.id = t.category_id \
@@ -155,8 +156,12 @@ pub struct Filter {
     pub category_id: Option<i64>,
     pub organisation_id: Option<i64>,
     pub territory_id: Option<i64>,
+    /// Only messages on one of these topics (none: any).
+    pub topics: Vec<i64>,
     /// Only messages received from this moment on.
     pub since: Option<DateTime<Utc>>,
+    /// Only messages received up to this moment.
+    pub until: Option<DateTime<Utc>>,
     /// Only messages inside this box.
     pub bbox: Option<BBox>,
     /// Only messages with a smaller id (keyset pagination, newest first).
@@ -200,13 +205,12 @@ pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> 
     }
     let mut sql = Sql::new(base)
         .push_bound(" WHERE m.public = {}", true)
-        .push(" AND m.status IN (");
-    for (i, status) in statuses.iter().enumerate() {
-        sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, status.as_str());
-    }
-    sql = sql.push(")");
+        .push_list(" AND m.status IN ", statuses.iter().map(|s| s.as_str()));
     if let Some(id) = filter.topic_id {
         sql = sql.push_bound(" AND m.topic_id = {}", id);
+    }
+    if !filter.topics.is_empty() {
+        sql = sql.push_list(" AND m.topic_id IN ", filter.topics.iter().copied());
     }
     if let Some(id) = filter.category_id {
         sql = sql.push_bound(" AND t.category_id = {}", id);
@@ -219,6 +223,9 @@ pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> 
     }
     if let Some(since) = filter.since {
         sql = sql.push_bound(" AND m.created_at >= {}", since);
+    }
+    if let Some(until) = filter.until {
+        sql = sql.push_bound(" AND m.created_at <= {}", until);
     }
     if let Some(b) = filter.bbox {
         sql = sql
@@ -264,6 +271,44 @@ pub async fn list_public(
         items,
         next_before_id,
     })
+}
+
+/// Public messages, newest first, `offset` rows in: for Open311's numbered
+/// pages, whose window of at most 90 days bounds the rows skipped.
+pub async fn list_public_window(
+    conn: &mut Conn<'_>,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<MessageView>, DbError> {
+    let Some(sql) = narrowed(VIEW, conn.backend(), filter) else {
+        return Ok(Vec::new());
+    };
+    sql.push_bound(" ORDER BY m.id DESC LIMIT {}", limit)
+        .push_bound(" OFFSET {}", offset)
+        .fetch_all(conn)
+        .await
+}
+
+/// The message with this number (`2026-000123`), whatever its status.
+pub async fn by_number(conn: &mut Conn<'_>, number: &str) -> Result<Option<MessageView>, DbError> {
+    Sql::new(format!("{VIEW} WHERE m.number = $1"))
+        .bind(number)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The messages with these ids, whatever their status: callers decide what
+/// each reader may see.
+pub async fn by_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<MessageView>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Sql::new(VIEW)
+        .push_list(" WHERE m.id IN ", ids.iter().copied())
+        .push(" ORDER BY m.id DESC")
+        .fetch_all(conn)
+        .await
 }
 
 /// Published open messages on a topic within `metres` of a point, nearest

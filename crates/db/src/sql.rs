@@ -132,6 +132,21 @@ impl Sql {
         self
     }
 
+    /// Appends `fragment` and the values bound as a parenthesised list, for
+    /// `IN`. SQL has no empty list: callers decide what none means.
+    #[must_use]
+    pub fn push_list<V: Into<Arg>>(
+        self,
+        fragment: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let mut sql = self.push(fragment).push("(");
+        for (i, value) in values.into_iter().enumerate() {
+            sql = sql.push_bound(if i == 0 { "{}" } else { ", {}" }, value);
+        }
+        sql.push(")")
+    }
+
     pub async fn fetch_all<T: Row>(self, conn: &mut Conn<'_>) -> Result<Vec<T>, DbError> {
         Ok(match conn {
             Conn::Sqlite(c) => {

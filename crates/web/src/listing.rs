@@ -97,6 +97,8 @@ impl ListParams {
             since: self.since(now, &mut errors),
             bbox: bbox(self.bbox.as_deref(), &mut errors),
             before_id: id("cursor", self.cursor.as_deref(), &mut errors),
+            topics: Vec::new(),
+            until: None,
             search: self
                 .q
                 .as_deref()

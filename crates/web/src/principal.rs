@@ -94,23 +94,29 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Principal {
     }
 }
 
+/// The key with this secret unless it is unknown or revoked, its use noted.
+pub async fn live_key(state: &AppState, secret: &str) -> Result<Option<ApiKey>, DbError> {
+    let now = state.clock().now();
+    let key = {
+        let mut handle = state.db().read().await?;
+        api_keys::by_secret(&mut handle.conn(), secret).await?
+    };
+    let Some(key) = key.filter(|k| k.revoked_at.is_none()) else {
+        return Ok(None);
+    };
+    if api_keys::use_is_news(&key, now) {
+        let mut tx = state.db().write().await?;
+        api_keys::mark_used(&mut tx.conn(), key.id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(key))
+}
+
 async fn try_resolve(state: &AppState, headers: &HeaderMap) -> Result<Principal, DbError> {
     let mut principal = Principal::default();
     if let Some(secret) = presented_key(headers) {
-        let now = state.clock().now();
-        let key = {
-            let mut handle = state.db().read().await?;
-            api_keys::by_secret(&mut handle.conn(), secret).await?
-        };
-        match key.filter(|k| k.revoked_at.is_none()) {
-            Some(key) => {
-                if api_keys::use_is_news(&key, now) {
-                    let mut tx = state.db().write().await?;
-                    api_keys::mark_used(&mut tx.conn(), key.id, now).await?;
-                    tx.commit().await?;
-                }
-                principal.api_key = Some(key);
-            }
+        match live_key(state, secret).await? {
+            Some(key) => principal.api_key = Some(key),
             None => principal.bad_key = true,
         }
     }

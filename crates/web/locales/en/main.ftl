@@ -386,6 +386,25 @@ open311-unknown-jurisdiction = This jurisdiction is not served here.
 open311-unknown-service = No such service (service_code).
 open311-internal = Internal server error.
 open311-contact = Questions about the API go to this region's Vmeste platform administrator.
+open311-unknown-request = No such request (service_request_id), or it is not public.
+open311-unknown-token = No request has this token.
+open311-bad-request-id = service_request_id takes request ids separated by commas.
+open311-bad-status = status takes open and closed, separated by commas.
+open311-bad-start-date = start_date is not a date: use ISO 8601, such as 2026-01-01T00:00:00+03:00.
+open311-bad-end-date = end_date is not a date: use ISO 8601, such as 2026-01-31T23:59:59+03:00.
+open311-window-reversed = end_date is before start_date.
+open311-window-too-long = From start_date to end_date may not span more than 90 days.
+open311-bad-page = page counts from 1; page_size is from 1 to 1000.
+open311-unreadable = The request body could not be read: send a form (application/x-www-form-urlencoded or multipart/form-data).
+open311-key-required = Submitting a request needs an api_key.
+open311-key-refused = This api_key is not accepted: it is unknown, revoked or may not submit requests.
+open311-too-many = Too many requests in a row: try again later.
+open311-too-many-photos = { $n ->
+    [one] At most { $n } photo may be attached.
+   *[other] At most { $n } photos may be attached.
+}
+open311-service-required = Give a service_code from the services list.
+open311-notice = The request is registered under number { $number }. Its progress shows on its page.
 
 ## Deadlines
 

@@ -392,6 +392,25 @@ open311-unknown-jurisdiction = Эта юрисдикция здесь не об�
 open311-unknown-service = Нет такой услуги (service_code).
 open311-internal = Внутренняя ошибка сервера.
 open311-contact = Вопросы об API — администратору платформы «Вместе» этого региона.
+open311-unknown-request = Нет такой заявки (service_request_id) или она не публикуется.
+open311-unknown-token = Нет заявки с таким токеном.
+open311-bad-request-id = service_request_id — это номера заявок через запятую.
+open311-bad-status = status принимает значения open и closed через запятую.
+open311-bad-start-date = start_date не похож на дату: используйте ISO 8601, например 2026-01-01T00:00:00+03:00.
+open311-bad-end-date = end_date не похож на дату: используйте ISO 8601, например 2026-01-31T23:59:59+03:00.
+open311-window-reversed = end_date раньше start_date.
+open311-window-too-long = Промежуток от start_date до end_date не может быть длиннее 90 дней.
+open311-bad-page = page — номер страницы с 1, page_size — от 1 до 1000.
+open311-unreadable = Тело запроса не удалось прочитать: отправьте форму (application/x-www-form-urlencoded или multipart/form-data).
+open311-key-required = Для подачи заявки нужен api_key.
+open311-key-refused = Этот api_key не принят: он неизвестен, отозван или не даёт права подавать заявки.
+open311-too-many = Слишком много заявок подряд: повторите позже.
+open311-too-many-photos = { $n ->
+    [one] Можно приложить не больше { $n } фотографии.
+   *[other] Можно приложить не больше { $n } фотографий.
+}
+open311-service-required = Укажите service_code — код услуги из списка services.
+open311-notice = Заявка зарегистрирована под номером { $number }. Ход работы виден на её странице.
 
 ## Deadlines
 

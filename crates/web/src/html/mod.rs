@@ -51,12 +51,19 @@ pub fn routes() -> Routes {
         .get("/map", Public, map::show)
         .get("/lang/{code}", Public, crate::i18n::switch)
         .get("/open311/{file}", Public, crate::open311::discovery)
-        .get("/open311/v2/{file}", Public, crate::open311::services)
+        .get("/open311/v2/{file}", Public, crate::open311::v2_get)
+        .post("/open311/v2/{file}", Public, crate::open311::submit)
         .get(
             "/open311/v2/services/{file}",
             Public,
             crate::open311::service_definition,
         )
+        .get(
+            "/open311/v2/requests/{file}",
+            Public,
+            crate::open311::one_request,
+        )
+        .get("/open311/v2/tokens/{file}", Public, crate::open311::token)
         .get("/map/clusters", Public, map::clusters)
         .get("/messages/{id}", Public, message::show)
         .post("/messages/{id}/feedback", SignedIn, message::feedback)

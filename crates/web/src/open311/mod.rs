@@ -1,21 +1,32 @@
-//! Open311 GeoReport v2 (<http://wiki.open311.org/GeoReport_v2>): the
-//! discovery document, the service list and service definitions, each in
-//! XML and JSON by the path's suffix, with the specification's error lists.
-//! A service is a topic of the catalogue, its code the topic's slug; the
-//! `jurisdiction_id` is the region's slug.
+//! Open311 GeoReport v2 (<http://wiki.open311.org/GeoReport_v2>): discovery,
+//! services, service requests (read, submit, tokens) and the update feed,
+//! each in XML and JSON by the path's suffix, with the specification's error
+//! lists. A service is a topic of the catalogue, its code the topic's slug;
+//! a service request is a message, its id the message's; the
+//! `jurisdiction_id` is the region's slug. `docs/open311.md` has the mapping.
 
 pub mod model;
+mod requests;
+mod services;
+mod submit;
+mod updates;
+mod window;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use vmeste_db::catalogue;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use vmeste_domain::status::MessageStatus;
 
 use crate::AppState;
 use crate::i18n::Lang;
-use model::{Discovery, Endpoint, Error, Service, ServiceDefinition, xml};
+use model::{Discovery, Endpoint, Error, Item, Listed, xml};
+
+pub use requests::one_request;
+pub use services::service_definition;
+pub use submit::{submit, token};
 
 /// What the path's suffix asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,19 +48,14 @@ impl Format {
 
 const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 
-/// A document in the asked format; `root` names the XML root element.
-fn document<J: Serialize, X: Serialize>(
-    format: Format,
-    status: StatusCode,
-    json: &J,
-    (root, xml): (&str, &X),
-) -> Response {
-    let body = match format {
-        Format::Json => serde_json::to_string(json).map_err(|e| e.to_string()),
-        Format::Xml => quick_xml::se::to_string_with_root(root, xml)
-            .map(|x| format!("{XML_DECLARATION}{x}"))
-            .map_err(|e| e.to_string()),
-    };
+fn to_xml<X: Serialize>(root: &str, value: &X) -> Result<String, String> {
+    quick_xml::se::to_string_with_root(root, value)
+        .map(|x| format!("{XML_DECLARATION}{x}"))
+        .map_err(|e| e.to_string())
+}
+
+/// A serialised document with its content type.
+fn respond(format: Format, status: StatusCode, body: Result<String, String>) -> Response {
     let content_type = match format {
         Format::Json => "application/json; charset=utf-8",
         Format::Xml => "text/xml; charset=utf-8",
@@ -68,16 +74,59 @@ fn document<J: Serialize, X: Serialize>(
     }
 }
 
+/// A document in the asked format; `root` names the XML root element.
+fn document<J: Serialize, X: Serialize>(
+    format: Format,
+    status: StatusCode,
+    json: &J,
+    (root, xml): (&str, &X),
+) -> Response {
+    let body = match format {
+        Format::Json => serde_json::to_string(json).map_err(|e| e.to_string()),
+        Format::Xml => to_xml(root, xml),
+    };
+    respond(format, status, body)
+}
+
+/// A list document: a JSON array, or XML items under `root`.
+fn listed<T: Item + Serialize>(
+    format: Format,
+    status: StatusCode,
+    root: &str,
+    items: Vec<T>,
+) -> Response {
+    let body = match format {
+        Format::Json => serde_json::to_string(&items).map_err(|e| e.to_string()),
+        Format::Xml => to_xml(root, &Listed(items)),
+    };
+    respond(format, status, body)
+}
+
+/// The specification's error list.
+fn errors(format: Format, status: StatusCode, descriptions: Vec<String>) -> Response {
+    let list = descriptions
+        .into_iter()
+        .map(|description| Error {
+            code: status.as_u16(),
+            description,
+        })
+        .collect();
+    listed(format, status, "errors", list)
+}
+
 /// The specification's error list with one error.
 fn error(format: Format, status: StatusCode, description: String) -> Response {
-    let errors = vec![Error {
-        code: status.as_u16(),
-        description,
-    }];
-    let wrapped = xml::Errors {
-        error: errors.clone(),
-    };
-    document(format, status, &errors, ("errors", &wrapped))
+    errors(format, status, vec![description])
+}
+
+/// A failure of ours, logged, as the error list.
+fn internal(format: Format, lang: Lang, e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "an Open311 request failed");
+    error(
+        format,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        lang.t("open311-internal"),
+    )
 }
 
 /// An unknown path under `/open311`: the error list, in JSON unless XML
@@ -87,25 +136,31 @@ fn not_found(lang: Lang, file: &str) -> Response {
     error(format, StatusCode::NOT_FOUND, lang.t("open311-not-found"))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Jurisdiction {
-    jurisdiction_id: Option<String>,
+/// A request refused before any work: its error list, once answered.
+struct Refused(Format, StatusCode, String);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        error(self.0, self.1, self.2)
+    }
 }
 
-/// Refuses a jurisdiction other than this region: the status and the id of
-/// the error's description.
+/// Refuses a jurisdiction other than this region.
 fn check_jurisdiction(
     state: &AppState,
-    query: Result<Query<Jurisdiction>, QueryRejection>,
-) -> Result<(), (StatusCode, &'static str)> {
-    let Ok(Query(query)) = query else {
-        return Err((StatusCode::BAD_REQUEST, "open311-bad-query"));
-    };
-    let asked = query.jurisdiction_id.filter(|j| !j.trim().is_empty());
+    lang: Lang,
+    format: Format,
+    asked: Option<&str>,
+) -> Result<(), Refused> {
+    let asked = asked.map(str::trim).filter(|j| !j.is_empty());
     match (asked, state.region()) {
         (None, _) => Ok(()),
         (Some(j), Some(region)) if j == region.slug => Ok(()),
-        (Some(_), _) => Err((StatusCode::NOT_FOUND, "open311-unknown-jurisdiction")),
+        (Some(_), _) => Err(Refused(
+            format,
+            StatusCode::NOT_FOUND,
+            lang.t("open311-unknown-jurisdiction"),
+        )),
     }
 }
 
@@ -142,99 +197,50 @@ pub async fn discovery(
 /// When this implementation of the endpoint last changed.
 const CHANGESET: &str = "2026-12-02T00:00:00+03:00";
 
-/// `/open311/v2/services.{json,xml}`: every active topic.
-pub async fn services(
+/// `GET /open311/v2/{file}`: the service list, the request list and the
+/// update feed share the path's shape.
+pub async fn v2_get(
     State(state): State<AppState>,
     lang: Lang,
     Path(file): Path<String>,
-    query: Result<Query<Jurisdiction>, QueryRejection>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(("services", format)) = Format::of(&file) else {
-        return not_found(lang, &file);
-    };
-    if let Err((status, id)) = check_jurisdiction(&state, query) {
-        return error(format, status, lang.t(id));
-    }
-    match catalogue_services(&state, lang).await {
-        Ok(list) => {
-            let wrapped = xml::Services {
-                service: list.clone(),
-            };
-            document(format, StatusCode::OK, &list, ("services", &wrapped))
+    let query = query.unwrap_or_default();
+    match Format::of(&file) {
+        Some(("services", format)) => services::list(&state, lang, format, &query).await,
+        Some(("requests", format)) => requests::list(&state, lang, format, &query).await,
+        Some(("servicerequestupdates", format)) => {
+            updates::feed(&state, lang, format, &query).await
         }
-        Err(()) => error(
-            format,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("open311-internal"),
-        ),
+        _ => not_found(lang, &file),
     }
 }
 
-/// `/open311/v2/services/{code}.{json,xml}`. Topics have no extra
-/// attributes yet, so every definition's list is empty (and `metadata` false).
-pub async fn service_definition(
-    State(state): State<AppState>,
-    lang: Lang,
-    Path(file): Path<String>,
-    query: Result<Query<Jurisdiction>, QueryRejection>,
-) -> Response {
-    let Some((code, format)) = Format::of(&file) else {
-        return not_found(lang, &file);
-    };
-    if let Err((status, id)) = check_jurisdiction(&state, query) {
-        return error(format, status, lang.t(id));
-    }
-    match catalogue_services(&state, lang).await {
-        Ok(list) if list.iter().any(|s| s.service_code == code) => {
-            let definition = ServiceDefinition {
-                service_code: code.to_owned(),
-                attributes: Vec::new(),
-            };
-            let wrapped = xml::ServiceDefinition::from(&definition);
-            document(
-                format,
-                StatusCode::OK,
-                &definition,
-                ("service_definition", &wrapped),
-            )
-        }
-        Ok(_) => error(
-            format,
-            StatusCode::NOT_FOUND,
-            lang.t("open311-unknown-service"),
-        ),
-        Err(()) => error(
-            format,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("open311-internal"),
-        ),
+/// The query string's parameters, or why they are unreadable.
+fn parse_query<T: DeserializeOwned>(lang: Lang, format: Format, raw: &str) -> Result<T, Refused> {
+    serde_html_form::from_str(raw)
+        .map_err(|_| Refused(format, StatusCode::BAD_REQUEST, lang.t("open311-bad-query")))
+}
+
+/// Open311's status of a message: `open` while work is owed.
+fn wire_status(status: Option<MessageStatus>) -> &'static str {
+    if status.is_some_and(MessageStatus::is_open) {
+        "open"
+    } else {
+        "closed"
     }
 }
 
-/// The active catalogue as services, grouped by category.
-async fn catalogue_services(state: &AppState, lang: Lang) -> Result<Vec<Service>, ()> {
-    let tree = async {
-        let mut handle = state.db().read().await?;
-        catalogue::active_tree(&mut handle.conn()).await
-    }
-    .await
-    .map_err(|e| tracing::error!(error = %e, "reading the catalogue failed"))?;
-    Ok(tree
-        .iter()
-        .flat_map(|c| {
-            let group = lang
-                .pick(&c.category.name_ru, &c.category.name_en)
-                .to_owned();
-            c.topics.iter().map(move |t| Service {
-                service_code: t.slug.clone(),
-                service_name: lang.pick(&t.name_ru, &t.name_en).to_owned(),
-                description: Some(lang.pick(&t.guidance_ru, &t.guidance_en).to_owned())
-                    .filter(|d| !d.is_empty()),
-                metadata: false,
-                kind: "realtime".into(),
-                keywords: None,
-                group: Some(group.clone()),
-            })
-        })
-        .collect())
+/// ISO 8601 with the region's offset, as the specification asks.
+fn datetime(state: &AppState, at: DateTime<Utc>) -> String {
+    at.with_timezone(&state.time_zone())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// A due date as the end of that day in the region.
+fn end_of_day(state: &AppState, day: NaiveDate) -> Option<String> {
+    let end = day.and_time(NaiveTime::from_hms_opt(23, 59, 59)?);
+    let local = end.and_local_timezone(state.time_zone()).earliest()?;
+    Some(local.format("%Y-%m-%dT%H:%M:%S%:z").to_string())
 }

@@ -11,6 +11,7 @@ mod map;
 mod matrix;
 mod oidc;
 mod open311;
+mod open311_requests;
 mod ops;
 mod pages;
 mod photos;

@@ -63,6 +63,8 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/open311/{file}"
         | "/open311/v2/{file}"
         | "/open311/v2/services/{file}"
+        | "/open311/v2/requests/{file}"
+        | "/open311/v2/tokens/{file}"
         // Sets only the browser's own language cookie.
         | "/lang/{code}"
         // A held photo's unguessable name is the key to it.

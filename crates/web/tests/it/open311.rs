@@ -3,7 +3,7 @@
 //! types that read real cities' documents), errors as the specified list.
 
 use axum::http::{StatusCode, header};
-use vmeste_web::open311::model::{self, xml};
+use vmeste_web::open311::model::{self, Listed, xml};
 
 use crate::common::TestApp;
 
@@ -29,10 +29,10 @@ fn assert_valid(validator: &jsonschema::Validator, value: &serde_json::Value) {
 
 #[test]
 fn real_cities_documents_read_with_our_types() {
-    let services: xml::Services =
+    let Listed(services): Listed<model::Service> =
         quick_xml::de::from_str(&fixture("samples/dc-services.xml")).unwrap();
-    assert!(services.service.len() > 10);
-    assert!(services.service.iter().all(|s| !s.service_code.is_empty()));
+    assert!(services.len() > 10);
+    assert!(services.iter().all(|s| !s.service_code.is_empty()));
     let definition: xml::ServiceDefinition =
         quick_xml::de::from_str(&fixture("samples/dc-services-S0301.xml")).unwrap();
     assert_eq!(definition.service_code, "S0301");
@@ -48,6 +48,28 @@ fn real_cities_documents_read_with_our_types() {
     assert_eq!(boston.endpoints.len(), 2);
     let dc: xml::Discovery = quick_xml::de::from_str(&fixture("samples/discovery-dc.xml")).unwrap();
     assert_eq!(dc.endpoints.endpoint[0].formats.format, ["text/xml"]);
+
+    let Listed(requests): Listed<model::ServiceRequest> =
+        quick_xml::de::from_str(&fixture("samples/service-requests.xml")).unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].service_request_id, "638344");
+    assert_eq!(requests[0].status, "closed");
+    assert_eq!(requests[1].long, Some(-122.465_114_5));
+    let Listed(one): Listed<model::ServiceRequest> =
+        quick_xml::de::from_str(&fixture("samples/service-request.xml")).unwrap();
+    assert_eq!(one[0].status_notes.as_deref(), Some("Duplicate request."));
+    let Listed(token): Listed<model::Receipt> =
+        quick_xml::de::from_str(&fixture("samples/token.xml")).unwrap();
+    assert_eq!(token[0].token.as_deref(), Some("12345"));
+    assert_eq!(token[0].service_request_id.as_deref(), Some("638344"));
+    let Listed(submitted): Listed<model::Receipt> =
+        quick_xml::de::from_str(&fixture("samples/boston-submitrequest-token.xml")).unwrap();
+    assert_eq!(submitted[0].service_request_id, None);
+    let Listed(refused): Listed<model::Error> = quick_xml::de::from_str(&fixture(
+        "samples/boston-err-submitrequest-base_is_duplicate.xml",
+    ))
+    .unwrap();
+    assert_eq!(refused[0].code, 400);
 }
 
 #[tokio::test]
@@ -87,9 +109,9 @@ async fn the_service_list_is_the_catalogue_in_json_and_xml() {
             .body
             .starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
     );
-    let parsed: xml::Services = quick_xml::de::from_str(&xml_reply.body).unwrap();
+    let Listed(parsed): Listed<model::Service> = quick_xml::de::from_str(&xml_reply.body).unwrap();
     let from_json: Vec<model::Service> = serde_json::from_value(list.clone()).unwrap();
-    assert_eq!(parsed.service, from_json, "both formats say the same");
+    assert_eq!(parsed, from_json, "both formats say the same");
 
     // Names follow the caller's language.
     let english = app
@@ -123,8 +145,8 @@ async fn a_service_definition_and_the_errors_of_unknown_ones() {
     assert!(!errors[0].description.is_empty());
     let missing = app.get("/open311/v2/services/no-such-service.xml").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    let errors: xml::Errors = quick_xml::de::from_str(&missing.body).unwrap();
-    assert_eq!(errors.error[0].code, 404);
+    let Listed(errors): Listed<model::Error> = quick_xml::de::from_str(&missing.body).unwrap();
+    assert_eq!(errors[0].code, 404);
 
     // Only this region's jurisdiction is served; a format must be named.
     let region = app
