@@ -119,7 +119,16 @@ pub async fn next_number(conn: &mut Conn<'_>, year: i32) -> Result<String, DbErr
     .bind(year)
     .scalar(conn)
     .await?;
-    Ok(format!("В-{year}-{last:06}"))
+    Ok(format!("{NUMBER_LETTER}{year}-{last:06}"))
+}
+
+/// What a message's number starts with: «В» for «Вместе».
+const NUMBER_LETTER: &str = "В-";
+
+/// A number without its Cyrillic letter (`2026-000123`), for URLs and
+/// clients that do not escape what they put in them.
+pub fn ascii_number(number: &str) -> &str {
+    number.strip_prefix(NUMBER_LETTER).unwrap_or(number)
 }
 
 pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<MessageView>, DbError> {
@@ -290,10 +299,14 @@ pub async fn list_public_window(
         .await
 }
 
-/// The message with this number (`2026-000123`), whatever its status.
-pub async fn by_number(conn: &mut Conn<'_>, number: &str) -> Result<Option<MessageView>, DbError> {
+/// The message with this number given without its letter (`2026-000123`),
+/// whatever its status.
+pub async fn by_ascii_number(
+    conn: &mut Conn<'_>,
+    ascii: &str,
+) -> Result<Option<MessageView>, DbError> {
     Sql::new(format!("{VIEW} WHERE m.number = $1"))
-        .bind(number)
+        .bind(format!("{NUMBER_LETTER}{ascii}"))
         .fetch_optional(conn)
         .await
 }

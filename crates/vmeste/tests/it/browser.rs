@@ -11,13 +11,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::watch;
-use vmeste::config::Config;
-use vmeste_domain::clock::Clock;
-use vmeste_test_support::{TestDb, fake_clock};
+use crate::running::{Running, missing_node_modules, run_to_success, tools_present};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -33,13 +29,7 @@ fn missing(scripts: &Path) -> Vec<String> {
             "{CHROMIUM} (apt-get install -y --no-install-recommends chromium)"
         ));
     }
-    if !scripts.join("node_modules").is_dir() {
-        missing.push(format!(
-            "{} (npm ci --prefix {})",
-            scripts.join("node_modules").display(),
-            scripts.display()
-        ));
-    }
+    missing.extend(missing_node_modules(scripts));
     if Command::new("node").arg("--version").output().is_err() {
         missing.push("node".into());
     }
@@ -71,34 +61,16 @@ fn runs(scripts: &Path) -> Vec<Vec<String>> {
 /// Runs `node --test` on the files; panics with its output if any fails.
 async fn node_test(scripts: &Path, files: Vec<String>, base: &str, screenshots: &Path) {
     let started = Instant::now();
-    let node = {
-        let scripts = scripts.to_path_buf();
-        let base = base.to_owned();
-        let screenshots = screenshots.to_path_buf();
-        let files = files.clone();
-        tokio::task::spawn_blocking(move || {
-            Command::new("node")
-                .args(["--test", "--test-concurrency=1", "--test-timeout=180000"])
-                .args(&files)
-                .current_dir(&scripts)
-                .env("VMESTE_BASE_URL", &base)
-                .env("VMESTE_SCREENSHOTS", &screenshots)
-                .env("VMESTE_CHROMIUM", CHROMIUM)
-                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-                .output()
-        })
-        .await
-        .unwrap()
-        .expect("node runs")
-    };
+    let mut node = Command::new("node");
+    node.args(["--test", "--test-concurrency=1", "--test-timeout=180000"])
+        .args(&files)
+        .current_dir(scripts)
+        .env("VMESTE_BASE_URL", base)
+        .env("VMESTE_SCREENSHOTS", screenshots)
+        .env("VMESTE_CHROMIUM", CHROMIUM)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let stdout = run_to_success(node, &format!("the browser tests {files:?}")).await;
     let took = started.elapsed();
-    let stdout = String::from_utf8_lossy(&node.stdout);
-    let stderr = String::from_utf8_lossy(&node.stderr);
-    assert!(
-        node.status.success(),
-        "the browser tests {files:?} failed ({}) after {took:.1?}:\n{stdout}\n{stderr}",
-        node.status
-    );
     // The results and any skips, for whoever runs with --nocapture.
     for line in stdout
         .lines()
@@ -112,44 +84,15 @@ async fn node_test(scripts: &Path, files: Vec<String>, base: &str, screenshots: 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_site_works_in_a_real_browser_and_passes_axe() {
     let scripts = scripts();
-    let missing = missing(&scripts);
-    if !missing.is_empty() {
-        let what = missing.join(", ");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser tests cannot run under CI=true: missing {what}"
-        );
-        eprintln!("note: browser tests skipped: missing {what}");
+    if !tools_present("the browser tests", &missing(&scripts)) {
         return;
     }
-
-    let test = TestDb::new().await;
-    let data = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = Config {
-        database_url: test.url.clone(),
-        data_dir: data.path().to_path_buf(),
-        auto_migrate: Some(true),
-        worker: true,
-        public_url: base.clone(),
+    let server = Running::demo(|config| {
         // Every browser context signs in afresh from the one address.
-        rate_limit_login_per_minute: 1000,
-        rate_limit_login_per_account_per_minute: 1000,
-        ..Config::default()
-    };
-    // The demo loads by itself only into the embedded database; load it here for PostgreSQL too.
-    vmeste_db::demo::load(
-        &test.db,
-        fake_clock().as_ref(),
-        &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
-    )
-    .await
-    .unwrap();
-    let (stop, shutdown) = watch::channel(false);
-    let clock: Arc<dyn Clock> = fake_clock();
-    let server =
-        tokio::spawn(async move { vmeste::serve::run(&config, listener, clock, shutdown).await });
+        config.rate_limit_login_per_minute = 1000;
+        config.rate_limit_login_per_account_per_minute = 1000;
+    })
+    .await;
 
     let temporary = tempfile::tempdir().unwrap();
     let screenshots = if std::env::var("VMESTE_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
@@ -159,10 +102,8 @@ async fn the_site_works_in_a_real_browser_and_passes_axe() {
         temporary.path().to_path_buf()
     };
     for files in runs(&scripts) {
-        node_test(&scripts, files, &base, &screenshots).await;
+        node_test(&scripts, files, &server.base, &screenshots).await;
     }
     println!("screenshots in {}", screenshots.display());
-
-    stop.send(true).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -3,4 +3,6 @@
 
 mod browser;
 mod cli;
+mod open311_clients;
+mod running;
 mod server;

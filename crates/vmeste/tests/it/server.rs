@@ -7,6 +7,8 @@ use vmeste::config::Config;
 use vmeste_domain::clock::Clock;
 use vmeste_test_support::{TestDb, fake_clock};
 
+use crate::running::Running;
+
 fn field<'a>(html: &'a str, marker: &str) -> &'a str {
     html.split(marker)
         .nth(1)
@@ -18,35 +20,12 @@ fn field<'a>(html: &'a str, marker: &str) -> &'a str {
 
 #[tokio::test]
 async fn the_report_form_works_end_to_end_over_http() {
-    let test = TestDb::new().await;
-    let data = tempfile::tempdir().unwrap();
-    let config = Config {
-        database_url: test.url.clone(),
-        data_dir: data.path().to_path_buf(),
-        auto_migrate: Some(true),
-        worker: true,
-        ..Config::default()
-    };
-    // The demo loads by itself only into the embedded database; load it here for PostgreSQL too.
-    vmeste_db::demo::load(
-        &test.db,
-        fake_clock().as_ref(),
-        &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
-    )
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, shutdown) = watch::channel(false);
-    let clock: Arc<dyn Clock> = fake_clock();
-    let server =
-        tokio::spawn(async move { vmeste::serve::run(&config, listener, clock, shutdown).await });
-
+    let server = Running::demo(|_| {}).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
-    let base = format!("http://{address}");
+    let base = &server.base;
     let form = client.get(format!("{base}/report")).send().await.unwrap();
     assert_eq!(form.status(), 200);
     let html = form.text().await.unwrap();
@@ -87,8 +66,7 @@ async fn the_report_form_works_end_to_end_over_http() {
 
     let health = client.get(format!("{base}/readyz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    stop.send(true).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 /// Sign-up through the real server; the worker delivers the confirmation

@@ -3,10 +3,11 @@
 //!
 //! An integrator's API key with the `submit` scope is required, as the
 //! specification's `api_key`. The request is filed and routed as any message
-//! is; its id is known at once, and its number serves as the token. Personal
-//! fields (`email`, names, `phone`, `device_id`, `account_id`) are accepted
-//! and not kept: the submitting service keeps its users, and Vmeste stores
-//! no personal data it has no account to protect it with.
+//! is; its id is known at once, and its number (without its Cyrillic letter)
+//! serves as the token. Personal fields (`email`, names, `phone`,
+//! `device_id`, `account_id`) are accepted and not kept: the submitting
+//! service keeps its users, and Vmeste stores no personal data it has no
+//! account to protect it with.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -163,7 +164,7 @@ pub async fn submit(
     }
     let receipt = Receipt {
         service_request_id: Some(view.id.to_string()),
-        token: Some(view.number.clone()),
+        token: Some(messages::ascii_number(&view.number).to_owned()),
         service_notice: Some(
             lang.t_with("open311-notice", &[("number", view.number.clone().into())]),
         ),
@@ -239,14 +240,14 @@ pub async fn token(
     }
     let found = async {
         let mut handle = state.db().read().await?;
-        messages::by_number(&mut handle.conn(), token).await
+        messages::by_ascii_number(&mut handle.conn(), token).await
     }
     .await;
     match found {
         Ok(Some(view)) if view.public_visibility() != Visibility::Hidden => {
             let receipt = Receipt {
                 service_request_id: Some(view.id.to_string()),
-                token: Some(view.number),
+                token: Some(messages::ascii_number(&view.number).to_owned()),
                 service_notice: None,
                 account_id: None,
             };
