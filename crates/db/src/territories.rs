@@ -3,7 +3,7 @@ use serde::Serialize;
 use crate::{Conn, DbError, Sql};
 
 /// A territory without its geometry, for lists and forms.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Territory {
     pub id: i64,
     pub region_id: i64,

@@ -112,6 +112,9 @@ problem-unauthorized = Sign-in or an API key is required
 problem-invalid-api-key = The API key is unknown or revoked
 problem-transition-refused = The action on the message is refused
 problem-forbidden = Not allowed
+problem-idempotency-key-reused = This Idempotency-Key was used for another request
+problem-idempotency-key-in-use = A request with this Idempotency-Key is still running
+problem-invalid-idempotency-key = The Idempotency-Key header is invalid
 problem-other = Internal server error
 
 ## Message page

@@ -121,6 +121,9 @@ problem-unauthorized = Нужен вход или ключ API
 problem-invalid-api-key = Ключ API неизвестен или отозван
 problem-transition-refused = Действие с сообщением невозможно
 problem-forbidden = Недостаточно прав
+problem-idempotency-key-reused = Этот Idempotency-Key уже использован для другого запроса
+problem-idempotency-key-in-use = Запрос с этим Idempotency-Key ещё выполняется
+problem-invalid-idempotency-key = Заголовок Idempotency-Key неверен
 problem-other = Внутренняя ошибка сервера
 
 ## Message page

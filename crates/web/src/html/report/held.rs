@@ -5,7 +5,6 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use vmeste_db::attachments;
 
 use super::{ReportForm, ShownError};
 use crate::AppState;
@@ -116,7 +115,8 @@ pub(super) async fn attach(
     held: &[String],
 ) -> Result<(), String> {
     let storage = state.storage();
-    let mut stored = Vec::new();
+    let mut jpegs = Vec::new();
+    let mut taken = Vec::new();
     for h in held
         .iter()
         .filter_map(|raw| Held::parse(raw))
@@ -125,40 +125,16 @@ pub(super) async fn attach(
         let Some(jpeg) = storage.get(&h.key()).await.map_err(|e| e.to_string())? else {
             continue;
         };
-        let key = format!("messages/{message_id}/photo/{h}.jpg");
-        let size = i64::try_from(jpeg.len()).unwrap_or(i64::MAX);
-        storage.put(&key, jpeg).await.map_err(|e| e.to_string())?;
-        stored.push((key, format!("photo-{}.jpg", stored.len() + 1), size));
+        jpegs.push((h.to_string(), jpeg));
+        taken.push(h);
+    }
+    photos::store(state, message_id, by, jpegs).await?;
+    for h in taken {
         if let Err(e) = drafts::release(storage, h).await {
             tracing::warn!(error = %e, "dropping a sent photo's draft failed");
         }
     }
-    if stored.is_empty() {
-        return Ok(());
-    }
-    let now = state.clock().now();
-    let record = async {
-        let mut tx = state.db().write().await?;
-        for (key, filename, size) in &stored {
-            let id = attachments::insert(
-                &mut tx.conn(),
-                &attachments::NewAttachment {
-                    message_id,
-                    purpose: attachments::PHOTO,
-                    storage_key: key,
-                    filename,
-                    content_type: "image/jpeg",
-                    size: *size,
-                    uploaded_by: by,
-                },
-                now,
-            )
-            .await?;
-            attachments::enqueue_sizes(&mut tx.conn(), id, now).await?;
-        }
-        tx.commit().await
-    };
-    record.await.map_err(|e: vmeste_db::DbError| e.to_string())
+    Ok(())
 }
 
 /// A held photo's small copy for the form. Its unguessable name is the key
