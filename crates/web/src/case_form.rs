@@ -225,9 +225,10 @@ pub async fn record_documents(
     by: Option<i64>,
     documents: &[StoredDocument],
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), vmeste_db::DbError> {
+) -> Result<Vec<i64>, vmeste_db::DbError> {
+    let mut ids = Vec::with_capacity(documents.len());
     for d in documents {
-        attachments::insert(
+        let id = attachments::insert(
             conn,
             &attachments::NewAttachment {
                 message_id,
@@ -241,8 +242,9 @@ pub async fn record_documents(
             now,
         )
         .await?;
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// [`run`] with an answer's documents, recorded in the same transaction (and

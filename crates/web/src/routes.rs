@@ -93,6 +93,15 @@ impl Routes {
         self.add(Method::POST, path, rule, axum::routing::post(handler))
     }
 
+    #[must_use]
+    pub fn delete<H, T>(self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, rule, axum::routing::delete(handler))
+    }
+
     fn add(
         mut self,
         method: Method,

@@ -47,7 +47,28 @@ pub struct EventOut {
     pub label: String,
     pub from_status: Option<String>,
     pub to_status: String,
+    /// Contacts a resident typed are masked, except for the case's staff.
     pub comment: Option<String>,
+    /// Shown to the resident and the public (else seen by staff only).
+    pub public: bool,
+}
+
+impl EventOut {
+    pub(super) fn new(lang: Lang, e: events::Event, masked: bool) -> Self {
+        Self {
+            label: i18n::event_label(lang, &e.action),
+            at: e.at,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            comment: if masked {
+                e.comment.as_deref().map(public_text)
+            } else {
+                e.comment
+            },
+            public: e.public,
+        }
+    }
 }
 
 /// A message as its reader may see it.
@@ -81,6 +102,15 @@ pub struct MessageOut {
     pub history: Option<Vec<EventOut>>,
 }
 
+/// A status in the caller's language.
+pub(super) fn status_label(lang: Lang, status: &str) -> &'static str {
+    match (lang, MessageStatus::parse(status)) {
+        (Lang::Ru, Some(s)) => s.label_ru(),
+        (Lang::En, Some(s)) => s.label_en(),
+        (_, None) => "",
+    }
+}
+
 impl MessageOut {
     /// As the public sees it: the text only once published, masked.
     fn new(m: MessageView, lang: Lang, show_text: bool) -> Self {
@@ -96,12 +126,7 @@ impl MessageOut {
 
     fn with_text(m: MessageView, lang: Lang, text: Option<String>) -> Self {
         let published = m.public_visibility() == Visibility::Published;
-        let status = MessageStatus::parse(&m.status);
-        let status_label = match (lang, status) {
-            (Lang::Ru, Some(s)) => s.label_ru(),
-            (Lang::En, Some(s)) => s.label_en(),
-            (_, None) => "",
-        };
+        let status_label = status_label(lang, &m.status);
         let pick = |ru: String, en: String| if lang == Lang::En { en } else { ru };
         Self {
             url: format!("/messages/{}", m.id),
@@ -328,14 +353,7 @@ pub async fn public_message(db: &Db, id: i64, lang: Lang) -> Result<Option<Messa
     out.history = Some(
         history
             .into_iter()
-            .map(|e| EventOut {
-                label: i18n::event_label(lang, &e.action),
-                at: e.at,
-                action: e.action,
-                from_status: e.from_status,
-                to_status: e.to_status,
-                comment: e.comment.as_deref().map(public_text),
-            })
+            .map(|e| EventOut::new(lang, e, true))
             .collect(),
     );
     Ok(Some(out))
@@ -363,11 +381,6 @@ pub async fn show(
 ) -> Result<axum::Json<MessageOut>, Problem> {
     match public_message(state.db(), id, lang).await? {
         Some(out) => Ok(axum::Json(out)),
-        None => Err(
-            Problem::new(lang, StatusCode::NOT_FOUND, "not_found").detail(match lang {
-                Lang::Ru => format!("Сообщения {id} нет или оно не публикуется."),
-                Lang::En => format!("Message {id} does not exist or is not public."),
-            }),
-        ),
+        None => Err(super::history::not_found(lang, id)),
     }
 }

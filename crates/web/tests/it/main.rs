@@ -4,6 +4,7 @@
 mod accounts;
 mod admin_data;
 mod api;
+mod api_resources;
 mod auth;
 mod common;
 mod idempotency;
@@ -12,6 +13,7 @@ mod map;
 mod matrix;
 mod oidc;
 mod open311;
+mod openapi;
 mod ops;
 mod pages;
 mod photos;
