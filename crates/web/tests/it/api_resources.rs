@@ -562,10 +562,21 @@ async fn single_resources_and_staff_lists() {
             .any(|m| m["email"] == "orgadmin@demo.vmeste.example")
     );
     assert!(members.iter().all(|m| m["role"] != "resident"));
-    let foreign = app
+    // Its subtree too (the city's departments), never a foreign organisation.
+    let department = app
         .call(
             "GET",
             &format!("/api/v1/organisations/{roads}/staff"),
+            &orgadmin,
+            None,
+        )
+        .await;
+    assert_eq!(department.status, StatusCode::OK);
+    let housing = org(&app, "min-housing").await;
+    let foreign = app
+        .call(
+            "GET",
+            &format!("/api/v1/organisations/{housing}/staff"),
             &orgadmin,
             None,
         )
