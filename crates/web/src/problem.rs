@@ -11,9 +11,9 @@ use crate::i18n::{self, Lang};
 pub struct Problem {
     /// The code's URI form, `urn:vmeste:problem:<code>`.
     #[serde(rename = "type")]
-    pub type_uri: String,
+    pub type_uri: Box<str>,
     /// What went wrong, in the caller's language (`Accept-Language`).
-    pub title: String,
+    pub title: Box<str>,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Box<str>>,
@@ -46,8 +46,8 @@ pub struct ProblemField {
 impl Problem {
     pub fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
         Self {
-            type_uri: format!("urn:vmeste:problem:{code}"),
-            title: i18n::problem_title(lang, code),
+            type_uri: format!("urn:vmeste:problem:{code}").into_boxed_str(),
+            title: i18n::problem_title(lang, code).into_boxed_str(),
             status: status.as_u16(),
             detail: None,
             code,

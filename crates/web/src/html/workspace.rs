@@ -118,7 +118,7 @@ impl InboxFilters {
             .now()
             .with_timezone(&state.time_zone())
             .date_naive();
-        let statuses = match given(&self.status).map(MessageStatus::parse) {
+        let statuses = match given(self.status.as_deref()).map(MessageStatus::parse) {
             Some(Some(s)) => vec![s],
             Some(None) => {
                 errors.push(FieldError::new("status", ErrorCode::UnknownValue));
@@ -126,7 +126,7 @@ impl InboxFilters {
             }
             None => OPEN.to_vec(),
         };
-        let due_by = match given(&self.due) {
+        let due_by = match given(self.due.as_deref()) {
             Some("overdue") => Some(today - chrono::Duration::days(1)),
             Some("soon") => Some(today + chrono::Duration::days(3)),
             Some(_) => {
@@ -135,7 +135,7 @@ impl InboxFilters {
             }
             None => None,
         };
-        let mut number = |field: &'static str, v: &Option<String>| match given(v) {
+        let mut number = |field: &'static str, v: &Option<String>| match given(v.as_deref()) {
             Some(raw) => raw
                 .parse::<i64>()
                 .map_err(|_| errors.push(FieldError::new(field, ErrorCode::NotANumber)))
@@ -144,7 +144,7 @@ impl InboxFilters {
         };
         let topic_id = number("topic", &self.topic);
         let territory_id = number("territory", &self.territory);
-        let unassigned = given(&self.assignee) == Some("none");
+        let unassigned = given(self.assignee.as_deref()) == Some("none");
         let assignee = if unassigned {
             None
         } else {
@@ -171,8 +171,8 @@ impl InboxFilters {
 }
 
 /// A filter's value, if one was given.
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// What is urgent about a case of a list: the day an appeal waiting for
