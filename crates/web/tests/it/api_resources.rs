@@ -325,6 +325,13 @@ async fn a_resident_follows_and_unfollows_through_the_api() {
         .unwrap()
     };
     let uri = format!("/api/v1/messages/{id}/follow");
+    // Another site's page cannot act with the resident's session.
+    let cross_site = Request::post(&uri)
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(cross_site).await.status, StatusCode::FORBIDDEN);
     let followed = app.call("POST", &uri, &cookie, None).await;
     assert_eq!(followed.status, StatusCode::OK, "{}", followed.body);
     assert_eq!(followed.json()["following"], true);
