@@ -138,10 +138,13 @@ pub enum CaseError {
 }
 
 /// What happened, for the caller's audit log and answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
+    #[schema(value_type = String, example = "routed")]
     pub from: MessageStatus,
+    #[schema(value_type = String, example = "in_progress")]
     pub to: MessageStatus,
+    #[schema(value_type = String, example = "start_work")]
     pub command: &'static str,
 }
 

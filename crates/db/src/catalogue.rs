@@ -6,7 +6,7 @@ use vmeste_domain::deadline::{DeadlineKind, DeadlineRule};
 
 use crate::{Conn, DbError, Sql};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Category {
     pub id: i64,
     pub slug: String,
@@ -17,7 +17,7 @@ pub struct Category {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Topic {
     pub id: i64,
     pub category_id: i64,
@@ -139,7 +139,7 @@ pub async fn topic(conn: &mut Conn<'_>, id: i64) -> Result<Option<Topic>, DbErro
 }
 
 /// A category with its topics, for forms and the catalogue API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CategoryWithTopics {
     #[serde(flatten)]
     pub category: Category,

@@ -18,6 +18,7 @@ pub mod escalation;
 pub mod events;
 pub mod followers;
 pub mod houses;
+pub mod idempotency;
 pub mod identities;
 pub mod intake;
 pub mod invites;

@@ -186,6 +186,22 @@ pub struct Page {
     pub next_before_id: Option<i64>,
 }
 
+impl Page {
+    /// A page from up to `limit + 1` rows: the extra one says more follow.
+    fn of(mut items: Vec<MessageView>, limit: u32) -> Self {
+        let next_before_id = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|m| m.id)
+        } else {
+            None
+        };
+        Self {
+            items,
+            next_before_id,
+        }
+    }
+}
+
 /// A box on the map, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BBox {
@@ -266,20 +282,11 @@ pub async fn list_public(
         });
     };
     let limit = limit.clamp(1, 100);
-    let mut items: Vec<MessageView> = sql
+    let items: Vec<MessageView> = sql
         .push_bound(" ORDER BY m.id DESC LIMIT {}", i64::from(limit) + 1)
         .fetch_all(conn)
         .await?;
-    let next_before_id = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|m| m.id)
-    } else {
-        None
-    };
-    Ok(Page {
-        items,
-        next_before_id,
-    })
+    Ok(Page::of(items, limit))
 }
 
 /// Public messages, newest first, `offset` rows in: for Open311's numbered
@@ -361,6 +368,25 @@ pub async fn open_near(
     Ok(near.into_iter().take(limit).map(|(_, m)| m).collect())
 }
 
+/// A page of a resident's own messages, newest first, from before
+/// `before_id`: for the resident alone, never a public list.
+pub async fn by_author(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    before_id: Option<i64>,
+    limit: u32,
+) -> Result<Page, DbError> {
+    let mut sql = Sql::new(VIEW).push_bound(" WHERE m.author_id = {}", user_id);
+    if let Some(id) = before_id {
+        sql = sql.push_bound(" AND m.id < {}", id);
+    }
+    let items: Vec<MessageView> = sql
+        .push_bound(" ORDER BY m.id DESC LIMIT {}", i64::from(limit) + 1)
+        .fetch_all(conn)
+        .await?;
+    Ok(Page::of(items, limit))
+}
+
 /// A resident's own messages and those they follow, newest first: the
 /// resident's own page, never a public one.
 pub async fn of_resident(
@@ -368,13 +394,14 @@ pub async fn of_resident(
     user_id: i64,
     limit: i64,
 ) -> Result<(Vec<MessageView>, Vec<MessageView>), DbError> {
-    let own = Sql::new(format!(
-        "{VIEW} WHERE m.author_id = $1 ORDER BY m.id DESC LIMIT $2"
-    ))
-    .bind(user_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let own = by_author(
+        conn,
+        user_id,
+        None,
+        u32::try_from(limit).unwrap_or(u32::MAX),
+    )
+    .await?
+    .items;
     let followed = Sql::new(format!(
         "{VIEW} JOIN message_followers f ON f.message_id = m.id \
          WHERE f.user_id = $1 AND (m.author_id IS NULL OR m.author_id <> $1) ORDER BY m.id DESC LIMIT $2"

@@ -4,7 +4,7 @@ use vmeste_domain::organisation::OrganisationKind;
 
 use crate::{Conn, DbError, Sql};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub region_id: i64,

@@ -175,6 +175,11 @@ pub const TABLES: &[Declared] = &[
         ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),
         ("last_error", Text, true), ("dead", Bool, false), ("created_at", Time, false),
     ]),
+    ("idempotency_keys", &[
+        ("principal", Text, false), ("idempotency_key", Text, false), ("method", Text, false), ("path", Text, false),
+        ("request_hash", Text, false), ("status", Int, true), ("response_headers", Text, true),
+        ("response_body", Text, true), ("created_at", Time, false),
+    ]),
 ];
 
 /// The declared schema as a sorted list of columns.

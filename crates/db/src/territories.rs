@@ -3,7 +3,7 @@ use serde::Serialize;
 use crate::{Conn, DbError, Sql};
 
 /// A territory without its geometry, for lists and forms.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Territory {
     pub id: i64,
     pub region_id: i64,
@@ -57,13 +57,22 @@ pub async fn insert(conn: &mut Conn<'_>, t: &NewTerritory<'_>) -> Result<i64, Db
     .await
 }
 
+const COLUMNS: &str =
+    "id, region_id, parent_id, slug, kind, name_ru, name_en, min_lat, min_lon, max_lat, max_lon";
+
 pub async fn list(conn: &mut Conn<'_>) -> Result<Vec<Territory>, DbError> {
-    Sql::new(
-        "SELECT id, region_id, parent_id, slug, kind, name_ru, name_en, min_lat, min_lon, max_lat, max_lon \
-         FROM territories ORDER BY parent_id IS NOT NULL, name_ru, id",
-    )
+    Sql::new(format!(
+        "SELECT {COLUMNS} FROM territories ORDER BY parent_id IS NOT NULL, name_ru, id"
+    ))
     .fetch_all(conn)
     .await
+}
+
+pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<Territory>, DbError> {
+    Sql::new(format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn geometries(conn: &mut Conn<'_>) -> Result<Vec<Geometry>, DbError> {

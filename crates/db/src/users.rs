@@ -187,7 +187,7 @@ pub async fn grants(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<Grant>, DbE
 }
 
 /// A staff role as an organisation's administrator sees it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct StaffMember {
     pub grant_id: i64,
     pub user_id: i64,

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use vmeste_db::{
-    Db, DbError, attachments, cases, escalation, jobs, maintenance, messages, notifications, users,
+    Db, DbError, attachments, cases, escalation, idempotency, jobs, maintenance, messages,
+    notifications, users,
 };
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
@@ -158,7 +159,8 @@ impl Worker {
                 let mut tx = self.db.write().await?;
                 let before = self.clock.now() - chrono::Duration::days(KEEP_DEAD_DAYS);
                 let purged = jobs::purge_dead(&mut tx.conn(), before).await?
-                    + jobs::purge_schedule(&mut tx.conn(), before).await?;
+                    + jobs::purge_schedule(&mut tx.conn(), before).await?
+                    + idempotency::purge(&mut tx.conn(), self.clock.now()).await?;
                 tx.commit().await?;
                 let abandoned = self.clock.now() - chrono::Duration::hours(drafts::KEEP_HOURS);
                 let drafts = self.storage.delete_older(drafts::PREFIX, abandoned).await?;

@@ -182,6 +182,71 @@ pub struct StoredDocument {
     pub size: i64,
 }
 
+/// Puts checked answer documents in storage under the case; on a failure
+/// the ones already stored are removed again.
+pub async fn store_documents(
+    state: &AppState,
+    case_id: i64,
+    documents: Vec<crate::upload::Document>,
+) -> Result<Vec<StoredDocument>, crate::storage::StorageError> {
+    let mut stored = Vec::with_capacity(documents.len());
+    for d in documents {
+        let key = format!("messages/{case_id}/answer/{}", uuid::Uuid::new_v4());
+        let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
+        if let Err(e) = state.storage().put(&key, d.bytes).await {
+            forget_documents(state, &stored).await;
+            return Err(e);
+        }
+        stored.push(StoredDocument {
+            key,
+            filename: d.filename,
+            content_type: d.content_type,
+            size,
+        });
+    }
+    Ok(stored)
+}
+
+/// Removes stored files nothing refers to; a failure leaves an orphan file,
+/// never a broken record.
+pub async fn forget_documents(state: &AppState, stored: &[StoredDocument]) {
+    for d in stored {
+        if let Err(e) = state.storage().delete(&d.key).await {
+            tracing::warn!(error = %e, key = %d.key, "could not remove an unused file");
+        }
+    }
+}
+
+/// Records stored answer documents, not yet published: the next answer
+/// publishes them (or they wait with it for the head's approval).
+pub async fn record_documents(
+    conn: &mut vmeste_db::Conn<'_>,
+    message_id: i64,
+    by: Option<i64>,
+    documents: &[StoredDocument],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<i64>, vmeste_db::DbError> {
+    let mut ids = Vec::with_capacity(documents.len());
+    for d in documents {
+        let id = attachments::insert(
+            conn,
+            &attachments::NewAttachment {
+                message_id,
+                purpose: attachments::ANSWER,
+                storage_key: &d.key,
+                filename: &d.filename,
+                content_type: d.content_type,
+                size: d.size,
+                uploaded_by: by,
+            },
+            now,
+        )
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 /// [`run`] with an answer's documents, recorded in the same transaction (and
 /// published with the answer, or kept for the head's approval).
 pub async fn run_with(
@@ -199,22 +264,14 @@ pub async fn run_with(
         now: state.clock().now(),
     };
     let mut tx = state.db().write().await?;
-    for d in documents {
-        attachments::insert(
-            &mut tx.conn(),
-            &attachments::NewAttachment {
-                message_id: case.id,
-                purpose: attachments::ANSWER,
-                storage_key: &d.key,
-                filename: &d.filename,
-                content_type: d.content_type,
-                size: d.size,
-                uploaded_by: principal.user_id(),
-            },
-            ctx.now,
-        )
-        .await?;
-    }
+    record_documents(
+        &mut tx.conn(),
+        case.id,
+        principal.user_id(),
+        documents,
+        ctx.now,
+    )
+    .await?;
     let outcome =
         cases::apply(&mut tx.conn(), ctx, case, who, principal.user_id(), command).await?;
     if who.author && !(who.triage || who.answer || who.moderate) {

@@ -10,8 +10,10 @@ mod cookies;
 mod csrf;
 pub mod drafts;
 mod error;
+mod following;
 pub(crate) mod html;
 mod i18n;
+mod idempotency;
 mod listing;
 pub mod mail;
 mod metrics;
@@ -49,7 +51,16 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .merge(pages.route_layer(enforce()))
-        .nest("/api/v1", api::with_fallbacks(api.route_layer(enforce())))
+        .nest(
+            "/api/v1",
+            api::with_fallbacks(
+                api.route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    idempotency::guard,
+                ))
+                .route_layer(enforce()),
+            ),
+        )
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(html::not_found)

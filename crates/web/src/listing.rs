@@ -11,18 +11,26 @@ pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 
 /// Query parameters as they arrive; empty values mean "any".
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Statuses, comma-separated (`routed,in_progress`); only published ones match.
     pub status: Option<String>,
+    /// A topic's id.
     pub topic: Option<String>,
+    /// A category's id.
     pub category: Option<String>,
+    /// An organisation's id.
     pub organisation: Option<String>,
+    /// A territory's id.
     pub territory: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Items per page, 1 to 100 (20 by default).
     pub limit: Option<String>,
     /// Words to find («яма у школы»), in any of their forms.
     pub q: Option<String>,
-    /// Received in the last so many days.
+    /// Received in the last so many days: 7, 30, 90 or 365.
     pub period: Option<String>,
     /// A map box: `west,south,east,north` in degrees.
     pub bbox: Option<String>,

@@ -10,7 +10,6 @@ use std::io::Cursor;
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
-use vmeste_db::attachments;
 
 use crate::i18n::Lang;
 use crate::upload::{MAX_FILE_BYTES, RawFile};
@@ -76,6 +75,60 @@ impl PhotoError {
             Self::Unreadable(name) => file("photo-unreadable", name),
         }
     }
+}
+
+/// Keeps checked photos (named, as JPEG) with a message: each in storage
+/// under the message, recorded, with a job queued for its smaller copies.
+/// Returns their ids; the message for the log when storing fails.
+pub async fn store(
+    state: &crate::AppState,
+    message_id: i64,
+    by: Option<i64>,
+    jpegs: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<i64>, String> {
+    use vmeste_db::attachments;
+    if jpegs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stored = Vec::with_capacity(jpegs.len());
+    for (name, jpeg) in jpegs {
+        let key = format!("messages/{message_id}/photo/{name}.jpg");
+        let size = i64::try_from(jpeg.len()).unwrap_or(i64::MAX);
+        state
+            .storage()
+            .put(&key, jpeg)
+            .await
+            .map_err(|e| e.to_string())?;
+        stored.push((key, size));
+    }
+    let now = state.clock().now();
+    let record = async {
+        let mut tx = state.db().write().await?;
+        let before = attachments::photos(&mut tx.conn(), message_id).await?.len();
+        let mut ids = Vec::with_capacity(stored.len());
+        for (n, (key, size)) in stored.iter().enumerate() {
+            let filename = format!("photo-{}.jpg", before + n + 1);
+            let id = attachments::insert(
+                &mut tx.conn(),
+                &attachments::NewAttachment {
+                    message_id,
+                    purpose: attachments::PHOTO,
+                    storage_key: key,
+                    filename: &filename,
+                    content_type: "image/jpeg",
+                    size: *size,
+                    uploaded_by: by,
+                },
+                now,
+            )
+            .await?;
+            attachments::enqueue_sizes(&mut tx.conn(), id, now).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok::<_, vmeste_db::DbError>(ids)
+    };
+    record.await.map_err(|e| e.to_string())
 }
 
 /// Checks and cleans the photos of one message.
@@ -172,53 +225,6 @@ fn gps(bytes: &[u8]) -> Option<(f64, f64)> {
     let lat = degrees(Tag::GPSLatitude)? * sign(Tag::GPSLatitudeRef, "S");
     let lon = degrees(Tag::GPSLongitude)? * sign(Tag::GPSLongitudeRef, "W");
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
-}
-
-/// Stores a filed message's cleaned photos under names of their own and
-/// queues their smaller copies.
-pub async fn store(
-    state: &crate::AppState,
-    message_id: i64,
-    by: Option<i64>,
-    jpegs: Vec<Vec<u8>>,
-) -> Result<(), String> {
-    let mut stored = Vec::new();
-    for jpeg in jpegs {
-        let key = format!("messages/{message_id}/photo/{}.jpg", uuid::Uuid::new_v4());
-        let size = i64::try_from(jpeg.len()).unwrap_or(i64::MAX);
-        state
-            .storage()
-            .put(&key, jpeg)
-            .await
-            .map_err(|e| e.to_string())?;
-        stored.push((key, format!("photo-{}.jpg", stored.len() + 1), size));
-    }
-    if stored.is_empty() {
-        return Ok(());
-    }
-    let now = state.clock().now();
-    let record = async {
-        let mut tx = state.db().write().await?;
-        for (key, filename, size) in &stored {
-            let id = attachments::insert(
-                &mut tx.conn(),
-                &attachments::NewAttachment {
-                    message_id,
-                    purpose: attachments::PHOTO,
-                    storage_key: key,
-                    filename,
-                    content_type: "image/jpeg",
-                    size: *size,
-                    uploaded_by: by,
-                },
-                now,
-            )
-            .await?;
-            attachments::enqueue_sizes(&mut tx.conn(), id, now).await?;
-        }
-        tx.commit().await
-    };
-    record.await.map_err(|e: vmeste_db::DbError| e.to_string())
 }
 
 #[cfg(test)]

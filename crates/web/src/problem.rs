@@ -7,27 +7,36 @@ use vmeste_domain::validation::FieldError;
 
 use crate::i18n::{self, Lang};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
-    pub title: String,
+    /// The code's URI form, `urn:vmeste:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: Box<str>,
+    /// What went wrong, in the caller's language (`Accept-Language`).
+    pub title: Box<str>,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Box<str>>,
     /// Stable machine-readable code; `type` is its URI form.
+    #[schema(value_type = String, example = "validation_failed")]
     pub code: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
     /// Why a case transition was refused: a stable code such as `dispute_window_closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub reason: Option<&'static str>,
     /// Seconds to wait, sent as the `Retry-After` header.
     #[serde(skip)]
     pub retry_after: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+/// One field that cannot be used.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
     pub field: String,
+    /// Stable code such as `required` or `too_long`.
+    #[schema(value_type = String)]
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,7 +46,8 @@ pub struct ProblemField {
 impl Problem {
     pub fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
         Self {
-            title: i18n::problem_title(lang, code),
+            type_uri: format!("urn:vmeste:problem:{code}").into_boxed_str(),
+            title: i18n::problem_title(lang, code).into_boxed_str(),
             status: status.as_u16(),
             detail: None,
             code,
@@ -95,15 +105,7 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        // `type` is the code's URI form, written out only here.
-        let mut document = serde_json::to_value(&self).unwrap_or_default();
-        if let Some(fields) = document.as_object_mut() {
-            fields.insert(
-                "type".into(),
-                format!("urn:vmeste:problem:{}", self.code).into(),
-            );
-        }
-        let body = serde_json::to_vec(&document).unwrap_or_default();
+        let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],

@@ -166,7 +166,7 @@ where
 
 /// Whether reading failed because the body was longer than its limit (the
 /// limit's error may come wrapped in the multipart parser's).
-fn exceeds_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn exceeds_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
         if e.is::<http_body_util::LengthLimitError>() || e.to_string().contains("length limit") {

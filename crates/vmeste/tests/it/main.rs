@@ -5,4 +5,5 @@ mod browser;
 mod cli;
 mod open311_clients;
 mod running;
+mod schemathesis;
 mod server;

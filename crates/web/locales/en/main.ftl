@@ -98,6 +98,31 @@ notification-answer-to-approve = An answer awaits your approval
 notification-registration-overdue = An appeal was not registered within 3 days
 notification-other = A change in a message
 
+## The API documentation page
+api-docs-title = API documentation
+api-docs-lead = The REST API at /api/v1: JSON in and out. This page is made from the API's OpenAPI 3.1 document.
+api-docs-document = The OpenAPI document (JSON)
+api-docs-basics = The basics
+api-docs-auth = Calling it: public reads need nothing; an integrator sends its organisation's key as «Authorization: Bearer vmk_…» (keys are issued on the organisation's API keys page, with the scopes read and submit); a person's session cookie works too.
+api-docs-errors = Errors are problem documents (RFC 9457, application/problem+json) with a stable «code»; «title» and «detail» follow Accept-Language (Russian or English).
+api-docs-pages = Lists come a page at a time: pass the answer's «next_cursor» as «cursor» for the next page; «limit» is 1 to 100.
+api-docs-idempotency = Every POST takes an «Idempotency-Key» header (1 to 255 visible ASCII characters): a retry with the same key and body gets the first answer again, with «Idempotent-Replayed: true», and never acts twice. Keys belong to the caller and live 24 hours.
+api-docs-contents = Contents
+api-docs-schemas = Schemas
+api-docs-security = Who may call it
+api-docs-parameters = Parameters
+api-docs-name = Name
+api-docs-in = In
+api-docs-type = Type
+api-docs-required = Required
+api-docs-description = Description
+api-docs-yes = yes
+api-docs-no = no
+api-docs-request-body = Request body
+api-docs-responses = Responses
+api-docs-status = Status
+api-docs-example = Example
+
 ## Titles of the API's problem documents
 
 problem-validation-failed = The data did not pass validation
@@ -112,6 +137,10 @@ problem-unauthorized = Sign-in or an API key is required
 problem-invalid-api-key = The API key is unknown or revoked
 problem-transition-refused = The action on the message is refused
 problem-forbidden = Not allowed
+problem-idempotency-key-reused = This Idempotency-Key was used for another request
+problem-idempotency-key-in-use = A request with this Idempotency-Key is still running
+problem-invalid-idempotency-key = The Idempotency-Key header is invalid
+problem-message-closed = The message is closed
 problem-other = Internal server error
 
 ## Message page

@@ -107,6 +107,31 @@ notification-answer-to-approve = Ответ ждёт вашего утвержд
 notification-registration-overdue = Обращение не зарегистрировано в течение 3 дней
 notification-other = Изменение по сообщению
 
+## The API documentation page
+api-docs-title = Документация API
+api-docs-lead = REST API по адресу /api/v1: JSON на входе и на выходе. Эта страница составлена из документа OpenAPI 3.1 самого API.
+api-docs-document = Документ OpenAPI (JSON)
+api-docs-basics = Основное
+api-docs-auth = Как обращаться: для открытых данных ничего не нужно; интегратор передаёт ключ своей организации как «Authorization: Bearer vmk_…» (ключи выдаются на странице ключей API организации, с правами read и submit); подходит и сессия вошедшего человека.
+api-docs-errors = Ошибки — документы problem (RFC 9457, application/problem+json) с неизменным кодом «code»; «title» и «detail» на языке из Accept-Language (русский или английский).
+api-docs-pages = Списки отдаются страницами: передайте «next_cursor» из ответа как «cursor», чтобы получить следующую; «limit» — от 1 до 100.
+api-docs-idempotency = Каждый POST принимает заголовок «Idempotency-Key» (от 1 до 255 видимых символов ASCII): повтор с тем же ключом и телом получает первый ответ с «Idempotent-Replayed: true» и ничего не делает второй раз. Ключи принадлежат вызывающему и живут 24 часа.
+api-docs-contents = Содержание
+api-docs-schemas = Схемы
+api-docs-security = Кто может вызывать
+api-docs-parameters = Параметры
+api-docs-name = Имя
+api-docs-in = Где
+api-docs-type = Тип
+api-docs-required = Обязателен
+api-docs-description = Описание
+api-docs-yes = да
+api-docs-no = нет
+api-docs-request-body = Тело запроса
+api-docs-responses = Ответы
+api-docs-status = Статус
+api-docs-example = Пример
+
 ## Titles of the API's problem documents
 
 problem-validation-failed = Данные не прошли проверку
@@ -121,6 +146,10 @@ problem-unauthorized = Нужен вход или ключ API
 problem-invalid-api-key = Ключ API неизвестен или отозван
 problem-transition-refused = Действие с сообщением невозможно
 problem-forbidden = Недостаточно прав
+problem-idempotency-key-reused = Этот Idempotency-Key уже использован для другого запроса
+problem-idempotency-key-in-use = Запрос с этим Idempotency-Key ещё выполняется
+problem-invalid-idempotency-key = Заголовок Idempotency-Key неверен
+problem-message-closed = Сообщение закрыто
 problem-other = Внутренняя ошибка сервера
 
 ## Message page

@@ -22,37 +22,70 @@ use crate::principal::Principal;
 use crate::problem::Problem;
 use crate::rate_limit::{Bucket, ClientIp};
 
-#[derive(Serialize)]
+/// Something with a name: a topic, a category, an organisation, a territory.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Named {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Location {
     pub lat: f64,
     pub lon: f64,
+    /// Without flat or office numbers.
     pub address: Option<String>,
 }
 
-#[derive(Serialize)]
+/// One step of a message's history.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventOut {
     pub at: DateTime<Utc>,
+    /// Stable name of what happened, such as `routed` or `answered`.
     pub action: String,
+    /// What happened, in the caller's language.
     pub label: String,
     pub from_status: Option<String>,
     pub to_status: String,
+    /// Contacts a resident typed are masked, except for the case's staff.
     pub comment: Option<String>,
+    /// Shown to the resident and the public (else seen by staff only).
+    pub public: bool,
 }
 
-#[derive(Serialize)]
+impl EventOut {
+    pub(super) fn new(lang: Lang, e: events::Event, masked: bool) -> Self {
+        Self {
+            label: i18n::event_label(lang, &e.action),
+            at: e.at,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            comment: if masked {
+                e.comment.as_deref().map(public_text)
+            } else {
+                e.comment
+            },
+            public: e.public,
+        }
+    }
+}
+
+/// A message as its reader may see it.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MessageOut {
     pub id: i64,
+    /// The number residents quote, such as `В-2026-000123`.
     pub number: String,
+    /// Stable status name, such as `in_progress`.
     pub status: String,
+    /// The status in the caller's language.
+    #[schema(value_type = String)]
     pub status_label: &'static str,
-    /// False while a moderator has not checked the message: its text is withheld.
+    /// False while a moderator has not checked the message: its text is
+    /// withheld from the public.
     pub published: bool,
+    /// E-mail addresses and phone numbers in it are masked, except for its author.
     pub text: Option<String>,
     pub topic: Named,
     pub category: Named,
@@ -62,19 +95,38 @@ pub struct MessageOut {
     pub due_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The message's page on the site.
     pub url: String,
+    /// Its public history; in the answer of a single message only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<EventOut>>,
 }
 
+/// A status in the caller's language.
+pub(super) fn status_label(lang: Lang, status: &str) -> &'static str {
+    match (lang, MessageStatus::parse(status)) {
+        (Lang::Ru, Some(s)) => s.label_ru(),
+        (Lang::En, Some(s)) => s.label_en(),
+        (_, None) => "",
+    }
+}
+
 impl MessageOut {
+    /// As the public sees it: the text only once published, masked.
     fn new(m: MessageView, lang: Lang, show_text: bool) -> Self {
-        let status = MessageStatus::parse(&m.status);
-        let status_label = match (lang, status) {
-            (Lang::Ru, Some(s)) => s.label_ru(),
-            (Lang::En, Some(s)) => s.label_en(),
-            (_, None) => "",
-        };
+        let text = show_text.then(|| public_text(&m.text));
+        Self::with_text(m, lang, text)
+    }
+
+    /// As its author sees it: the whole text, whatever its state.
+    pub(super) fn own(m: MessageView, lang: Lang) -> Self {
+        let text = Some(m.text.clone());
+        Self::with_text(m, lang, text)
+    }
+
+    fn with_text(m: MessageView, lang: Lang, text: Option<String>) -> Self {
+        let published = m.public_visibility() == Visibility::Published;
+        let status_label = status_label(lang, &m.status);
         let pick = |ru: String, en: String| if lang == Lang::En { en } else { ru };
         Self {
             url: format!("/messages/{}", m.id),
@@ -82,8 +134,8 @@ impl MessageOut {
             number: m.number,
             status: m.status,
             status_label,
-            published: show_text,
-            text: show_text.then(|| public_text(&m.text)),
+            published,
+            text,
             topic: Named {
                 id: m.topic_id,
                 name: pick(m.topic_name_ru, m.topic_name_en),
@@ -113,15 +165,26 @@ impl MessageOut {
     }
 }
 
-/// The submission body. Fields are loosely typed here so that every problem
-/// is reported at once, not only the first one serde trips over.
-#[derive(Deserialize)]
+/// A new message: a topic, the text, and the place as a point or a
+/// territory (with an address if known). Fields are loosely typed here so
+/// that every problem is reported at once, not only the first one serde
+/// trips over; numbers may come as strings.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct CreateBody {
+    /// From `GET /api/v1/catalogue`.
+    #[schema(value_type = Option<i64>, example = 12)]
     topic_id: Option<Value>,
+    /// 10 to 4000 characters.
+    #[schema(value_type = Option<String>, example = "Большая яма у остановки")]
     text: Option<Value>,
+    #[schema(value_type = Option<f64>, example = 56.4012)]
     lat: Option<Value>,
+    #[schema(value_type = Option<f64>, example = 42.9876)]
     lon: Option<Value>,
+    #[schema(value_type = Option<String>, example = "ул. Садовая, д. 3")]
     address: Option<Value>,
+    /// Instead of a point: a territory from `GET /api/v1/territories`.
+    #[schema(value_type = Option<i64>)]
     territory_id: Option<Value>,
 }
 
@@ -157,6 +220,22 @@ impl CreateBody {
     }
 }
 
+/// Submit a message
+///
+/// Validates every field at once; the message is routed to the organisation
+/// responsible and waits for moderation before it is published.
+#[utoipa::path(
+    post,
+    path = "/api/v1/messages",
+    tag = "messages",
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "Created; `Location` names it", body = MessageOut),
+        (status = 422, description = "Fields that cannot be used, each named"),
+        (status = 429, description = "Too many messages from this client or key"),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
@@ -212,13 +291,28 @@ pub async fn create(
         .into_response())
 }
 
-#[derive(Serialize)]
+/// A page of messages, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ListOut {
     pub items: Vec<MessageOut>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
 
+/// List published messages
+///
+/// Newest first, a page at a time: pass `next_cursor` back as `cursor`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/messages",
+    tag = "messages",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of published messages", body = ListOut),
+        (status = 400, description = "Parameters that cannot be used, each named"),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
@@ -259,19 +353,27 @@ pub async fn public_message(db: &Db, id: i64, lang: Lang) -> Result<Option<Messa
     out.history = Some(
         history
             .into_iter()
-            .map(|e| EventOut {
-                label: i18n::event_label(lang, &e.action),
-                at: e.at,
-                action: e.action,
-                from_status: e.from_status,
-                to_status: e.to_status,
-                comment: e.comment.as_deref().map(public_text),
-            })
+            .map(|e| EventOut::new(lang, e, true))
             .collect(),
     );
     Ok(Some(out))
 }
 
+/// Read a message
+///
+/// With its public history. A message not yet moderated shows without its
+/// text; hidden ones (rejected, private topics) are 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/messages/{id}",
+    tag = "messages",
+    params(("id" = i64, Path, description = "The message's id")),
+    responses(
+        (status = 200, description = "The message", body = MessageOut),
+        (status = 404, description = "No such message, or not public"),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
@@ -279,11 +381,6 @@ pub async fn show(
 ) -> Result<axum::Json<MessageOut>, Problem> {
     match public_message(state.db(), id, lang).await? {
         Some(out) => Ok(axum::Json(out)),
-        None => Err(
-            Problem::new(lang, StatusCode::NOT_FOUND, "not_found").detail(match lang {
-                Lang::Ru => format!("Сообщения {id} нет или оно не публикуется."),
-                Lang::En => format!("Message {id} does not exist or is not public."),
-            }),
-        ),
+        None => Err(super::history::not_found(lang, id)),
     }
 }

@@ -5,8 +5,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
-use vmeste_db::cases::{self, CaseError};
+use serde_json::Value;
+use vmeste_db::cases::{self, CaseError, Outcome};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::Refusal;
 
@@ -19,10 +19,51 @@ use crate::principal::Principal;
 use crate::problem::Problem;
 use crate::rate_limit::ClientIp;
 
+/// A command on a case and the fields it needs, as on the pages' forms.
+/// Numbers and dates may come as JSON numbers or strings; booleans as
+/// `true`/`false` or `"yes"`/`"no"`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct TransitionBody {
+    /// `route`, `request_clarification`, `provide_clarification`, `reject`,
+    /// `mark_duplicate`, `assign`, `start_work`, `interim_answer`, `answer`,
+    /// `redirect`, `extend`, `dispute`, `rate`, `comment`,
+    /// `convert_to_appeal`, `mark_complaint`, `approve_answer`, `correct`,
+    /// `send_copy`, `decline_on_merits`.
+    #[schema(value_type = String, example = "answer")]
+    command: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    organisation_id: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    executor_id: Option<Value>,
+    /// `mark_duplicate`: the message this one repeats.
+    #[schema(value_type = Option<i64>)]
+    of: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    days: Option<Value>,
+    /// `interim_answer`: the planned date, `YYYY-MM-DD`.
+    #[schema(value_type = Option<String>)]
+    planned: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    text: Option<Value>,
+    /// `reject`: a rejection reason; `decline_on_merits`: a ground.
+    #[schema(value_type = Option<String>)]
+    reason: Option<Value>,
+    /// `rate`: 1 to 5.
+    #[schema(value_type = Option<i64>)]
+    score: Option<Value>,
+    /// `rate`: whether the problem was solved.
+    #[schema(value_type = Option<bool>)]
+    resolved: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    topic_id: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    territory_id: Option<Value>,
+}
+
 /// JSON values as the form's text fields: numbers and booleans as written.
-fn as_form(body: &Map<String, Value>) -> CommandForm {
-    let field = |name: &str| match body.get(name) {
-        Some(Value::String(s)) => Some(s.clone()),
+fn as_form(body: TransitionBody) -> CommandForm {
+    let field = |value: Option<Value>| match value {
+        Some(Value::String(s)) => Some(s),
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::Bool(true)) => Some("yes".into()),
         Some(Value::Bool(false)) => Some("no".into()),
@@ -30,18 +71,18 @@ fn as_form(body: &Map<String, Value>) -> CommandForm {
     };
     CommandForm {
         csrf: None,
-        command: field("command"),
-        organisation_id: field("organisation_id"),
-        executor_id: field("executor_id"),
-        of: field("of"),
-        days: field("days"),
-        planned: field("planned"),
-        text: field("text"),
-        reason: field("reason"),
-        score: field("score"),
-        resolved: field("resolved"),
-        topic_id: field("topic_id"),
-        territory_id: field("territory_id"),
+        command: field(body.command),
+        organisation_id: field(body.organisation_id),
+        executor_id: field(body.executor_id),
+        of: field(body.of),
+        days: field(body.days),
+        planned: field(body.planned),
+        text: field(body.text),
+        reason: field(body.reason),
+        score: field(body.score),
+        resolved: field(body.resolved),
+        topic_id: field(body.topic_id),
+        territory_id: field(body.territory_id),
     }
 }
 
@@ -59,13 +100,33 @@ fn refusal_problem(lang: Lang, refusal: Refusal) -> Problem {
     problem
 }
 
+/// Act on a case
+///
+/// The commands of the staff's and the author's pages: the caller's role
+/// in the case's organisation (or authorship) and the case's state decide
+/// what is allowed; a refusal names its reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/messages/{id}/transitions",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The message's id")),
+    request_body = TransitionBody,
+    responses(
+        (status = 200, description = "Done: the status before and after", body = Outcome),
+        (status = 403, description = "Neither the case's staff nor its author, or not allowed"),
+        (status = 404, description = "No such message"),
+        (status = 409, description = "Not possible in the case's state; `reason` says why"),
+        (status = 422, description = "A field the command needs cannot be used"),
+    ),
+    security(("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
     who: Principal,
     client: ClientIp,
     Path(id): Path<i64>,
-    Json(body): Json<Map<String, Value>>,
+    Json(body): Json<TransitionBody>,
 ) -> Result<Response, Problem> {
     let case = {
         let mut handle = state.db().read().await.or_500(lang)?;
@@ -81,7 +142,7 @@ pub async fn create(
     if !involved {
         return Err(Problem::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
-    let command = as_form(&body).command().map_err(|p| {
+    let command = as_form(body).command().map_err(|p| {
         let mut problem = Problem::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         problem.errors.push(crate::problem::ProblemField {
             field: p.field.to_owned(),

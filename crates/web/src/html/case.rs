@@ -496,35 +496,15 @@ async fn answer_with_files(
         Ok(documents) => documents,
         Err(why) => return Ok(Err(why)),
     };
-    let mut stored = Vec::with_capacity(documents.len());
-    for d in documents {
-        let key = format!("messages/{}/answer/{}", case.id, uuid::Uuid::new_v4());
-        let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
-        if let Err(e) = state.storage().put(&key, d.bytes).await {
+    let stored = case_form::store_documents(state, case.id, documents)
+        .await
+        .map_err(|e| {
             tracing::error!(error = %e, "storing an answer document failed");
-            forget(state, &stored).await;
-            return Err(PageError::Internal);
-        }
-        stored.push(StoredDocument {
-            key,
-            filename: d.filename,
-            content_type: d.content_type,
-            size,
-        });
-    }
+            PageError::Internal
+        })?;
     let outcome = attempt(state, who, csrf, client, case, form, &stored).await;
     if !matches!(outcome, Ok(Ok(_))) {
-        forget(state, &stored).await;
+        case_form::forget_documents(state, &stored).await;
     }
     outcome
-}
-
-/// Removes stored files nothing refers to; a failure leaves an orphan file,
-/// never a broken record.
-async fn forget(state: &AppState, stored: &[StoredDocument]) {
-    for d in stored {
-        if let Err(e) = state.storage().delete(&d.key).await {
-            tracing::warn!(error = %e, key = %d.key, "could not remove an unused file");
-        }
-    }
 }

@@ -130,30 +130,12 @@ pub async fn follow(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return Ok(form::see_other(&back));
         }
-        let mut tx = state.db().write().await.or_page()?;
-        let view = messages::get(&mut tx.conn(), id)
-            .await
-            .or_page()?
-            .ok_or(PageError::NotFound)?;
-        let open = view
-            .status()
-            .is_ok_and(vmeste_domain::status::MessageStatus::is_open);
-        if view.public_visibility() != Visibility::Published
-            || !open
-            || view.author_id == Some(user.id)
-        {
-            return Err(PageError::NotFound);
+        let follow = form.follow.as_deref() != Some("no");
+        match crate::following::set(&state, user.id, id, follow).await {
+            Ok(()) => {}
+            Err(crate::following::FollowError::NotFound) => return Err(PageError::NotFound),
+            Err(crate::following::FollowError::Db(e)) => return Err(e).or_page(),
         }
-        if form.follow.as_deref() == Some("no") {
-            followers::unfollow(&mut tx.conn(), id, user.id)
-                .await
-                .or_page()?;
-        } else {
-            followers::follow(&mut tx.conn(), id, user.id, state.clock().now())
-                .await
-                .or_page()?;
-        }
-        tx.commit().await.or_page()?;
         Ok(form::see_other(&back))
     }
     .await;

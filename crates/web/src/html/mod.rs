@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod answer_templates;
+mod api_docs;
 mod api_keys;
 mod attachment;
 mod calendar_editor;
@@ -25,10 +26,10 @@ mod photo;
 pub(crate) mod report;
 mod routing_editor;
 mod signup;
-mod staff;
+pub(crate) mod staff;
 mod statistics;
 mod view;
-mod workspace;
+pub(crate) mod workspace;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -50,6 +51,7 @@ pub fn routes() -> Routes {
         .get("/statistics", Public, statistics::show)
         .get("/map", Public, map::show)
         .get("/lang/{code}", Public, crate::i18n::switch)
+        .get("/api/docs", Public, api_docs::show)
         .get("/open311/{file}", Public, crate::open311::discovery)
         .get("/open311/v2/{file}", Public, crate::open311::v2_get)
         .post("/open311/v2/{file}", Public, crate::open311::submit)

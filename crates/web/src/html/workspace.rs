@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
 use vmeste_db::organisations;
@@ -13,6 +14,7 @@ use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, registration_due};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
+use vmeste_domain::validation::{ErrorCode, FieldError};
 
 use super::view::topic_and_place_choices;
 use super::{Layout, error_page, form};
@@ -67,16 +69,128 @@ pub struct Bulk {
     report: Option<String>,
 }
 
+/// The inbox's filters, as the page's form and the API send them; empty
+/// values mean "any".
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxFilters {
+    /// One status; by default the open ones (routed, in progress, disputed).
+    status: Option<String>,
+    /// `overdue`, or `soon` (due within three days).
+    due: Option<String>,
+    /// Present: only the caller's own cases.
+    mine: Option<String>,
+    /// A topic's id.
+    topic: Option<String>,
+    /// A territory's id.
+    territory: Option<String>,
+    /// An executor's id, or `none` for unassigned cases.
+    assignee: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct InboxQuery {
-    status: Option<String>,
-    due: Option<String>,
-    mine: Option<String>,
-    topic: Option<String>,
-    territory: Option<String>,
-    assignee: Option<String>,
-    done: Option<u32>,
-    failed: Option<u32>,
+    #[serde(flatten)]
+    filters: InboxFilters,
+    /// What the last bulk action did (text: numbers do not survive `flatten`).
+    done: Option<String>,
+    failed: Option<String>,
+}
+
+const OPEN: [MessageStatus; 3] = [
+    MessageStatus::Routed,
+    MessageStatus::InProgress,
+    MessageStatus::Disputed,
+];
+
+impl InboxFilters {
+    /// The query of the caller's inbox: the organisations where they may see
+    /// personal data, narrowed by the filters. Values that cannot be used
+    /// are left out and reported.
+    pub(crate) fn filter(
+        &self,
+        state: &AppState,
+        who: &Principal,
+    ) -> (InboxFilter, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let today = state
+            .clock()
+            .now()
+            .with_timezone(&state.time_zone())
+            .date_naive();
+        let statuses = match given(self.status.as_deref()).map(MessageStatus::parse) {
+            Some(Some(s)) => vec![s],
+            Some(None) => {
+                errors.push(FieldError::new("status", ErrorCode::UnknownValue));
+                OPEN.to_vec()
+            }
+            None => OPEN.to_vec(),
+        };
+        let due_by = match given(self.due.as_deref()) {
+            Some("overdue") => Some(today - chrono::Duration::days(1)),
+            Some("soon") => Some(today + chrono::Duration::days(3)),
+            Some(_) => {
+                errors.push(FieldError::new("due", ErrorCode::UnknownValue));
+                None
+            }
+            None => None,
+        };
+        let mut number = |field: &'static str, v: &Option<String>| match given(v.as_deref()) {
+            Some(raw) => raw
+                .parse::<i64>()
+                .map_err(|_| errors.push(FieldError::new(field, ErrorCode::NotANumber)))
+                .ok(),
+            None => None,
+        };
+        let topic_id = number("topic", &self.topic);
+        let territory_id = number("territory", &self.territory);
+        let unassigned = given(self.assignee.as_deref()) == Some("none");
+        let assignee = if unassigned {
+            None
+        } else {
+            number("assignee", &self.assignee)
+        };
+        let filter = InboxFilter {
+            organisations: state
+                .org_tree()
+                .covered(&who.access.reach(Permission::ViewPersonalData)),
+            statuses,
+            topic_id,
+            territory_id,
+            assignee_id: self
+                .mine
+                .is_some()
+                .then(|| who.user_id())
+                .flatten()
+                .or(assignee),
+            unassigned,
+            due_by,
+        };
+        (filter, errors)
+    }
+}
+
+/// A filter's value, if one was given.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// What is urgent about a case of a list: the day an appeal waiting for
+/// registration must be registered by, and whether it is overdue.
+pub(crate) fn urgency(
+    r: &InboxRow,
+    tz: chrono_tz::Tz,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, bool) {
+    let status = MessageStatus::parse(&r.status);
+    let open = status.is_some_and(MessageStatus::is_open);
+    let registration = (r.kind == "appeal" && status == Some(MessageStatus::Moderation))
+        .then(|| registration_due(r.created_at.with_timezone(&tz).date_naive()));
+    let overdue = match registration {
+        Some(by) => today > by,
+        None => open && r.due_date.is_some_and(|d| d < today),
+    };
+    (registration, overdue)
 }
 
 fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -> Vec<Row> {
@@ -93,8 +207,7 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 ("appeal", _) | (_, None) => DeadlineKind::CalendarDays,
                 (_, Some(kind)) => kind,
             };
-            let registration = (r.kind == "appeal" && status == Some(MessageStatus::Moderation))
-                .then(|| registration_due(r.created_at.with_timezone(&tz).date_naive()));
+            let (registration, overdue) = urgency(&r, tz, today);
             let due = match (registration, r.due_date) {
                 // An appeal waiting for registration: its 3 days are what count now.
                 (Some(by), _) => format!("зарегистрировать до {}", by.format("%d.%m.%Y")),
@@ -114,21 +227,12 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 organisation: r.organisation_name_ru.unwrap_or_default(),
                 territory: r.territory_name_ru.unwrap_or_default(),
                 assignee: r.assignee_name.unwrap_or_default(),
-                overdue: match registration {
-                    Some(by) => today > by,
-                    None => open && r.due_date.is_some_and(|d| d < today),
-                },
+                overdue,
                 due,
             }
         })
         .collect()
 }
-
-const OPEN: [MessageStatus; 3] = [
-    MessageStatus::Routed,
-    MessageStatus::InProgress,
-    MessageStatus::Disputed,
-];
 
 pub async fn inbox(
     State(state): State<AppState>,
@@ -137,39 +241,12 @@ pub async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> Response {
     let result = async {
-        let reach = who.access.reach(Permission::ViewPersonalData);
-        let today = state
-            .clock()
-            .now()
-            .with_timezone(&state.time_zone())
-            .date_naive();
-        let statuses = match q.status.as_deref().and_then(MessageStatus::parse) {
-            Some(s) => vec![s],
-            None => OPEN.to_vec(),
-        };
-        let due_by = match q.due.as_deref() {
-            Some("overdue") => Some(today - chrono::Duration::days(1)),
-            Some("soon") => Some(today + chrono::Duration::days(3)),
-            _ => None,
-        };
+        // The form offers only valid choices; a hand-edited address loses its bad ones.
+        let (filter, _) = q.filters.filter(&state, &who);
         let number = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
-        let topic = number(&q.topic);
-        let territory = number(&q.territory);
-        let assignee = q.assignee.clone().unwrap_or_default();
-        let filter = InboxFilter {
-            organisations: state.org_tree().covered(&reach),
-            statuses,
-            topic_id: topic,
-            territory_id: territory,
-            assignee_id: q
-                .mine
-                .is_some()
-                .then(|| who.user_id())
-                .flatten()
-                .or_else(|| number(&q.assignee)),
-            unassigned: assignee == "none",
-            due_by,
-        };
+        let topic = number(&q.filters.topic);
+        let territory = number(&q.filters.territory);
+        let assignee = q.filters.assignee.clone().unwrap_or_default();
         let (found, calendar, executors, organisations, catalogue, territories) = {
             let mut handle = state.db().read().await.or_page()?;
             let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
@@ -194,7 +271,8 @@ pub async fn inbox(
                 .or_page()?;
             (found, calendar, executors, organisations, catalogue, territories)
         };
-        let report = match (q.done, q.failed) {
+        let count = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<u32>().ok());
+        let report = match (count(&q.done), count(&q.failed)) {
             (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
             (Some(done), Some(failed)) => Some(format!(
                 "Выполнено: {done}. Не выполнено: {failed} — для них это действие сейчас невозможно."
@@ -218,12 +296,12 @@ pub async fn inbox(
                     (
                         s.as_str(),
                         s.label_ru(),
-                        q.status.as_deref() == Some(s.as_str()),
+                        q.filters.status.as_deref() == Some(s.as_str()),
                     )
                 })
                 .collect(),
-            due: q.due.unwrap_or_default(),
-            mine: q.mine.is_some(),
+            due: q.filters.due.unwrap_or_default(),
+            mine: q.filters.mine.is_some(),
             catalogue,
             territories,
             topic,

@@ -157,7 +157,10 @@ pub async fn submit(
         Err(IntakeError::Db(e)) => return internal(format, lang, &e),
     };
     state.metrics().messages_submitted.inc();
-    let jpegs = photos.into_iter().map(|p| p.jpeg).collect();
+    let jpegs = photos
+        .into_iter()
+        .map(|p| (uuid::Uuid::new_v4().to_string(), p.jpeg))
+        .collect();
     if let Err(e) = photos::store(&state, view.id, None, jpegs).await {
         // The request stands; its photos are lost and the log says so.
         tracing::error!(error = %e, message = view.id, "storing Open311 media failed");

@@ -206,3 +206,53 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 }
+
+impl TestApp {
+    /// A session of the account with this e-mail, made as a sign-in would:
+    /// its id and the cookie.
+    pub async fn session_of(&self, email: &str) -> (i64, String) {
+        let mut tx = self.test.db.write().await.unwrap();
+        let user = vmeste_db::users::by_email(&mut tx.conn(), email)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {email}"));
+        let token = vmeste_db::sessions::new_token();
+        let life = WebSettings::default().sessions;
+        vmeste_db::sessions::create(
+            &mut tx.conn(),
+            &token,
+            user.id,
+            self.clock.now(),
+            life,
+            false,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (user.id, format!("vmeste_session={token}"))
+    }
+
+    /// A request with a session cookie or a bearer key.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        auth: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        request = if auth.starts_with("Bearer ") {
+            request.header(header::AUTHORIZATION, auth)
+        } else {
+            request.header(header::COOKIE, auth)
+        };
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+}

@@ -4,14 +4,17 @@
 mod accounts;
 mod admin_data;
 mod api;
+mod api_resources;
 mod auth;
 mod common;
+mod idempotency;
 mod languages;
 mod map;
 mod matrix;
 mod oidc;
 mod open311;
 mod open311_requests;
+mod openapi;
 mod ops;
 mod pages;
 mod photos;

@@ -32,15 +32,25 @@ enum Object {
     Case,
     /// The author's own message (rating, dispute, clarification).
     OwnMessage,
+    /// A case's files through the API: its author adds photos, the staff who
+    /// answer it add documents.
+    CaseFiles,
+    /// Whoever calls, about themself (`/api/v1/me`).
+    Caller,
 }
 
 /// The matrix rows: every endpoint and what it acts on. Reading the routes
 /// below, a new endpoint that is not listed fails `every_endpoint_has_a_row`.
 fn object_of(method: &Method, path: &str) -> Option<Object> {
-    use Object::{Case, Organisation, OwnAccount, OwnMessage, Platform, Public, Queue, Submission};
+    use Object::{
+        Caller, Case, CaseFiles, Organisation, OwnAccount, OwnMessage, Platform, Public, Queue,
+        Submission,
+    };
     let get = method == Method::GET;
     Some(match path {
         "/api/v1/messages" if !get => Submission,
+        "/api/v1/messages/{id}/attachments" if !get => CaseFiles,
+        "/api/v1/me" => Caller,
         "/"
         | "/api/v1/messages"
         | "/messages"
@@ -72,7 +82,17 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         // Published photos are public; others only to author and handlers.
         | "/photos/{id}"
         | "/api/v1/catalogue"
-        | "/api/v1/organisations" => Public,
+        | "/api/v1/organisations"
+        | "/api/v1/organisations/{id}"
+        | "/api/v1/topics/{id}"
+        | "/api/v1/territories"
+        | "/api/v1/territories/{id}"
+        // Its public steps; the case's staff see the rest.
+        | "/api/v1/messages/{id}/history"
+        // Photos of published messages; the rest to the author and staff.
+        | "/api/v1/messages/{id}/attachments"
+        | "/api/v1/openapi.json"
+        | "/api/docs" => Public,
         "/account"
         | "/my"
         | "/account/confirm"
@@ -82,7 +102,9 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/account/security/totp/off"
         | "/invite/{token}/accept"
         // Following changes only the caller's own subscriptions.
-        | "/messages/{id}/follow" => OwnAccount,
+        | "/messages/{id}/follow"
+        | "/api/v1/messages/{id}/follow"
+        | "/api/v1/me/messages" => OwnAccount,
         "/staff/messages/{id}"
         | "/staff/messages/{id}/act"
         | "/org/{id}/staff"
@@ -92,7 +114,8 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/api-keys"
         | "/org/{id}/api-keys/{key}/revoke"
         | "/org/{id}/templates"
-        | "/org/{id}/templates/{template}/delete" => Organisation,
+        | "/org/{id}/templates/{template}/delete"
+        | "/api/v1/organisations/{id}/staff" => Organisation,
         "/admin/audit"
         | "/admin/security"
         | "/admin/routing"
@@ -101,7 +124,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/admin/calendar/{day}/delete"
         | "/admin/houses"
         | "/admin/houses/{house}/manager" => Platform,
-        "/staff/inbox" | "/staff/inbox/bulk" | "/staff/moderation" => Queue,
+        "/staff/inbox" | "/staff/inbox/bulk" | "/staff/moderation" | "/api/v1/inbox" => Queue,
         "/api/v1/messages/{id}/transitions" => Case,
         "/messages/{id}/feedback" | "/attachments/{id}" => OwnMessage,
         _ => return None,
@@ -116,12 +139,12 @@ async fn every_endpoint_has_a_row_and_a_matching_rule() {
             None => missing.push(format!("{} {}", e.method, e.path)),
             Some(object) => {
                 let consistent = match object {
-                    Object::Public => matches!(e.rule, Rule::Public | Rule::Read),
+                    Object::Public | Object::Caller => matches!(e.rule, Rule::Public | Rule::Read),
                     Object::Organisation | Object::Platform | Object::Queue => {
                         matches!(e.rule, Rule::Staff(_))
                     }
                     Object::Submission => e.rule == Rule::Submit,
-                    Object::OwnAccount | Object::Case | Object::OwnMessage => {
+                    Object::OwnAccount | Object::Case | Object::OwnMessage | Object::CaseFiles => {
                         e.rule == Rule::SignedIn
                     }
                 };
@@ -341,12 +364,12 @@ async fn each_role_reaches_exactly_its_organisations() {
                 object,
                 Object::Organisation | Object::Platform | Object::Queue
             );
-        if !relevant || matches!(object, Object::Public | Object::Submission) {
+        if !relevant || matches!(object, Object::Public | Object::Submission | Object::Caller) {
             continue;
         }
         let relations: &[Relation] = if matches!(
             object,
-            Object::Organisation | Object::Case | Object::OwnMessage
+            Object::Organisation | Object::Case | Object::OwnMessage | Object::CaseFiles
         ) {
             &[Relation::Own, Relation::Child, Relation::Foreign]
         } else {
@@ -373,6 +396,12 @@ async fn each_role_reaches_exactly_its_organisations() {
                     Object::Case => expected(
                         *role,
                         Rule::Staff(vmeste_domain::access::Permission::ViewPersonalData),
+                        *relation,
+                    ),
+                    // Documents come from those who answer the case.
+                    Object::CaseFiles => expected(
+                        *role,
+                        Rule::Staff(vmeste_domain::access::Permission::Answer),
                         *relation,
                     ),
                     Object::OwnMessage => false,

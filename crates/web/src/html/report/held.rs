@@ -107,7 +107,7 @@ fn place_from_photos(form: &mut ReportForm, photos: &[Photo]) {
     }
 }
 
-/// Moves the held photos to the filed message.
+/// Moves the held photos to the filed message and queues their sizes.
 pub(super) async fn attach(
     state: &AppState,
     message_id: i64,
@@ -115,20 +115,21 @@ pub(super) async fn attach(
     held: &[String],
 ) -> Result<(), String> {
     let storage = state.storage();
-    let mut kept = Vec::new();
     let mut jpegs = Vec::new();
+    let mut taken = Vec::new();
     for h in held
         .iter()
         .filter_map(|raw| Held::parse(raw))
         .take(MAX_PHOTOS)
     {
-        if let Some(jpeg) = storage.get(&h.key()).await.map_err(|e| e.to_string())? {
-            kept.push(h);
-            jpegs.push(jpeg);
-        }
+        let Some(jpeg) = storage.get(&h.key()).await.map_err(|e| e.to_string())? else {
+            continue;
+        };
+        jpegs.push((h.to_string(), jpeg));
+        taken.push(h);
     }
     photos::store(state, message_id, by, jpegs).await?;
-    for h in kept {
+    for h in taken {
         if let Err(e) = drafts::release(storage, h).await {
             tracing::warn!(error = %e, "dropping a sent photo's draft failed");
         }
