@@ -536,7 +536,7 @@ pub async fn apply(
                 .execute(conn)
                 .await?;
         }
-        let event_id = events::insert(
+        let event_id = events::record(
             conn,
             &events::NewEvent {
                 message_id: case.id,
@@ -567,7 +567,7 @@ pub async fn apply(
             .bind(case.id)
             .execute(conn)
             .await?;
-        events::insert(
+        events::record(
             conn,
             &events::NewEvent {
                 message_id: case.id,
@@ -715,7 +715,7 @@ async fn copy_appeal(
     .bind(case.id)
     .scalar(conn)
     .await?;
-    events::insert(
+    events::record(
         conn,
         &events::NewEvent {
             message_id: copy,
