@@ -4,3 +4,4 @@
 mod browser;
 mod cli;
 mod server;
+mod webhooks;
