@@ -539,7 +539,7 @@ pub async fn apply(
                 .execute(conn)
                 .await?;
         }
-        let event_id = events::insert(
+        let event_id = events::record(
             conn,
             &events::NewEvent {
                 message_id: case.id,
@@ -570,7 +570,7 @@ pub async fn apply(
             .bind(case.id)
             .execute(conn)
             .await?;
-        events::insert(
+        events::record(
             conn,
             &events::NewEvent {
                 message_id: case.id,
@@ -718,7 +718,7 @@ async fn copy_appeal(
     .bind(case.id)
     .scalar(conn)
     .await?;
-    events::insert(
+    events::record(
         conn,
         &events::NewEvent {
             message_id: copy,

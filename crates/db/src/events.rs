@@ -39,6 +39,15 @@ pub struct NewEvent<'a> {
 /// The action name stored for the event that creates a message.
 pub const CREATED: &str = "created";
 
+/// Writes an event and queues, in the same transaction, the webhook
+/// deliveries it causes. Every change of a live message goes through here.
+pub async fn record(conn: &mut Conn<'_>, e: &NewEvent<'_>) -> Result<i64, DbError> {
+    let id = insert(conn, e).await?;
+    crate::webhooks::capture(conn, e).await?;
+    Ok(id)
+}
+
+/// Writes an event without telling anyone: for history loaded in bulk (the demo).
 pub async fn insert(conn: &mut Conn<'_>, e: &NewEvent<'_>) -> Result<i64, DbError> {
     Sql::new(
         "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, comment, public) \

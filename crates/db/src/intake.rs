@@ -169,7 +169,7 @@ impl Intake<'_> {
             (None, None, submitted),
             (Some(Action::SendToModeration), Some(submitted), status),
         ] {
-            events::insert(
+            events::record(
                 &mut conn,
                 &events::NewEvent {
                     message_id: id,

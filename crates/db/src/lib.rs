@@ -38,6 +38,7 @@ pub mod settings;
 pub mod templates;
 pub mod territories;
 pub mod users;
+pub mod webhooks;
 
 pub use error::DbError;
 pub use pool::{Backend, Db, DbOptions, Handle, Tx, redact};

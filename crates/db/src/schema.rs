@@ -170,6 +170,17 @@ pub const TABLES: &[Declared] = &[
         ("organisation_id", Int, true), ("detail", Text, true), ("ip", Text, true),
     ]),
     ("platform_settings", &[("key", Text, false), ("value", Text, false)]),
+    ("webhook_subscriptions", &[
+        ("id", Int, false), ("organisation_id", Int, false), ("url", Text, false), ("secret", Text, false),
+        ("events", Text, false), ("reach", Text, false), ("created_by", Int, false), ("created_at", Time, false),
+        ("disabled_at", Time, true), ("disabled_reason", Text, true), ("failures", Int, false),
+        ("failing_since", Time, true),
+    ]),
+    ("webhook_attempts", &[
+        ("id", Int, false), ("subscription_id", Int, false), ("delivery_id", Text, false), ("event", Text, false),
+        ("attempt", Int, false), ("status_code", Int, true), ("error", Text, true), ("duration_ms", Int, false),
+        ("response_body", Text, true), ("at", Time, false),
+    ]),
     ("jobs", &[
         ("id", Int, false), ("kind", Text, false), ("payload", Text, false), ("dedupe_key", Text, true),
         ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),

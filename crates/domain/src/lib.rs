@@ -11,3 +11,4 @@ pub mod organisation;
 pub mod privacy;
 pub mod status;
 pub mod validation;
+pub mod webhook;

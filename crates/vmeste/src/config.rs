@@ -77,6 +77,9 @@ pub struct Config {
     pub smtp_url: String,
     /// The sender of e-mails.
     pub mail_from: String,
+    /// Let webhooks go to loopback and private-network addresses; off, only
+    /// public internet addresses are reached (see docs/webhooks.md).
+    pub webhooks_allow_private_targets: bool,
     /// OpenID Connect sign-in (e.g. ESIA through a gateway); empty issuer: off.
     pub oidc_issuer: String,
     pub oidc_client_id: String,
@@ -121,6 +124,7 @@ impl Default for Config {
             map_attribution: vmeste_web::tiles::Tiles::default().attribution,
             smtp_url: String::new(),
             mail_from: "Вместе <noreply@vmeste.example>".into(),
+            webhooks_allow_private_targets: false,
             oidc_issuer: String::new(),
             oidc_client_id: String::new(),
             oidc_client_secret: String::new(),

@@ -6,6 +6,7 @@ pub mod mailer;
 // ROUTING pub mod routing_cmd;
 pub mod serve;
 pub mod telemetry;
+pub mod webhooks;
 pub mod worker;
 
 use std::process::ExitCode;
@@ -91,6 +92,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 storage,
                 &config.public_url,
             )
+            .allow_private_webhook_targets(config.webhooks_allow_private_targets)
             .run(serve::shutdown_signal())
             .await;
             Ok(())

@@ -66,6 +66,7 @@ pub async fn run(
     let worker = config.worker.then(|| {
         tokio::spawn(
             Worker::new(db.clone(), clock, mailer, storage, &config.public_url)
+                .allow_private_webhook_targets(config.webhooks_allow_private_targets)
                 .run(shutdown.clone()),
         )
     });

@@ -7,12 +7,13 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vmeste_db::{
     Db, DbError, attachments, cases, escalation, idempotency, jobs, maintenance, messages,
-    notifications, users,
+    notifications, users, webhooks,
 };
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 
 use crate::mailer::Mailer;
+use crate::webhooks::Sender;
 use vmeste_web::drafts;
 
 /// How long a claimed job is ours before another worker may take it over.
@@ -25,7 +26,7 @@ const MAINTENANCE: &str = "maintenance";
 const ESCALATION: &str = "escalation";
 /// Staff get one e-mail a day instead of one per event.
 const STAFF_DIGEST: &str = "staff_digest";
-/// Dead jobs are kept this long for inspection.
+/// Dead jobs (and webhook attempts) are kept this long for inspection.
 const KEEP_DEAD_DAYS: i64 = 30;
 
 pub struct Worker {
@@ -36,6 +37,7 @@ pub struct Worker {
     calendar: ProductionCalendar,
     /// The site's address, for links in e-mails.
     public_url: String,
+    webhooks: Sender,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,8 @@ pub enum JobError {
     Storage(#[from] vmeste_web::storage::StorageError),
     #[error("photo: {0}")]
     Photo(String),
+    #[error("webhook: {0}")]
+    Webhook(String),
 }
 
 impl Worker {
@@ -62,14 +66,24 @@ impl Worker {
         storage: vmeste_web::Storage,
         public_url: &str,
     ) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
         Self {
             db,
             clock,
             mailer,
             storage,
             calendar: ProductionCalendar::russian_federal(),
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            webhooks: Sender::new(&public_url, false),
+            public_url,
         }
+    }
+
+    /// Lets webhooks go to loopback and private addresses: for tests and
+    /// closed networks, never for a server whose own network must stay shut.
+    #[must_use]
+    pub fn allow_private_webhook_targets(mut self, allow: bool) -> Self {
+        self.webhooks = Sender::new(&self.public_url, allow);
+        self
     }
 
     /// Runs until `shutdown` turns true.
@@ -160,7 +174,8 @@ impl Worker {
                 let before = self.clock.now() - chrono::Duration::days(KEEP_DEAD_DAYS);
                 let purged = jobs::purge_dead(&mut tx.conn(), before).await?
                     + jobs::purge_schedule(&mut tx.conn(), before).await?
-                    + idempotency::purge(&mut tx.conn(), self.clock.now()).await?;
+                    + idempotency::purge(&mut tx.conn(), self.clock.now()).await?
+                    + webhooks::prune_attempts(&mut tx.conn(), before).await?;
                 tx.commit().await?;
                 let abandoned = self.clock.now() - chrono::Duration::hours(drafts::KEEP_HOURS);
                 let drafts = self.storage.delete_older(drafts::PREFIX, abandoned).await?;
@@ -178,6 +193,11 @@ impl Worker {
                 Ok(())
             }
             STAFF_DIGEST => self.staff_digest().await,
+            webhooks::JOB => {
+                self.webhooks
+                    .deliver(&self.db, self.clock.as_ref(), job)
+                    .await
+            }
             attachments::SIZES_JOB => self.photo_sizes(&job.payload).await,
             ESCALATION => {
                 let mut handle = self.db.read().await?;

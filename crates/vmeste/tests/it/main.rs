@@ -7,3 +7,4 @@ mod open311_clients;
 mod running;
 mod schemathesis;
 mod server;
+mod webhooks;

@@ -450,3 +450,57 @@ remaining-days = { $n ->
     [one] { $n } day left
    *[other] { $n } days left
 }
+
+## Webhooks
+
+webhooks-title = Webhooks
+webhooks-intro = The organisation's information system receives events about messages: we POST JSON to its address, signed with a secret (HMAC-SHA256).
+webhooks-secret-once = Subscription created. Copy the secret now: it will not be shown again. Use it to check the X-Vmeste-Signature header.
+webhooks-none = No subscriptions yet.
+webhooks-url = Address
+webhooks-events = Events
+webhooks-reach = Which messages
+webhooks-condition = Condition
+webhooks-log = Delivery log
+webhooks-ping = Test
+webhooks-disable = Switch off
+webhooks-enable = Switch on
+webhooks-delete = Delete
+webhooks-new = New subscription
+webhooks-url-label = Receiving address (http or https)
+webhooks-create = Subscribe
+webhooks-how = Each event is delivered up to 8 times with growing pauses until the address answers with a 2xx code. If deliveries fail for a day (at least 20 failed attempts in a row), the subscription switches itself off; switch it on again once the receiver works.
+webhooks-event-created = new message
+webhooks-event-routed = message routed to an organisation
+webhooks-event-status-changed = other status changes
+webhooks-event-answered = answered
+webhooks-event-rated = resident rated the answer
+webhooks-event-ping = test
+webhooks-reach-organisation = messages routed to the organisation
+webhooks-reach-subtree = messages of the organisation and those below it
+webhooks-reach-region = every message of the region, from submission
+webhooks-on = working
+webhooks-failing = { $n ->
+    [one] working; { $n } failed attempt in a row
+   *[other] working; { $n } failed attempts in a row
+}
+webhooks-off-manual = switched off by hand
+webhooks-off-failing = switched off automatically
+webhooks-off-failing-why = Deliveries failed for a day; check the log and switch the subscription on again.
+webhooks-url-invalid = Enter a full address, such as https://example.org/vmeste/hook.
+webhooks-url-scheme = The address must start with http:// or https://.
+webhooks-url-credentials = Remove the user name and password from the address: requests are signed with the secret.
+webhooks-url-too-long = The address is longer than 2000 characters.
+webhooks-events-required = Tick at least one event.
+webhooks-reach-required = Choose which messages to tell about.
+webhooks-log-title = Delivery log
+webhooks-back = All the organisation's subscriptions
+webhooks-log-empty = No delivery attempts yet.
+webhooks-log-at = Time
+webhooks-log-event = Event
+webhooks-log-delivery = Delivery
+webhooks-log-attempt = Attempt
+webhooks-log-result = Result
+webhooks-log-duration = Answer time, ms
+webhooks-log-response = Answer
+webhooks-log-show = show

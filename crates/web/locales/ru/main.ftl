@@ -459,3 +459,58 @@ remaining-days = { $n ->
     [few] осталось { $n } дня
    *[many] осталось { $n } дней
 }
+
+## Webhooks
+
+webhooks-title = Вебхуки
+webhooks-intro = Информационная система организации получает события о сообщениях: мы отправляем POST-запрос с JSON на её адрес, подписанный секретом (HMAC-SHA256).
+webhooks-secret-once = Подписка создана. Скопируйте секрет сейчас — больше он показан не будет. Им проверяют заголовок X-Vmeste-Signature.
+webhooks-none = Подписок пока нет.
+webhooks-url = Адрес
+webhooks-events = События
+webhooks-reach = Какие сообщения
+webhooks-condition = Состояние
+webhooks-log = Журнал доставок
+webhooks-ping = Проверить
+webhooks-disable = Отключить
+webhooks-enable = Включить
+webhooks-delete = Удалить
+webhooks-new = Новая подписка
+webhooks-url-label = Адрес приёма (http или https)
+webhooks-create = Подписаться
+webhooks-how = Каждое событие доставляется до 8 раз с растущими паузами, пока адрес не ответит кодом 2xx. Если доставки не проходят сутки (не меньше 20 неудачных попыток подряд), подписка отключается сама; включите её, когда приём заработает.
+webhooks-event-created = новое сообщение
+webhooks-event-routed = сообщение направлено в организацию
+webhooks-event-status-changed = другие смены статуса
+webhooks-event-answered = дан ответ
+webhooks-event-rated = житель оценил ответ
+webhooks-event-ping = проверка
+webhooks-reach-organisation = сообщения, направленные в организацию
+webhooks-reach-subtree = сообщения организации и подведомственных
+webhooks-reach-region = все сообщения региона, с момента подачи
+webhooks-on = работает
+webhooks-failing = { $n ->
+    [one] работает; { $n } неудачная попытка подряд
+    [few] работает; { $n } неудачные попытки подряд
+   *[many] работает; { $n } неудачных попыток подряд
+}
+webhooks-off-manual = отключена вручную
+webhooks-off-failing = отключена автоматически
+webhooks-off-failing-why = Доставки не проходили сутки; проверьте журнал и включите подписку снова.
+webhooks-url-invalid = Введите полный адрес, например https://example.ru/vmeste/hook.
+webhooks-url-scheme = Адрес должен начинаться с http:// или https://.
+webhooks-url-credentials = Уберите из адреса имя пользователя и пароль: запросы подписываются секретом.
+webhooks-url-too-long = Адрес длиннее 2000 символов.
+webhooks-events-required = Отметьте хотя бы одно событие.
+webhooks-reach-required = Выберите, о каких сообщениях сообщать.
+webhooks-log-title = Журнал доставок
+webhooks-back = Все подписки организации
+webhooks-log-empty = Попыток доставки ещё не было.
+webhooks-log-at = Время
+webhooks-log-event = Событие
+webhooks-log-delivery = Доставка
+webhooks-log-attempt = Попытка
+webhooks-log-result = Результат
+webhooks-log-duration = Время ответа, мс
+webhooks-log-response = Ответ
+webhooks-log-show = показать

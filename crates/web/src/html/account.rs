@@ -126,6 +126,7 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
             (Role::OrgAdmin, Some(id)) => {
                 links.push((format!("/org/{id}/staff"), "Сотрудники"));
                 links.push((format!("/org/{id}/api-keys"), "Ключи API"));
+                links.push((format!("/org/{id}/webhooks"), "Вебхуки"));
             }
             (Role::PlatformAdmin, _) => {
                 links.push(("/staff/inbox".to_owned(), "Входящие"));
@@ -135,6 +136,16 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                 links.push(("/admin/calendar".to_owned(), "Производственный календарь"));
                 links.push(("/admin/audit".to_owned(), "Журнал аудита"));
                 links.push(("/admin/security".to_owned(), "Безопасность платформы"));
+                // Region-wide subscriptions live with the first organisation
+                // at the top (the region's government, as set up).
+                let orgs = organisations::list(&mut handle.conn()).await.or_page()?;
+                let top = orgs
+                    .iter()
+                    .filter(|o| o.parent_id.is_none())
+                    .min_by_key(|o| o.id);
+                if let Some(top) = top {
+                    links.push((format!("/org/{}/webhooks", top.id), "Вебхуки региона"));
+                }
             }
             (Role::Moderator, _) => {
                 links.push(("/staff/moderation".to_owned(), "Модерация"));

@@ -29,6 +29,7 @@ mod signup;
 pub(crate) mod staff;
 mod statistics;
 mod view;
+mod webhooks;
 pub(crate) mod workspace;
 
 use askama::Template;
@@ -149,6 +150,41 @@ pub fn routes() -> Routes {
             "/org/{id}/api-keys/{key}/revoke",
             Staff(P::ManageApiKeys),
             api_keys::revoke,
+        )
+        .get(
+            "/org/{id}/webhooks",
+            Staff(P::ManageApiKeys),
+            webhooks::show,
+        )
+        .post(
+            "/org/{id}/webhooks",
+            Staff(P::ManageApiKeys),
+            webhooks::create,
+        )
+        .get(
+            "/org/{id}/webhooks/{hook}",
+            Staff(P::ManageApiKeys),
+            webhooks::log,
+        )
+        .post(
+            "/org/{id}/webhooks/{hook}/disable",
+            Staff(P::ManageApiKeys),
+            webhooks::disable,
+        )
+        .post(
+            "/org/{id}/webhooks/{hook}/enable",
+            Staff(P::ManageApiKeys),
+            webhooks::enable,
+        )
+        .post(
+            "/org/{id}/webhooks/{hook}/delete",
+            Staff(P::ManageApiKeys),
+            webhooks::delete,
+        )
+        .post(
+            "/org/{id}/webhooks/{hook}/ping",
+            Staff(P::ManageApiKeys),
+            webhooks::ping,
         )
         .get(
             "/org/{id}/templates",

@@ -57,10 +57,15 @@ fn grantable(who: &Principal) -> Vec<Role> {
         .collect()
 }
 
-/// Whether the principal's reach covers `org`'s whole subtree, so it may
-/// grant a role with the subtree included.
-fn reaches_subtree(state: &AppState, who: &Principal, org: i64) -> bool {
-    match who.access.reach(Permission::ManageStaff) {
+/// Whether the principal's reach of `permission` covers `org`'s whole
+/// subtree, so it may grant a role (or subscribe) with the subtree included.
+pub fn reaches_subtree(
+    state: &AppState,
+    who: &Principal,
+    permission: Permission,
+    org: i64,
+) -> bool {
+    match who.access.reach(permission) {
         Reach::All => true,
         Reach::Some(roots) => {
             let tree = state.org_tree();
@@ -235,7 +240,7 @@ pub async fn invite(
             errors.add("role", "Выберите роль из списка.");
         }
         let include_subtree = form.include_subtree.is_some();
-        if include_subtree && !reaches_subtree(&state, &who, org.id) {
+        if include_subtree && !reaches_subtree(&state, &who, Permission::ManageStaff, org.id) {
             errors.add(
                 "role",
                 "Вы не управляете подведомственными организациями и не можете выдать роль на них.",

@@ -19,4 +19,5 @@ mod ops;
 mod pages;
 mod photos;
 mod report_steps;
+mod webhooks;
 mod workspace;

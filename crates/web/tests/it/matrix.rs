@@ -113,6 +113,12 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/staff/{grant}/revoke"
         | "/org/{id}/api-keys"
         | "/org/{id}/api-keys/{key}/revoke"
+        | "/org/{id}/webhooks"
+        | "/org/{id}/webhooks/{hook}"
+        | "/org/{id}/webhooks/{hook}/disable"
+        | "/org/{id}/webhooks/{hook}/enable"
+        | "/org/{id}/webhooks/{hook}/delete"
+        | "/org/{id}/webhooks/{hook}/ping"
         | "/org/{id}/templates"
         | "/org/{id}/templates/{template}/delete"
         | "/api/v1/organisations/{id}/staff" => Organisation,
@@ -311,6 +317,7 @@ fn uri_for(path: &str, org: i64, message: i64) -> String {
     .replace("{invite}", "999999")
     .replace("{grant}", "999999")
     .replace("{key}", "999999")
+    .replace("{hook}", "999999")
     .replace("{rule}", "999999")
     .replace("{day}", "2031-01-01")
     .replace("{house}", "999999")

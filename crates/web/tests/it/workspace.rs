@@ -37,7 +37,7 @@ fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a s
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-async fn org_id(app: &TestApp, slug: &str) -> i64 {
+pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
     let mut handle = app.test.db.read().await.unwrap();
     Sql::new("SELECT id FROM organisations WHERE slug = $1")
         .bind(slug)
@@ -692,7 +692,7 @@ async fn heads_keep_answer_templates_that_start_answers() {
 }
 
 /// A staff account with a password, for organisations the demo has no staff in.
-async fn staff(app: &TestApp, email: &str, role: vmeste_domain::organisation::Role, org: i64) {
+pub async fn staff(app: &TestApp, email: &str, role: vmeste_domain::organisation::Role, org: i64) {
     let hash = vmeste_db::users::hash_password("staff-password").unwrap();
     let mut tx = app.test.db.write().await.unwrap();
     let id = vmeste_db::users::insert(
