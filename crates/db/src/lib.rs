@@ -19,6 +19,7 @@ pub mod events;
 pub mod followers;
 pub mod houses;
 pub mod identities;
+pub mod incidents;
 pub mod intake;
 pub mod invites;
 pub mod jobs;
@@ -37,6 +38,7 @@ pub mod settings;
 pub mod templates;
 pub mod territories;
 pub mod users;
+pub mod widgets;
 
 pub use error::DbError;
 pub use pool::{Backend, Db, DbOptions, Handle, Tx, redact};

@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod extract;
+mod incidents;
 mod messages;
 mod organisations;
 mod transitions;
@@ -26,6 +27,16 @@ pub fn routes() -> Routes {
         )
         .get("/catalogue", Rule::Read, catalogue::show)
         .get("/organisations", Rule::Read, organisations::list)
+        .post(
+            "/incidents",
+            Rule::Integration(vmeste_db::api_keys::Scope::Incidents),
+            incidents::create,
+        )
+        .get(
+            "/incidents/{id}",
+            Rule::Integration(vmeste_db::api_keys::Scope::Incidents),
+            incidents::show,
+        )
 }
 
 /// API answers for unknown paths and methods, as problem documents.

@@ -15,4 +15,5 @@ mod ops;
 mod pages;
 mod photos;
 mod report_steps;
+mod widget;
 mod workspace;
