@@ -6,6 +6,7 @@ mod admin_data;
 mod api;
 mod auth;
 mod common;
+mod incidents;
 mod languages;
 mod map;
 mod matrix;
