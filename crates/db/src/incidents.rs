@@ -91,25 +91,37 @@ pub struct QueueFilter {
     pub source: Option<String>,
 }
 
-/// The queue: new incidents first, then the newest; filtered.
+/// The queue: new incidents first, then the decided ones, newest first
+/// within each; filtered. Two reads in index order rather than one sort of
+/// the whole table.
 pub async fn queue(
     conn: &mut Conn<'_>,
     filter: &QueueFilter,
     limit: i64,
 ) -> Result<Vec<Incident>, DbError> {
-    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM incidents WHERE 1 = 1"));
-    if let Some(status) = filter.status {
-        sql = sql.push_bound(" AND status = {}", status.as_str());
+    let new = IncidentStatus::New.as_str();
+    let parts: Vec<(&str, &str)> = match filter.status {
+        Some(status) => vec![(" AND status = {}", status.as_str())],
+        None => vec![(" AND status = {}", new), (" AND status <> {}", new)],
+    };
+    let mut found: Vec<Incident> = Vec::new();
+    for (condition, status) in parts {
+        let left = limit - i64::try_from(found.len()).unwrap_or(i64::MAX);
+        if left <= 0 {
+            break;
+        }
+        let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM incidents WHERE 1 = 1"))
+            .push_bound(condition, status);
+        if let Some(source) = &filter.source {
+            sql = sql.push_bound(" AND source = {}", source.as_str());
+        }
+        found.extend(
+            sql.push_bound(" ORDER BY id DESC LIMIT {}", left)
+                .fetch_all(conn)
+                .await?,
+        );
     }
-    if let Some(source) = &filter.source {
-        sql = sql.push_bound(" AND source = {}", source.as_str());
-    }
-    sql.push_bound(
-        " ORDER BY CASE WHEN status = 'new' THEN 0 ELSE 1 END, id DESC LIMIT {}",
-        limit,
-    )
-    .fetch_all(conn)
-    .await
+    Ok(found)
 }
 
 /// The networks incidents came from, for the queue's filter.

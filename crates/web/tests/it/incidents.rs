@@ -410,6 +410,7 @@ async fn a_moderator_turns_a_post_into_a_routed_message_and_the_tool_gets_the_an
 async fn a_moderator_dismisses_a_post_with_a_reason_and_others_may_not_touch_the_queue() {
     let app = TestApp::demo().await;
     let tool = key(&app, &[Scope::Incidents]).await;
+    let waiting = pushed(&app, &tool, "https://t.me/city_chat/500").await;
     let id = pushed(&app, &tool, "https://t.me/city_chat/501").await;
     let dismiss = format!("/staff/incidents/{id}/dismiss");
 
@@ -451,9 +452,13 @@ async fn a_moderator_dismisses_a_post_with_a_reason_and_others_may_not_touch_the
     assert_eq!(read["status"], "dismissed");
     assert_eq!(read["dismiss_reason"], "Реклама, а не проблема");
     let listed = moderator.get("/staff/incidents?status=dismissed").await;
-    assert!(listed.body.contains(&format!("/staff/incidents/{id}")));
+    assert!(listed.body.contains(&format!("/staff/incidents/{id}\"")));
     let none = moderator.get("/staff/incidents?status=new").await;
-    assert!(!none.body.contains(&format!("/staff/incidents/{id}")));
+    assert!(!none.body.contains(&format!("/staff/incidents/{id}\"")));
+    // Unfiltered, what still waits comes first, though older.
+    let all = moderator.get("/staff/incidents").await.body;
+    let position = |incident: i64| all.find(&format!("/staff/incidents/{incident}\"")).unwrap();
+    assert!(position(waiting) < position(id));
     let audited = count(
         &app,
         "SELECT COUNT(*) FROM audit_log WHERE action = 'incident.dismiss'",
