@@ -337,10 +337,25 @@ pub async fn convert(
         }
         let lang = crate::i18n::current();
         let message = match validate_message(&typed.input()) {
-            Ok(message) if !names_author(&message.text, &incident.author_handle) => message,
-            Ok(_) => {
-                let shown = refuse(typed, one_error("text", "incident-error-author"), None);
-                return incident_page(&state, &who, &csrf, incident, shown).await;
+            Ok(message) => {
+                // The text and the address are public: the author is named in neither.
+                let handle = incident.author_handle.as_str();
+                let named = if names_author(&message.text, handle) {
+                    Some("text")
+                } else if message
+                    .address
+                    .as_deref()
+                    .is_some_and(|a| names_author(a, handle))
+                {
+                    Some("address")
+                } else {
+                    None
+                };
+                if let Some(field) = named {
+                    let shown = refuse(typed, one_error(field, "incident-error-author"), None);
+                    return incident_page(&state, &who, &csrf, incident, shown).await;
+                }
+                message
             }
             Err(found) => {
                 let mut errors = Errors::default();

@@ -250,6 +250,19 @@ async fn a_moderator_turns_a_post_into_a_routed_message_and_the_tool_gets_the_an
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("личные данные"));
     assert!(refused.body.contains("провал асфальта во дворе дома 3"));
+    let in_address = moderator
+        .post(
+            &convert,
+            &[
+                ("topic_id", &topic),
+                ("text", "Провал асфальта во дворе дома 3 на Садовой"),
+                ("address", "Садовая, 3 (petrov_ivan)"),
+                ("territory_id", &territory),
+            ],
+        )
+        .await;
+    assert_eq!(in_address.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(in_address.body.contains("id=\"address-error\""));
     // Without a topic: the field's error, everything typed kept.
     let text = "Провал асфальта во дворе дома 3 на Садовой, машины бьют колёса";
     let no_topic = moderator
