@@ -15,15 +15,18 @@ pub enum Scope {
     Read,
     /// Submit messages (REST and Open311 POST).
     Submit,
+    /// Push posts found in social networks and learn what became of them.
+    Incidents,
 }
 
 impl Scope {
-    pub const ALL: [Self; 2] = [Self::Read, Self::Submit];
+    pub const ALL: [Self; 3] = [Self::Read, Self::Submit, Self::Incidents];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Read => "read",
             Self::Submit => "submit",
+            Self::Incidents => "incidents",
         }
     }
 

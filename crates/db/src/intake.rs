@@ -39,6 +39,10 @@ pub enum Source {
     Web,
     Api,
     Open311,
+    /// The widget on an organisation's own site.
+    Widget,
+    /// A post in a social network, turned into a message by a moderator.
+    Social,
 }
 
 impl Source {
@@ -47,6 +51,8 @@ impl Source {
             Source::Web => "web",
             Source::Api => "api",
             Source::Open311 => "open311",
+            Source::Widget => "widget",
+            Source::Social => "social",
         }
     }
 }
@@ -115,14 +121,41 @@ impl Intake<'_> {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
-        let now = self.clock.now();
         let mut tx = db.write().await?;
-        let mut conn = tx.conn();
-        let topic = active_topic(&mut conn, message.topic_id).await?;
+        let view = self
+            .take_within(&mut tx.conn(), message, author_id, source, kind)
+            .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Takes in a message inside the caller's transaction, for a change that
+    /// must commit with it (an incident that becomes this message).
+    pub async fn submit_within(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        author_id: Option<i64>,
+        source: Source,
+    ) -> Result<MessageView, IntakeError> {
+        self.take_within(conn, message, author_id, source, CaseKind::Message)
+            .await
+    }
+
+    async fn take_within(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        author_id: Option<i64>,
+        source: Source,
+        kind: CaseKind,
+    ) -> Result<MessageView, IntakeError> {
+        let now = self.clock.now();
+        let topic = active_topic(conn, message.topic_id).await?;
         let (lat, lon, containing) = self.locate(message.place)?;
-        let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
+        let house = houses::find(conn, message.address.as_deref(), lat, lon).await?;
         let route = route(
-            &mut conn,
+            conn,
             topic.id,
             &topic.responsible,
             &containing,
@@ -130,15 +163,15 @@ impl Intake<'_> {
         )
         .await?;
         let local_year = now.with_timezone(&self.time_zone).year();
-        let number = messages::next_number(&mut conn, local_year).await?;
-        let calendar = calendar_days::effective(&mut conn, self.calendar).await?;
+        let number = messages::next_number(conn, local_year).await?;
+        let calendar = calendar_days::effective(conn, self.calendar).await?;
         let due = deadline::due_date(now, self.time_zone, topic.deadline()?, &calendar);
         let submitted = MessageStatus::Draft
             .apply(Action::Submit)
             .map_err(corrupt)?;
         let status = submitted.apply(Action::SendToModeration).map_err(corrupt)?;
         let id = messages::insert(
-            &mut conn,
+            conn,
             &NewMessage {
                 number: &number,
                 topic_id: topic.id,
@@ -163,14 +196,14 @@ impl Intake<'_> {
             .bind(kind.as_str())
             .bind(house.as_ref().map(|h| h.id))
             .bind(id)
-            .execute(&mut conn)
+            .execute(conn)
             .await?;
         for (action, from, to) in [
             (None, None, submitted),
             (Some(Action::SendToModeration), Some(submitted), status),
         ] {
             events::record(
-                &mut conn,
+                conn,
                 &events::NewEvent {
                     message_id: id,
                     at: now,
@@ -184,11 +217,8 @@ impl Intake<'_> {
             )
             .await?;
         }
-        search::index(&mut conn, id).await?;
-        let view = messages::get(&mut conn, id)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        tx.commit().await?;
+        search::index(conn, id).await?;
+        let view = messages::get(conn, id).await?.ok_or(DbError::NotFound)?;
         Ok(view)
     }
 

@@ -20,6 +20,7 @@ pub mod followers;
 pub mod houses;
 pub mod idempotency;
 pub mod identities;
+pub mod incidents;
 pub mod intake;
 pub mod invites;
 pub mod jobs;
@@ -39,6 +40,7 @@ pub mod templates;
 pub mod territories;
 pub mod users;
 pub mod webhooks;
+pub mod widgets;
 
 pub use error::DbError;
 pub use pool::{Backend, Db, DbOptions, Handle, Tx, redact};

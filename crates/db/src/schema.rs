@@ -181,6 +181,21 @@ pub const TABLES: &[Declared] = &[
         ("attempt", Int, false), ("status_code", Int, true), ("error", Text, true), ("duration_ms", Int, false),
         ("response_body", Text, true), ("at", Time, false),
     ]),
+    ("widget_origins", &[
+        ("id", Int, false), ("organisation_id", Int, false), ("origin", Text, false), ("created_by", Int, true),
+        ("created_at", Time, false),
+    ]),
+    ("widget_settings", &[
+        ("organisation_id", Int, false), ("topic_id", Int, true), ("lang", Text, false), ("background", Text, false),
+        ("color", Text, false), ("button_text", Text, false), ("mode", Text, false), ("updated_by", Int, true),
+        ("updated_at", Time, false),
+    ]),
+    ("incidents", &[
+        ("id", Int, false), ("source", Text, false), ("url", Text, false), ("author_handle", Text, false),
+        ("text", Text, false), ("posted_at", Time, false), ("lat", Real, true), ("lon", Real, true),
+        ("photos", Text, false), ("status", Text, false), ("api_key_id", Int, true), ("received_at", Time, false),
+        ("message_id", Int, true), ("dismiss_reason", Text, true), ("decided_by", Int, true), ("decided_at", Time, true),
+    ]),
     ("jobs", &[
         ("id", Int, false), ("kind", Text, false), ("payload", Text, false), ("dedupe_key", Text, true),
         ("run_at", Time, false), ("attempts", Int, false), ("max_attempts", Int, false), ("locked_until", Time, true),

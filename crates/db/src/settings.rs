@@ -25,3 +25,20 @@ pub async fn set_flag(conn: &mut Conn<'_>, key: &str, on: bool) -> Result<(), Db
         .await?;
     Ok(())
 }
+
+/// A random secret the platform keeps for itself (e.g. to sign widget forms),
+/// made on first use. Every application node reads the same one: the first
+/// to write it wins.
+pub async fn secret(conn: &mut Conn<'_>, key: &str) -> Result<String, DbError> {
+    Sql::new(
+        "INSERT INTO platform_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(crate::secret::new_token())
+    .execute(conn)
+    .await?;
+    Sql::new("SELECT value FROM platform_settings WHERE key = $1")
+        .bind(key)
+        .scalar(conn)
+        .await
+}

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod case;
 pub mod clock;
 pub mod deadline;
+pub mod incident;
 pub mod organisation;
 pub mod privacy;
 pub mod status;

@@ -24,6 +24,10 @@ pub enum ErrorCode {
     ControlCharacters,
     WrongType,
     UnknownValue,
+    /// Not in the form the field takes (a URL, a date and time).
+    InvalidFormat,
+    /// A time later than now.
+    InFuture,
 }
 
 impl ErrorCode {
@@ -41,6 +45,8 @@ impl ErrorCode {
             ErrorCode::ControlCharacters => "control_characters",
             ErrorCode::WrongType => "wrong_type",
             ErrorCode::UnknownValue => "unknown_value",
+            ErrorCode::InvalidFormat => "invalid_format",
+            ErrorCode::InFuture => "in_future",
         }
     }
 }
@@ -136,12 +142,12 @@ pub fn validate_message(input: &MessageInput) -> Result<ValidMessage, Vec<FieldE
     }
 }
 
-fn non_empty(value: Option<&str>) -> Option<&str> {
+pub(crate) fn non_empty(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Collapses runs of spaces within lines and trims; keeps paragraph breaks.
-fn tidy(text: &str) -> String {
+pub(crate) fn tidy(text: &str) -> String {
     let lines: Vec<String> = text
         .lines()
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -162,7 +168,7 @@ fn tidy(text: &str) -> String {
     out
 }
 
-fn has_control_chars(text: &str) -> bool {
+pub(crate) fn has_control_chars(text: &str) -> bool {
     text.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
 }
@@ -215,7 +221,7 @@ fn check_address(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<Stri
     Some(address)
 }
 
-fn parse_coordinate(
+pub(crate) fn parse_coordinate(
     field: &'static str,
     raw: Option<&str>,
     bound: f64,

@@ -18,7 +18,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 8] = [
+const ASSETS: [Asset; 9] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -61,7 +61,17 @@ const ASSETS: [Asset; 8] = [
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../assets/staff.js"),
     },
+    Asset {
+        name: "widget-frame.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/widget-frame.js"),
+    },
 ];
+
+/// The widget's script for other sites, under the one address their
+/// snippets name (so not content-hashed): cached for an hour, so a new
+/// version reaches every site soon.
+const WIDGET_JS: &str = include_str!("../assets/widget.js");
 
 /// `app.css` → `app.1a2b3c4d.css`: the hash changes whenever the content does.
 fn hashed_name(asset: &Asset) -> String {
@@ -89,7 +99,20 @@ pub fn url(name: &str) -> String {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/static/{file}", get(serve))
+    Router::new()
+        .route("/static/{file}", get(serve))
+        .route("/widget.js", get(widget_js))
+}
+
+async fn widget_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        WIDGET_JS,
+    )
+        .into_response()
 }
 
 async fn serve(Path(file): Path<String>) -> Response {

@@ -177,9 +177,11 @@ tokio::task_local! {
 }
 
 /// Runs the request knowing its language, so that every page part can
-/// speak it without passing it along.
+/// speak it without passing it along. The widget speaks the language its
+/// embedding site asked for: no cookie of ours reaches it there.
 pub async fn scope(request: Request, next: Next) -> Response {
-    let lang = from_headers(request.headers());
+    let lang = crate::html::widget::lang_of(request.uri())
+        .unwrap_or_else(|| from_headers(request.headers()));
     CURRENT.scope(lang, next.run(request)).await
 }
 

@@ -27,6 +27,7 @@ mod rate_limit;
 pub mod routes;
 pub mod second_factor;
 mod security;
+mod signing;
 mod state;
 pub mod storage;
 pub mod tiles;

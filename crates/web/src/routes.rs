@@ -35,6 +35,8 @@ pub enum Rule {
     /// Staff holding the permission somewhere; the handler checks the object's
     /// organisation.
     Staff(Permission),
+    /// An integrator's key holding this scope; a session does not count.
+    Integration(Scope),
 }
 
 /// One registered method and path.
@@ -210,6 +212,11 @@ async fn check(state: &AppState, rule: Rule, who: &Principal) -> Result<(), Refu
             (Some(_), _) => Err(Refusal::Forbidden),
             (None, Some(_)) => Ok(()),
             (None, None) => Err(Refusal::SignIn),
+        },
+        Rule::Integration(scope) => match &who.api_key {
+            Some(key) if key.allows(scope) => Ok(()),
+            Some(_) => Err(Refusal::Forbidden),
+            None => Err(Refusal::SignIn),
         },
         Rule::Staff(permission) => {
             let Some(user) = &who.user else {

@@ -1,13 +1,15 @@
 //! Security headers on every response. No inline script anywhere, so the CSP
-//! can forbid it. Pages may not be framed, except the widget, and that only by
-//! the origins the region allows. HSTS when the site is served over HTTPS.
+//! can forbid it. Pages may not be framed, except the widget's, and those only
+//! by the sites the region allows and the sites the widget's organisation
+//! (its `org` parameter) lists. HSTS when the site is served over HTTPS.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::AppState;
+use crate::html::widget::{Embed, is_widget_path};
 
 /// The policy; `img-src` adds the map's tile server.
 fn csp(tile_origin: &str, ancestors: &str) -> String {
@@ -18,25 +20,46 @@ fn csp(tile_origin: &str, ancestors: &str) -> String {
     )
 }
 
-/// Where the embeddable widget lives; only it may be framed.
-pub const WIDGET_PATH: &str = "/widget";
+const NO_ANCESTORS: &str = "'none'";
 
-/// The CSP `frame-ancestors` for a path: `'none'` except the widget's, which
-/// lists the configured origins (and is `'none'` when none are configured).
-pub fn frame_ancestors(path: &str, widget_origins: &[String]) -> String {
-    let is_widget = path == WIDGET_PATH || path.starts_with("/widget/");
-    if is_widget && !widget_origins.is_empty() {
-        widget_origins.join(" ")
+/// The CSP `frame-ancestors` of allowed origins: `'none'` when there are none.
+fn ancestors(origins: &[String]) -> String {
+    if origins.is_empty() {
+        NO_ANCESTORS.to_owned()
     } else {
-        "'none'".to_owned()
+        origins.join(" ")
     }
 }
 
+/// Who may frame the page at `uri`: nobody, except for the widget's pages:
+/// the region's configured sites and its organisation's own. A store that
+/// cannot answer leaves only the configured ones: the safe side.
+async fn frame_ancestors(state: &AppState, uri: &Uri) -> String {
+    if !is_widget_path(uri.path()) {
+        return NO_ANCESTORS.to_owned();
+    }
+    let mut origins = state.settings().widget_origins.clone();
+    if let Some(org) = Embed::of_query(uri.query()).org {
+        let own = async {
+            let mut handle = state.db().read().await?;
+            vmeste_db::widgets::origins_of(&mut handle.conn(), org).await
+        }
+        .await;
+        match own {
+            Ok(own) => origins.extend(own.into_iter().map(|o| o.origin)),
+            Err(e) => tracing::warn!(error = %e, "reading the widget's sites failed"),
+        }
+    }
+    origins.sort();
+    origins.dedup();
+    ancestors(&origins)
+}
+
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let ancestors = frame_ancestors(request.uri().path(), &state.settings().widget_origins);
+    let ancestors = frame_ancestors(&state, request.uri()).await;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let framed = ancestors != "'none'";
+    let framed = ancestors != NO_ANCESTORS;
     let mut set = |name, value: HeaderValue| {
         headers.entry(name).or_insert(value);
     };
@@ -65,14 +88,22 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
 
 #[cfg(test)]
 mod tests {
-    use super::frame_ancestors;
+    use super::ancestors;
+    use crate::html::widget::is_widget_path;
 
     #[test]
     fn only_the_widget_may_be_framed_and_only_where_allowed() {
-        let allowed = vec!["https://gov.example".to_owned()];
-        assert_eq!(frame_ancestors("/widget", &allowed), "https://gov.example");
-        assert_eq!(frame_ancestors("/report", &allowed), "'none'");
-        assert_eq!(frame_ancestors("/widget", &[]), "'none'");
-        assert_eq!(frame_ancestors("/widgetry", &allowed), "'none'");
+        let allowed = vec![
+            "https://gov.example".to_owned(),
+            "https://uk.example".to_owned(),
+        ];
+        assert_eq!(
+            ancestors(&allowed),
+            "https://gov.example https://uk.example"
+        );
+        assert_eq!(ancestors(&[]), "'none'");
+        assert!(is_widget_path("/widget") && is_widget_path("/widget/sent/1"));
+        assert!(!is_widget_path("/widgetry") && !is_widget_path("/widget.js"));
+        assert!(!is_widget_path("/report"));
     }
 }

@@ -33,6 +33,8 @@ struct Inner {
     /// The organisations' tree; reloaded when administrators change it.
     org_tree: std::sync::RwLock<Arc<OrgTree>>,
     oidc: crate::oidc::Client,
+    /// Signs the widget's forms; read from the settings on first use.
+    form_key: tokio::sync::OnceCell<crate::signing::FormKey>,
 }
 
 /// Settings of the web layer.
@@ -130,6 +132,7 @@ impl AppState {
                 limiters: Limiters::new(settings.rate_limits),
                 org_tree: std::sync::RwLock::new(Arc::new(org_tree)),
                 oidc: crate::oidc::Client::new(settings.oidc.clone()),
+                form_key: tokio::sync::OnceCell::new(),
                 settings,
             }),
         })
@@ -185,6 +188,21 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = Arc::new(tree),
         }
         Ok(())
+    }
+
+    /// The key the widget's forms are signed with, read (or made) once.
+    pub(crate) async fn form_key(&self) -> Result<crate::signing::FormKey, DbError> {
+        use crate::signing::FormKey;
+        self.inner
+            .form_key
+            .get_or_try_init(|| async {
+                let mut tx = self.db().write().await?;
+                let secret = vmeste_db::settings::secret(&mut tx.conn(), FormKey::SETTING).await?;
+                tx.commit().await?;
+                Ok::<_, DbError>(FormKey::new(&secret))
+            })
+            .await
+            .cloned()
     }
 
     pub fn storage(&self) -> &crate::storage::Storage {

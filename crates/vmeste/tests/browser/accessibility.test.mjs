@@ -36,6 +36,7 @@ test('list of messages, searched', () => check('/messages?q=%D1%8F%D0%BC%D0%B0')
 test('statistics', () => check('/statistics'));
 test('sign-in page', () => check('/login'));
 test('sign-up page', () => check('/signup'));
+test('the widget, in English', () => check('/widget?lang=en'));
 
 test('a message page', async () => {
   await t.goto(page, '/messages');

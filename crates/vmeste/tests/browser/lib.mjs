@@ -47,15 +47,17 @@ export async function launch() {
 }
 
 /**
- * A fresh context (its own cookies) that may only talk to the local server:
- * every other request (map tiles, fonts, anything) is aborted.
+ * A fresh context (its own cookies) that may only talk to the local server
+ * (and to the `alsoAllowed` origins, such as a local page embedding the
+ * widget): every other request (map tiles, fonts, anything) is aborted.
  */
-export async function newContext(browser, options = {}) {
+export async function newContext(browser, options = {}, alsoAllowed = []) {
   const context = await browser.newContext({ locale: 'ru-RU', ...options });
-  const origin = new URL(BASE_URL).origin;
+  const origins = [new URL(BASE_URL).origin, ...alsoAllowed];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin + '/') || url === origin || url.startsWith('data:') || url.startsWith('blob:')) {
+    const ours = origins.some((origin) => url.startsWith(origin + '/') || url === origin);
+    if (ours || url.startsWith('data:') || url.startsWith('blob:')) {
       return route.continue();
     }
     return route.abort('blockedbyclient');

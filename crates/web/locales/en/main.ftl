@@ -50,6 +50,13 @@ error-control-characters = The text contains control characters that are not all
 error-wrong-type = Wrong type of value: a string or a number was expected.
 error-bbox-wrong-type = The map box: four comma-separated numbers — west, south, east, north.
 error-unknown-value = Unknown value.
+error-invalid-format = The value is not in the expected format.
+error-in-future = This time has not come yet.
+error-url-invalid-format = The post's address is needed: http:// or https:// and a domain.
+error-photos-invalid-format = Each photo is an http:// or https:// address.
+error-photos-too-long = At most { $limit } photos.
+error-posted-at-invalid-format = A time in ISO 8601 with a time zone, for example 2026-03-02T12:30:00+03:00.
+error-source-invalid-format = Lower-case Latin letters, digits, "-" and "_", for example vk or telegram.
 
 ## Events of a message's history
 
@@ -504,3 +511,76 @@ webhooks-log-result = Result
 webhooks-log-duration = Answer time, ms
 webhooks-log-response = Answer
 webhooks-log-show = show
+
+## The widget on organisations' sites
+
+widget-sent-title = Message sent
+widget-sent-number = Message number:
+widget-sent-lead = Progress and the answer will be on the message's page on the platform.
+widget-sent-open = Open the message on the platform (in a new tab)
+widget-sent-private = The message was received; it is not published on the platform's site.
+widget-sent-again = Report another problem
+widget-admin-title = The «Report a problem» widget
+widget-admin-lead = A button on the organisation's site opens the platform's report form right on the site's page. Paste the code into the site and list the sites allowed to show the form.
+widget-admin-snippet = Code for the site
+widget-admin-snippet-hint = Paste it into the page's HTML where the button should be. Without JavaScript the site keeps a plain link to the form.
+widget-admin-preview = This is the button
+widget-admin-preview-hint = Here the form opens in a new tab.
+widget-admin-sites = Sites where the form opens over the page
+widget-admin-sites-none = None yet: on sites the form opens in a new tab.
+widget-admin-site = Site address
+widget-admin-site-hint = Scheme and domain (and the port, if not the usual one), no path: https://admin.example.org. To try it on your computer: http://localhost:8000.
+widget-admin-site-add = Add the site
+widget-admin-site-remove = Remove
+widget-admin-settings = Look and presets
+widget-admin-topic = Topic to start with
+widget-admin-topic-none = The resident chooses
+widget-admin-lang = Language of the form
+widget-admin-background = Button colour
+widget-admin-color = Button text colour
+widget-admin-text = Button text
+widget-admin-mode = How the form opens
+widget-admin-mode-iframe = Over the site's page (in a new tab on phones)
+widget-admin-mode-page = In a new tab
+widget-admin-save = Save
+widget-admin-saved = Settings saved. Update the code on the site.
+widget-error-origin = Give the site: https:// and the domain without a path, for example https://admin.example.org (http:// only for localhost).
+widget-error-origin-known = This site is already listed.
+widget-error-origin-many = At most { $n } sites may be listed.
+widget-error-colour = A colour as #RRGGBB, for example #0b5cad.
+widget-error-text = Button text of 1 to 60 characters on one line.
+widget-error-choice = Choose a value from the list.
+
+## Incidents: posts from social networks for the regional centre
+
+incidents-title = Incidents from social networks
+incidents-lead = Posts about problems found by monitoring tools. Turn a post into a message or dismiss it with a reason.
+incidents-status = Status
+incidents-source = Network
+incidents-any = all
+incidents-show = Show
+incidents-none = No incidents.
+incidents-received = Received
+incidents-text = Text
+incidents-open = Open
+incident-status-new = new
+incident-status-converted = became a message
+incident-status-dismissed = dismissed
+incident-title = A post from a social network
+incident-posted = Posted
+incident-author = Author
+incident-author-note = personal data: never published, never copied into the message
+incident-original = The original post
+incident-point = Coordinates
+incident-photos = Photos (links)
+incident-convert = Turn into a message
+incident-convert-lead = Check the topic, text and place. The message is routed as usual; it has no author.
+incident-convert-send = Create the message
+incident-dismiss = Dismiss
+incident-dismiss-reason = Reason
+incident-dismiss-send = Dismiss the post
+incident-converted = The post became message No. { $number }.
+incident-dismissed = The post was dismissed: { $reason }
+incident-error-author = Take the post author's name out of the text: it is personal data.
+incident-error-reason = Write the reason (up to 500 characters).
+incident-error-decided = This post has already been decided on.

@@ -59,6 +59,13 @@ error-control-characters = Текст содержит недопустимые 
 error-wrong-type = Неверный тип значения: ожидалась строка или число.
 error-bbox-wrong-type = Область карты: четыре числа через запятую — запад, юг, восток, север.
 error-unknown-value = Неизвестное значение.
+error-invalid-format = Значение не в том формате.
+error-in-future = Это время ещё не наступило.
+error-url-invalid-format = Нужен адрес поста: http:// или https:// и домен.
+error-photos-invalid-format = Каждая фотография — адрес http:// или https://.
+error-photos-too-long = Не больше { $limit } фотографий.
+error-posted-at-invalid-format = Время в формате ISO 8601 с часовым поясом, например 2026-03-02T12:30:00+03:00.
+error-source-invalid-format = Латинские строчные буквы, цифры, «-» и «_», например vk или telegram.
 
 ## Events of a message's history
 
@@ -514,3 +521,76 @@ webhooks-log-result = Результат
 webhooks-log-duration = Время ответа, мс
 webhooks-log-response = Ответ
 webhooks-log-show = показать
+
+## The widget on organisations' sites
+
+widget-sent-title = Сообщение отправлено
+widget-sent-number = Номер сообщения:
+widget-sent-lead = Ход работы и ответ будут на странице сообщения на платформе.
+widget-sent-open = Открыть сообщение на платформе (в новой вкладке)
+widget-sent-private = Сообщение принято; на сайте платформы оно не публикуется.
+widget-sent-again = Сообщить о другой проблеме
+widget-admin-title = Виджет «Сообщить о проблеме»
+widget-admin-lead = Кнопка на сайте организации открывает форму сообщения платформы прямо на странице сайта. Вставьте код на сайт и перечислите сайты, которым разрешено показывать форму.
+widget-admin-snippet = Код для сайта
+widget-admin-snippet-hint = Вставьте его в HTML страницы там, где должна быть кнопка. Без JavaScript на сайте останется обычная ссылка на форму.
+widget-admin-preview = Так выглядит кнопка
+widget-admin-preview-hint = Здесь форма откроется в новой вкладке.
+widget-admin-sites = Сайты, где форма открывается поверх страницы
+widget-admin-sites-none = Пока ни одного: на сайтах форма откроется в новой вкладке.
+widget-admin-site = Адрес сайта
+widget-admin-site-hint = Протокол и домен (и порт, если он нестандартный), без пути: https://admin.example.ru. Для проверки на своём компьютере — http://localhost:8000.
+widget-admin-site-add = Добавить сайт
+widget-admin-site-remove = Убрать
+widget-admin-settings = Вид и предустановки
+widget-admin-topic = Тема по умолчанию
+widget-admin-topic-none = Житель выберет сам
+widget-admin-lang = Язык формы
+widget-admin-background = Цвет кнопки
+widget-admin-color = Цвет текста кнопки
+widget-admin-text = Надпись на кнопке
+widget-admin-mode = Как открывать форму
+widget-admin-mode-iframe = Поверх страницы сайта (на телефонах — в новой вкладке)
+widget-admin-mode-page = В новой вкладке
+widget-admin-save = Сохранить
+widget-admin-saved = Настройки сохранены. Обновите код на сайте.
+widget-error-origin = Укажите сайт: https:// и домен без пути, например https://admin.example.ru (http:// — только для localhost).
+widget-error-origin-known = Этот сайт уже в списке.
+widget-error-origin-many = Сайтов в списке может быть не больше { $n }.
+widget-error-colour = Цвет в виде #RRGGBB, например #0b5cad.
+widget-error-text = Надпись от 1 до 60 символов, в одну строку.
+widget-error-choice = Выберите значение из списка.
+
+## Incidents: posts from social networks for the regional centre
+
+incidents-title = Инциденты из соцсетей
+incidents-lead = Посты о проблемах, найденные системами мониторинга. Превратите пост в сообщение или отклоните его с причиной.
+incidents-status = Статус
+incidents-source = Соцсеть
+incidents-any = все
+incidents-show = Показать
+incidents-none = Инцидентов нет.
+incidents-received = Получен
+incidents-text = Текст
+incidents-open = Открыть
+incident-status-new = новый
+incident-status-converted = стал сообщением
+incident-status-dismissed = отклонён
+incident-title = Пост из соцсети
+incident-posted = Опубликован
+incident-author = Автор
+incident-author-note = личные данные: не публикуются и не переносятся в сообщение
+incident-original = Оригинал поста
+incident-point = Координаты
+incident-photos = Фотографии (ссылки)
+incident-convert = Превратить в сообщение
+incident-convert-lead = Проверьте тему, текст и место. Сообщение пройдёт обычную маршрутизацию; автора у него нет.
+incident-convert-send = Создать сообщение
+incident-dismiss = Отклонить
+incident-dismiss-reason = Причина
+incident-dismiss-send = Отклонить пост
+incident-converted = Пост стал сообщением № { $number }.
+incident-dismissed = Пост отклонён: { $reason }
+incident-error-author = Уберите из текста имя автора поста: это личные данные.
+incident-error-reason = Напишите причину (до 500 символов).
+incident-error-decided = По этому посту уже принято решение.

@@ -15,7 +15,9 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{attachments, catalogue, following, history, inbox, me, messages, organisations};
+use super::{
+    attachments, catalogue, following, history, inbox, incidents, me, messages, organisations,
+};
 use super::{territories, transitions};
 use crate::idempotency::MAX_KEY_LENGTH;
 use crate::problem::{Problem, ProblemField};
@@ -50,6 +52,8 @@ use crate::problem::{Problem, ProblemField};
         organisations::staff,
         territories::list,
         territories::show,
+        incidents::create,
+        incidents::show,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Conventions),
@@ -61,6 +65,7 @@ use crate::problem::{Problem, ProblemField};
         (name = "catalogue", description = "Categories and topics"),
         (name = "organisations", description = "The organisations that answer"),
         (name = "territories", description = "The region's territories"),
+        (name = "incidents", description = "Posts from social networks pushed by monitoring tools"),
         (name = "meta", description = "This document"),
     ),
 )]

@@ -188,7 +188,7 @@ pub struct CreateBody {
     territory_id: Option<Value>,
 }
 
-fn scalar(
+pub(super) fn scalar(
     field: &'static str,
     value: Option<Value>,
     errors: &mut Vec<FieldError>,

@@ -7,6 +7,7 @@ mod extract;
 mod following;
 mod history;
 mod inbox;
+mod incidents;
 mod me;
 mod messages;
 mod organisations;
@@ -49,6 +50,16 @@ pub fn routes() -> Routes {
         )
         .get("/territories", Read, territories::list)
         .get("/territories/{id}", Read, territories::show)
+        .post(
+            "/incidents",
+            Rule::Integration(vmeste_db::api_keys::Scope::Incidents),
+            incidents::create,
+        )
+        .get(
+            "/incidents/{id}",
+            Rule::Integration(vmeste_db::api_keys::Scope::Incidents),
+            incidents::show,
+        )
 }
 
 /// API answers for unknown paths and methods, as problem documents.

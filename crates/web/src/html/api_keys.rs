@@ -48,12 +48,14 @@ pub struct NewKeyForm {
     name: Option<String>,
     read: Option<String>,
     submit: Option<String>,
+    incidents: Option<String>,
 }
 
 fn scope_label(scope: Scope) -> &'static str {
     match scope {
         Scope::Read => "чтение",
         Scope::Submit => "подача",
+        Scope::Incidents => "инциденты",
     }
 }
 
@@ -155,6 +157,7 @@ pub async fn create(
         let scopes: Vec<Scope> = [
             (form.read.is_some(), Scope::Read),
             (form.submit.is_some(), Scope::Submit),
+            (form.incidents.is_some(), Scope::Incidents),
         ]
         .into_iter()
         .filter_map(|(on, s)| on.then_some(s))

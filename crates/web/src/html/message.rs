@@ -23,6 +23,8 @@ use vmeste_db::users::User;
 use vmeste_domain::case::{Command, Who, decide};
 
 struct HistoryItem {
+    /// The event's id, its anchor on the page (`#event-7`): an answer's link.
+    id: i64,
     at: String,
     at_iso: String,
     label: String,
@@ -318,6 +320,7 @@ async fn load(
             history: history
                 .into_iter()
                 .map(|e| HistoryItem {
+                    id: e.id,
                     at: local_time(e.at, tz),
                     at_iso: e.at.to_rfc3339(),
                     label: event_label(crate::i18n::current(), &e.action),

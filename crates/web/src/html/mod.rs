@@ -12,6 +12,7 @@ mod chart;
 pub(crate) mod form;
 mod home;
 mod house_register;
+mod incidents;
 mod invite;
 mod list;
 mod login;
@@ -30,6 +31,8 @@ pub(crate) mod staff;
 mod statistics;
 mod view;
 mod webhooks;
+pub(crate) mod widget;
+mod widget_admin;
 pub(crate) mod workspace;
 
 use askama::Template;
@@ -76,6 +79,9 @@ pub fn routes() -> Routes {
         .get("/report", Public, report::form)
         .post("/report", Public, report::submit)
         .get("/report/photos/{id}", Public, report::held_photo)
+        .get("/widget", Public, widget::show)
+        .post("/widget", Public, widget::submit)
+        .get("/widget/sent/{id}", Public, widget::sent)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
         .get("/login/second-factor", Public, login_second_factor::show)
@@ -123,6 +129,18 @@ pub fn routes() -> Routes {
             "/staff/messages/{id}/act",
             Staff(P::ViewPersonalData),
             case::act,
+        )
+        .get("/staff/incidents", Staff(P::Moderate), incidents::queue)
+        .get("/staff/incidents/{id}", Staff(P::Moderate), incidents::show)
+        .post(
+            "/staff/incidents/{id}/convert",
+            Staff(P::Moderate),
+            incidents::convert,
+        )
+        .post(
+            "/staff/incidents/{id}/dismiss",
+            Staff(P::Moderate),
+            incidents::dismiss,
         )
         .get("/org/{id}/staff", Staff(P::ManageStaff), staff::show)
         .post("/org/{id}/invites", Staff(P::ManageStaff), staff::invite)
@@ -185,6 +203,26 @@ pub fn routes() -> Routes {
             "/org/{id}/webhooks/{hook}/ping",
             Staff(P::ManageApiKeys),
             webhooks::ping,
+        )
+        .get(
+            "/org/{id}/widget",
+            Staff(P::ManageApiKeys),
+            widget_admin::show,
+        )
+        .post(
+            "/org/{id}/widget",
+            Staff(P::ManageApiKeys),
+            widget_admin::save,
+        )
+        .post(
+            "/org/{id}/widget/origins",
+            Staff(P::ManageApiKeys),
+            widget_admin::add_origin,
+        )
+        .post(
+            "/org/{id}/widget/origins/{origin}/delete",
+            Staff(P::ManageApiKeys),
+            widget_admin::remove_origin,
         )
         .get(
             "/org/{id}/templates",
@@ -263,6 +301,10 @@ pub struct Layout {
     pub user_name: Option<String>,
     /// The language the page speaks.
     pub lang: Lang,
+    /// In the widget framed by another site: the script that talks to that
+    /// site's page. Such pages have no site header or footer, and their
+    /// links off the form open in a new tab.
+    pub widget_js: Option<String>,
 }
 
 impl Layout {
@@ -276,7 +318,20 @@ impl Layout {
                 .unwrap_or_default(),
             user_name: user.map(|u| u.name.clone()),
             lang,
+            widget_js: None,
         }
+    }
+
+    /// The compact frame of the widget's pages (nobody is signed in there).
+    pub fn embedded(state: &AppState) -> Self {
+        Self {
+            widget_js: Some(assets::url("widget-frame.js")),
+            ..Self::new(state, None)
+        }
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.widget_js.is_some()
     }
 
     /// A text of the page's language.

@@ -67,32 +67,12 @@ impl<'a> Browser<'a> {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Reply {
-        let boundary = "vmeste-test-boundary";
-        let mut body = Vec::new();
         let token = "b".repeat(64);
-        for (name, value) in std::iter::once(("csrf", token.as_str())).chain(fields.iter().copied())
-        {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (name, filename, bytes) in files {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let (content_type, body) = crate::common::multipart(&all, files);
         let request = axum::http::Request::post(path)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(header::CONTENT_TYPE, content_type)
             .header(header::COOKIE, &self.cookies)
             .body(axum::body::Body::from(body))
             .unwrap();

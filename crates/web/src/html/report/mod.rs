@@ -12,6 +12,7 @@ use vmeste_domain::validation::{FieldError, MessageInput, Place, ValidMessage, v
 
 use super::map::MapView;
 use super::view::{Card, Choice, ChoiceGroup, territory_choices};
+use super::widget::Framed;
 use super::with_retry_after;
 use super::{Layout, error_page, form, render};
 use crate::AppState;
@@ -55,6 +56,39 @@ mod preview;
 
 pub use held::show as held_photo;
 
+/// Where the report flow runs: on this site for whoever is signed in, or in
+/// the widget another site frames, where nobody is signed in and the forms
+/// carry their own signed token instead of a cookie.
+pub(crate) struct Flow<'a> {
+    pub state: &'a AppState,
+    pub user: Option<&'a User>,
+    pub csrf: &'a Csrf,
+    pub widget: Option<&'a Framed>,
+}
+
+impl Flow<'_> {
+    fn layout(&self) -> Layout {
+        match self.widget {
+            Some(_) => Layout::embedded(self.state),
+            None => Layout::new(self.state, self.user),
+        }
+    }
+
+    /// Where the form posts (and the topic finder gets).
+    fn action(&self) -> String {
+        self.widget
+            .map_or_else(|| "/report".to_owned(), Framed::action)
+    }
+
+    /// The form again with a topic found by words chosen.
+    fn with_topic(&self, topic_id: i64) -> String {
+        match self.widget {
+            Some(framed) => format!("{}&topic={topic_id}#text", framed.action()),
+            None => format!("/report?topic_id={topic_id}#text"),
+        }
+    }
+}
+
 struct ShownError {
     field: &'static str,
     anchor: &'static str,
@@ -79,6 +113,9 @@ impl ShownError {
 struct ReportPage {
     layout: Layout,
     csrf: String,
+    /// Where the form posts; the topic finder's fields that keep the widget's context.
+    action: String,
+    keep: Vec<(&'static str, String)>,
     groups: Vec<ChoiceGroup>,
     territories: Vec<Choice>,
     text: String,
@@ -108,6 +145,8 @@ struct FoundTopic {
     id: i64,
     name: String,
     category: String,
+    /// The form with this topic chosen.
+    href: String,
 }
 
 /// Topics a person's plain words point to, best first: those every word
@@ -140,6 +179,7 @@ fn find_topics(tree: &[catalogue::CategoryWithTopics], find: &str) -> Vec<FoundT
                         category: lang
                             .pick(&c.category.name_ru, &c.category.name_en)
                             .to_owned(),
+                        href: String::new(),
                     },
                 ));
             }
@@ -196,18 +236,23 @@ fn shown(errors: &[FieldError]) -> Vec<ShownError> {
 }
 
 async fn page(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
+    flow: &Flow<'_>,
     (form, find): (&ReportForm, &str),
     errors: Vec<ShownError>,
 ) -> Result<ReportPage, PageError> {
+    let state = flow.state;
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let tree = catalogue::active_tree(&mut conn).await.or_page()?;
     let territories = territories::list(&mut conn).await.or_page()?;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
-    let found = (!find.trim().is_empty()).then(|| find_topics(&tree, find));
+    let found = (!find.trim().is_empty()).then(|| {
+        let mut found = find_topics(&tree, find);
+        for t in &mut found {
+            t.href = flow.with_topic(t.id);
+        }
+        found
+    });
     let chosen = form.topic_id.as_deref().and_then(|t| t.parse::<i64>().ok());
     let guidance = tree
         .iter()
@@ -220,8 +265,10 @@ async fn page(
         })
         .filter(|g| !g.is_empty());
     Ok(ReportPage {
-        layout: Layout::new(state, user),
-        csrf: csrf.token.clone(),
+        layout: flow.layout(),
+        csrf: flow.csrf.token.clone(),
+        action: flow.action(),
+        keep: flow.widget.map(Framed::keep).unwrap_or_default(),
         groups: ChoiceGroup::topics(tree, form.topic_id.as_deref()),
         territories: territory_choices(territories, form.territory_id.as_deref()),
         text: value(&form.text),
@@ -229,7 +276,7 @@ async fn page(
         lat: value(&form.lat),
         lon: value(&form.lon),
         appeal: form.appeal.is_some(),
-        may_appeal: user.is_some_and(identified),
+        may_appeal: flow.user.is_some_and(identified),
         find: find.to_owned(),
         found,
         guidance,
@@ -243,17 +290,15 @@ async fn page(
 }
 
 async fn respond(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
+    flow: &Flow<'_>,
     (form, find): (&ReportForm, &str),
     status: StatusCode,
     errors: Vec<ShownError>,
 ) -> Response {
-    match page(state, user, csrf, (form, find), errors).await {
+    match page(flow, (form, find), errors).await {
         Ok(page) => {
             let mut response = render(status, &page);
-            if let Some((name, value)) = csrf.set_cookie() {
+            if let Some((name, value)) = flow.csrf.set_cookie() {
                 response.headers_mut().insert(name, value);
             }
             response.headers_mut().insert(
@@ -262,7 +307,7 @@ async fn respond(
             );
             response
         }
-        Err(e) => error_page(state, &e),
+        Err(e) => error_page(flow.state, &e),
     }
 }
 
@@ -273,20 +318,27 @@ pub async fn form(
     query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
+    let flow = Flow {
+        state: &state,
+        user: user.as_ref(),
+        csrf: &csrf,
+        widget: None,
+    };
+    show(&flow, query.find.as_deref(), query.topic_id).await
+}
+
+/// The empty form, the topic chosen or found by words if any.
+pub(crate) async fn show(
+    flow: &Flow<'_>,
+    find: Option<&str>,
+    topic_id: Option<String>,
+) -> Response {
     let form = ReportForm {
-        topic_id: query.topic_id,
+        topic_id,
         ..ReportForm::default()
     };
-    let find: String = query.find.unwrap_or_default().chars().take(100).collect();
-    respond(
-        &state,
-        user.as_ref(),
-        &csrf,
-        (&form, &find),
-        StatusCode::OK,
-        Vec::new(),
-    )
-    .await
+    let find: String = find.unwrap_or_default().chars().take(100).collect();
+    respond(flow, (&form, &find), StatusCode::OK, Vec::new()).await
 }
 
 /// Which button sent the form.
@@ -317,51 +369,66 @@ pub async fn submit(
     csrf: Csrf,
     form: Result<FormWithFiles<ReportForm>, Response>,
 ) -> Response {
-    let user = user.as_ref();
+    let flow = Flow {
+        state: &state,
+        user: user.as_ref(),
+        csrf: &csrf,
+        widget: None,
+    };
+    file(&flow, &client, form).await
+}
+
+/// One step of the form: back to editing, the preview, or filing it.
+pub(crate) async fn file(
+    flow: &Flow<'_>,
+    client: &ClientIp,
+    form: Result<FormWithFiles<ReportForm>, Response>,
+) -> Response {
+    let (state, user) = (flow.state, flow.user);
     let (mut form, files) = match form {
         Ok(FormWithFiles { form, files }) => (form, files),
-        Err(rejection) => return unreadable(&state, user, &csrf, rejection.status()).await,
+        Err(rejection) => return unreadable(flow, rejection.status()).await,
     };
-    if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
+    if !flow.csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
         let error = ShownError::new("csrf", crate::i18n::current().t("report-stale"));
-        return refuse(&state, user, &csrf, &form, StatusCode::FORBIDDEN, error).await;
+        return refuse(flow, &form, StatusCode::FORBIDDEN, error).await;
     }
     let step = Step::of(&form);
     if step == Step::Send || !files.is_empty() {
         let account = user.map_or_else(String::new, |u| format!("user:{}", u.id));
         let limited = state
             .limiters()
-            .check(Bucket::Intake, &client)
+            .check(Bucket::Intake, client)
             .and_then(|()| state.limiters().check_account(Bucket::Intake, &account));
         if let Err(wait) = limited {
             let error = ShownError::new("form", crate::i18n::current().t("report-too-many"));
             let status = StatusCode::TOO_MANY_REQUESTS;
-            let response = refuse(&state, user, &csrf, &form, status, error).await;
+            let response = refuse(flow, &form, status, error).await;
             return with_retry_after(response, wait);
         }
     }
-    if let Err(error) = held::update(&state, &mut form, files).await {
-        return refuse(&state, user, &csrf, &form, error.status(), error.shown()).await;
+    if let Err(error) = held::update(state, &mut form, files).await {
+        return refuse(flow, &form, error.status(), error.shown()).await;
     }
-    let from_address = match geocode(&state, &mut form).await {
+    let from_address = match geocode(state, &mut form).await {
         Ok(found) => found,
-        Err(e) => return error_page(&state, &e),
+        Err(e) => return error_page(state, &e),
     };
     if step == Step::Edit {
-        return respond(&state, user, &csrf, (&form, ""), StatusCode::OK, Vec::new()).await;
+        return respond(flow, (&form, ""), StatusCode::OK, Vec::new()).await;
     }
-    let valid = match check(&state, user, &form).await {
+    let valid = match check(state, user, &form).await {
         Ok(valid) => valid,
         Err(Checked::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return respond(&state, user, &csrf, (&form, ""), status, errors).await;
+            return respond(flow, (&form, ""), status, errors).await;
         }
-        Err(Checked::Failed(e)) => return error_page(&state, &e),
+        Err(Checked::Failed(e)) => return error_page(state, &e),
     };
     let similar = if form.confirmed.is_none() && !valid.appeal {
-        match nearby(&state, &valid.message).await {
+        match nearby(state, &valid.message).await {
             Ok(similar) => similar,
-            Err(e) => return error_page(&state, &e),
+            Err(e) => return error_page(state, &e),
         }
     } else {
         Vec::new()
@@ -373,41 +440,40 @@ pub async fn submit(
             from_address,
             similar,
         };
-        return match preview::page(&state, user, &csrf, shown).await {
-            Ok(page) => form::page(StatusCode::OK, &page, &csrf),
-            Err(e) => error_page(&state, &e),
+        return match preview::page(flow, shown).await {
+            Ok(page) => form::page(StatusCode::OK, &page, flow.csrf),
+            Err(e) => error_page(state, &e),
         };
     }
-    send(&state, user, &csrf, form, valid).await
+    send(flow, form, valid).await
 }
 
 /// The form again with one error.
 async fn refuse(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
+    flow: &Flow<'_>,
     form: &ReportForm,
     status: StatusCode,
     error: ShownError,
 ) -> Response {
-    respond(state, user, csrf, (form, ""), status, vec![error]).await
+    respond(flow, (form, ""), status, vec![error]).await
 }
 
-/// Files the checked report, moves its held photos to it and goes to it.
-async fn send(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
-    form: ReportForm,
-    valid: Valid,
-) -> Response {
-    let author = user.map(|u| u.id);
+/// Files the checked report, moves its held photos to it and goes to it
+/// (in the widget, to the widget's confirmation).
+async fn send(flow: &Flow<'_>, form: ReportForm, valid: Valid) -> Response {
+    let state = flow.state;
+    let author = flow.user.map(|u| u.id);
+    let source = if flow.widget.is_some() {
+        Source::Widget
+    } else {
+        Source::Web
+    };
     let result = if valid.appeal {
         match author {
             Some(author) => {
                 state
                     .intake()
-                    .submit_appeal(state.db(), &valid.message, author, Source::Web)
+                    .submit_appeal(state.db(), &valid.message, author, source)
                     .await
             }
             None => Err(IntakeError::Invalid(Vec::new())),
@@ -415,7 +481,7 @@ async fn send(
     } else {
         state
             .intake()
-            .submit(state.db(), &valid.message, author, Source::Web)
+            .submit(state.db(), &valid.message, author, source)
             .await
     };
     match result {
@@ -425,11 +491,15 @@ async fn send(
                 // The message stands; its photos are lost and the log says so.
                 tracing::error!(error = %e, message = view.id, "storing photos failed");
             }
-            Redirect::to(&format!("/messages/{}", view.id)).into_response()
+            let to = match flow.widget {
+                Some(framed) => framed.sent(view.id),
+                None => format!("/messages/{}", view.id),
+            };
+            Redirect::to(&to).into_response()
         }
         Err(IntakeError::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            respond(state, user, csrf, (&form, ""), status, shown(&errors)).await
+            respond(flow, (&form, ""), status, shown(&errors)).await
         }
         Err(IntakeError::Db(e)) => {
             tracing::error!(error = %e, "intake failed");
@@ -440,12 +510,7 @@ async fn send(
 
 /// A form the server could not read: its body is gone with the rejection,
 /// so nothing typed can be kept, and the page says so.
-async fn unreadable(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
-    rejected: StatusCode,
-) -> Response {
+async fn unreadable(flow: &Flow<'_>, rejected: StatusCode) -> Response {
     let lang = crate::i18n::current();
     let (status, message) = if rejected == StatusCode::PAYLOAD_TOO_LARGE {
         let limit = i64::try_from(photos::MAX_PHOTOS).unwrap_or(i64::MAX);
@@ -457,15 +522,7 @@ async fn unreadable(
         (StatusCode::BAD_REQUEST, lang.t("report-unreadable"))
     };
     let error = ShownError::new("photos", message);
-    respond(
-        state,
-        user,
-        csrf,
-        (&ReportForm::default(), ""),
-        status,
-        vec![error],
-    )
-    .await
+    respond(flow, (&ReportForm::default(), ""), status, vec![error]).await
 }
 
 /// A report that passed every check, ready to file.

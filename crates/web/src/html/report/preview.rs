@@ -5,13 +5,10 @@ use askama::Template;
 use vmeste_db::{catalogue, organisations, territories};
 use vmeste_domain::validation::Place;
 
-use super::{ReportForm, Valid};
-use crate::AppState;
-use crate::csrf::Csrf;
+use super::{Flow, ReportForm, Valid};
 use crate::error::{OrPage, PageError};
 use crate::html::Layout;
 use crate::html::view::Card;
-use vmeste_db::users::User;
 
 /// What the preview is made of.
 pub(super) struct Shown<'a> {
@@ -27,6 +24,8 @@ pub(super) struct Shown<'a> {
 pub(super) struct PreviewPage {
     layout: Layout,
     csrf: String,
+    /// Where the form posts.
+    action: String,
     topic: String,
     category: String,
     text: String,
@@ -44,12 +43,7 @@ pub(super) struct PreviewPage {
     hidden: Vec<(&'static str, String)>,
 }
 
-pub(super) async fn page(
-    state: &AppState,
-    user: Option<&User>,
-    csrf: &Csrf,
-    shown: Shown<'_>,
-) -> Result<PreviewPage, PageError> {
+pub(super) async fn page(flow: &Flow<'_>, shown: Shown<'_>) -> Result<PreviewPage, PageError> {
     let Shown {
         form,
         valid,
@@ -57,7 +51,7 @@ pub(super) async fn page(
         similar,
     } = shown;
     let message = &valid.message;
-    let mut handle = state.db().read().await.or_page()?;
+    let mut handle = flow.state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let topic = catalogue::topic(&mut conn, message.topic_id)
         .await
@@ -108,8 +102,9 @@ pub(super) async fn page(
         .collect();
     hidden.extend(held.iter().map(|h| ("held", h.clone())));
     Ok(PreviewPage {
-        layout: Layout::new(state, user),
-        csrf: csrf.token.clone(),
+        layout: flow.layout(),
+        csrf: flow.csrf.token.clone(),
+        action: flow.action(),
         topic: topic.name_ru,
         category,
         text: message.text.clone(),
@@ -122,7 +117,7 @@ pub(super) async fn page(
         organisation,
         appeal: valid.appeal,
         similar,
-        signed_in: user.is_some(),
+        signed_in: flow.user.is_some(),
         hidden,
     })
 }
