@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use vmeste_db::attachments::{self, Attachment};
-use vmeste_db::messages::{self, Visibility};
+use vmeste_db::messages::Visibility;
 use vmeste_db::{audit, cases};
 use vmeste_domain::access::Permission;
 use vmeste_domain::status::MessageStatus;
 
 use super::extract::Path;
-use super::history::not_found;
+use super::history::{Standing, not_found, standing};
 use crate::AppState;
 use crate::case_form;
 use crate::error::OrInternal;
@@ -99,20 +99,13 @@ pub async fn list(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<AttachmentsOut>, Problem> {
     let mut handle = state.db().read().await.or_500(lang)?;
-    let (Some(view), Some(case)) = (
-        messages::get(&mut handle.conn(), id).await.or_500(lang)?,
-        cases::get(&mut handle.conn(), id).await.or_500(lang)?,
-    ) else {
-        return Err(not_found(lang, id));
-    };
-    let org = case.organisation_id;
-    let handler = who.allows(&state, Permission::ViewPersonalData, org)
-        || who.allows(&state, Permission::Moderate, org);
-    let author = who.user_id().is_some() && who.user_id() == case.author_id;
+    let Standing {
+        view,
+        handler,
+        author,
+        ..
+    } = standing(&mut handle.conn(), &state, &who, lang, id).await?;
     let visibility = view.public_visibility();
-    if !(handler || author || visibility != Visibility::Hidden) {
-        return Err(not_found(lang, id));
-    }
     let mut items = if handler || author || visibility == Visibility::Published {
         attachments::photos(&mut handle.conn(), id)
             .await

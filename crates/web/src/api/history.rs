@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use vmeste_db::messages::{self, Visibility};
+use vmeste_db::Conn;
+use vmeste_db::messages::{self, MessageView, Visibility};
 use vmeste_db::{audit, cases, events};
 use vmeste_domain::access::Permission;
 
@@ -43,6 +44,45 @@ pub(super) fn not_found(lang: Lang, id: i64) -> Problem {
     })
 }
 
+/// A message and how the caller stands to it.
+pub(super) struct Standing {
+    pub view: MessageView,
+    pub organisation_id: Option<i64>,
+    /// Staff handling it (its organisation's, or the moderators).
+    pub handler: bool,
+    pub author: bool,
+}
+
+/// The message and the caller's standing to it; `404` where the caller may
+/// not see it at all.
+pub(super) async fn standing(
+    conn: &mut Conn<'_>,
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    id: i64,
+) -> Result<Standing, Problem> {
+    let (Some(view), Some(case)) = (
+        messages::get(conn, id).await.or_500(lang)?,
+        cases::get(conn, id).await.or_500(lang)?,
+    ) else {
+        return Err(not_found(lang, id));
+    };
+    let org = case.organisation_id;
+    let handler = who.allows(state, Permission::ViewPersonalData, org)
+        || who.allows(state, Permission::Moderate, org);
+    let author = who.user_id().is_some() && who.user_id() == case.author_id;
+    if !(handler || author || view.public_visibility() != Visibility::Hidden) {
+        return Err(not_found(lang, id));
+    }
+    Ok(Standing {
+        view,
+        organisation_id: org,
+        handler,
+        author,
+    })
+}
+
 /// A message's history
 #[utoipa::path(
     get,
@@ -63,19 +103,11 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<HistoryOut>, Problem> {
     let mut handle = state.db().read().await.or_500(lang)?;
-    let (Some(view), Some(case)) = (
-        messages::get(&mut handle.conn(), id).await.or_500(lang)?,
-        cases::get(&mut handle.conn(), id).await.or_500(lang)?,
-    ) else {
-        return Err(not_found(lang, id));
-    };
-    let org = case.organisation_id;
-    let handler = who.allows(&state, Permission::ViewPersonalData, org)
-        || who.allows(&state, Permission::Moderate, org);
-    let author = who.user_id().is_some() && who.user_id() == case.author_id;
-    if !(handler || author || view.public_visibility() != Visibility::Hidden) {
-        return Err(not_found(lang, id));
-    }
+    let Standing {
+        organisation_id: org,
+        handler,
+        ..
+    } = standing(&mut handle.conn(), &state, &who, lang, id).await?;
     let history = events::for_message(&mut handle.conn(), id, !handler)
         .await
         .or_500(lang)?;

@@ -16,7 +16,7 @@ use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::TEXT_MAX_CHARS;
 
 use super::model::ServiceRequest;
-use super::window::{MAX_PAGE_SIZE, page, window};
+use super::window::{MAX_PAGE_SIZE, bounds};
 use super::{
     Format, check_jurisdiction, datetime, end_of_day, error, internal, listed, not_found,
     parse_query, wire_status,
@@ -78,18 +78,13 @@ pub(super) async fn list(state: &AppState, lang: Lang, format: Format, query: &s
         Ok(statuses) => statuses,
         Err(id) => return refuse(id),
     };
-    let now = state.clock().now();
-    let (since, until) = match window(
-        now,
+    let ((since, until), (offset, limit)) = match bounds(
+        state.clock().now(),
         state.time_zone(),
-        asked.start_date.as_deref(),
-        asked.end_date.as_deref(),
+        (asked.start_date.as_deref(), asked.end_date.as_deref()),
+        (asked.page.as_deref(), asked.page_size.as_deref()),
     ) {
-        Ok(window) => window,
-        Err(id) => return refuse(id),
-    };
-    let (offset, limit) = match page(asked.page.as_deref(), asked.page_size.as_deref()) {
-        Ok(page) => page,
+        Ok(bounds) => bounds,
         Err(id) => return refuse(id),
     };
     let found = async {

@@ -10,7 +10,7 @@ use vmeste_domain::privacy::public_text;
 use vmeste_domain::status::MessageStatus;
 
 use super::model::RequestUpdate;
-use super::window::{page, window};
+use super::window::bounds;
 use super::{
     Format, check_jurisdiction, datetime, error, internal, listed, parse_query, wire_status,
 };
@@ -36,17 +36,13 @@ pub(super) async fn feed(state: &AppState, lang: Lang, format: Format, query: &s
         return refused.into_response();
     }
     let refuse = |id: &str| error(format, StatusCode::BAD_REQUEST, lang.t(id));
-    let span = match window(
+    let (span, (offset, limit)) = match bounds(
         state.clock().now(),
         state.time_zone(),
-        asked.start_date.as_deref(),
-        asked.end_date.as_deref(),
+        (asked.start_date.as_deref(), asked.end_date.as_deref()),
+        (asked.page.as_deref(), asked.page_size.as_deref()),
     ) {
-        Ok(span) => span,
-        Err(id) => return refuse(id),
-    };
-    let (offset, limit) = match page(asked.page.as_deref(), asked.page_size.as_deref()) {
-        Ok(page) => page,
+        Ok(bounds) => bounds,
         Err(id) => return refuse(id),
     };
     let found = async {

@@ -8,6 +8,9 @@ const MAX_DAYS: i64 = 90;
 /// The most records in one response.
 pub(super) const MAX_PAGE_SIZE: i64 = 1000;
 
+/// From when to when, in UTC.
+pub(super) type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// Why a window or a page cannot be used: the Fluent id of the error.
 pub(super) type Refusal = &'static str;
 
@@ -36,7 +39,7 @@ pub(super) fn window(
     tz: chrono_tz::Tz,
     start: Option<&str>,
     end: Option<&str>,
-) -> Result<(DateTime<Utc>, DateTime<Utc>), Refusal> {
+) -> Result<Span, Refusal> {
     fn given(raw: Option<&str>) -> Option<&str> {
         raw.map(str::trim).filter(|r| !r.is_empty())
     }
@@ -76,6 +79,16 @@ pub(super) fn page(page: Option<&str>, size: Option<&str>) -> Result<(i64, i64),
         return Err("open311-bad-page");
     }
     Ok(((page - 1).saturating_mul(size), size))
+}
+
+/// The window and the page a list asks for, as [`window`] and [`page`] read them.
+pub(super) fn bounds(
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    (start, end): (Option<&str>, Option<&str>),
+    (number, size): (Option<&str>, Option<&str>),
+) -> Result<(Span, (i64, i64)), Refusal> {
+    Ok((window(now, tz, start, end)?, page(number, size)?))
 }
 
 #[cfg(test)]
