@@ -185,24 +185,9 @@ pub fn routes() -> Routes {
             webhooks::log,
         )
         .post(
-            "/org/{id}/webhooks/{hook}/disable",
+            "/org/{id}/webhooks/{hook}/{act}",
             Staff(P::ManageApiKeys),
-            webhooks::disable,
-        )
-        .post(
-            "/org/{id}/webhooks/{hook}/enable",
-            Staff(P::ManageApiKeys),
-            webhooks::enable,
-        )
-        .post(
-            "/org/{id}/webhooks/{hook}/delete",
-            Staff(P::ManageApiKeys),
-            webhooks::delete,
-        )
-        .post(
-            "/org/{id}/webhooks/{hook}/ping",
-            Staff(P::ManageApiKeys),
-            webhooks::ping,
+            webhooks::act,
         )
         .get(
             "/org/{id}/widget",

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use vmeste_db::audit;
 use vmeste_db::organisations::Organisation;
@@ -324,6 +325,16 @@ enum Act {
 }
 
 impl Act {
+    fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "disable" => Act::Disable,
+            "enable" => Act::Enable,
+            "delete" => Act::Delete,
+            "ping" => Act::Ping,
+            _ => return None,
+        })
+    }
+
     fn audit_action(self) -> &'static str {
         match self {
             Act::Disable => "webhook.disable",
@@ -385,48 +396,19 @@ async fn press(
         .await
 }
 
-pub async fn disable(
+/// The buttons of a subscription: `disable`, `enable`, `delete`, `ping`.
+pub async fn act(
     State(state): State<AppState>,
     who: Principal,
     csrf: Csrf,
     client: ClientIp,
-    Path(ids): Path<(i64, i64)>,
+    Path((org, hook, act)): Path<(i64, i64, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    press(&state, &who, &csrf, &client, ids, &form, Act::Disable).await
-}
-
-pub async fn enable(
-    State(state): State<AppState>,
-    who: Principal,
-    csrf: Csrf,
-    client: ClientIp,
-    Path(ids): Path<(i64, i64)>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    press(&state, &who, &csrf, &client, ids, &form, Act::Enable).await
-}
-
-pub async fn delete(
-    State(state): State<AppState>,
-    who: Principal,
-    csrf: Csrf,
-    client: ClientIp,
-    Path(ids): Path<(i64, i64)>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    press(&state, &who, &csrf, &client, ids, &form, Act::Delete).await
-}
-
-pub async fn ping(
-    State(state): State<AppState>,
-    who: Principal,
-    csrf: Csrf,
-    client: ClientIp,
-    Path(ids): Path<(i64, i64)>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    press(&state, &who, &csrf, &client, ids, &form, Act::Ping).await
+    let Some(act) = Act::parse(&act) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    press(&state, &who, &csrf, &client, (org, hook), &form, act).await
 }
 
 pub struct AttemptLine {

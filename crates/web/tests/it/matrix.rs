@@ -121,10 +121,7 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/org/{id}/api-keys/{key}/revoke"
         | "/org/{id}/webhooks"
         | "/org/{id}/webhooks/{hook}"
-        | "/org/{id}/webhooks/{hook}/disable"
-        | "/org/{id}/webhooks/{hook}/enable"
-        | "/org/{id}/webhooks/{hook}/delete"
-        | "/org/{id}/webhooks/{hook}/ping"
+        | "/org/{id}/webhooks/{hook}/{act}"
         | "/org/{id}/templates"
         | "/org/{id}/templates/{template}/delete"
         | "/api/v1/organisations/{id}/staff"
@@ -339,6 +336,7 @@ fn uri_for(path: &str, org: i64, message: i64) -> String {
     .replace("{grant}", "999999")
     .replace("{key}", "999999")
     .replace("{hook}", "999999")
+    .replace("{act}", "disable")
     .replace("{rule}", "999999")
     .replace("{day}", "2031-01-01")
     .replace("{house}", "999999")
