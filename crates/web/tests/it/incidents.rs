@@ -11,6 +11,7 @@ use vmeste_domain::clock::Clock;
 
 use crate::accounts::Browser;
 use crate::common::{Reply, TestApp, first_topic_and_territory};
+use crate::workspace::org_id;
 
 const HANDLE: &str = "@petrov_ivan";
 
@@ -369,11 +370,7 @@ async fn a_moderator_turns_a_post_into_a_routed_message_and_the_tool_gets_the_an
     assert!(read["message"]["answer_url"].is_null());
 
     // The usual path on: the moderator routes it, the road committee answers.
-    let roads: i64 = count(
-        &app,
-        "SELECT id FROM organisations WHERE slug = 'city-roads'",
-    )
-    .await;
+    let roads = org_id(&app, "city-roads").await;
     let routed = moderator
         .post(
             &format!("/staff/messages/{message}/act"),
