@@ -18,17 +18,10 @@ pub enum KurskError {
     Record { line: u64, problem: String },
 }
 
-/// A labelled message of the file, with its id (the order in which the
-/// messages came, where the file gives it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub id: Option<i64>,
-    pub example: Example,
-}
-
-/// Every row of a Kursk-format file; rows with an empty text or topic are
-/// skipped (they teach nothing).
-pub fn parse(bytes: &[u8]) -> Result<Vec<Row>, KurskError> {
+/// Every labelled message of a Kursk-format file, its id (the platform's
+/// sequence number, so the order in which messages came) as its time; rows
+/// with an empty text or topic are skipped (they teach nothing).
+pub fn parse(bytes: &[u8]) -> Result<Vec<Example>, KurskError> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader.headers().map_err(|e| record_error(&e))?.clone();
@@ -47,15 +40,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Row>, KurskError> {
         if field(text).is_empty() || field(topic).is_empty() {
             continue;
         }
-        rows.push(Row {
-            id: id.and_then(|i| field(i).parse().ok()),
-            example: Example {
-                text: field(text).to_owned(),
-                topic: field(topic).to_owned(),
-                organisation: Some(field(organisation))
-                    .filter(|o| !o.is_empty())
-                    .map(str::to_owned),
-            },
+        rows.push(Example {
+            text: field(text).to_owned(),
+            topic: field(topic).to_owned(),
+            organisation: Some(field(organisation))
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned),
+            at: id.and_then(|i| field(i).parse().ok()),
         });
     }
     Ok(rows)

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use vmeste_routing::classifier::{self, Example, Model, Progress};
+use vmeste_routing::classifier::{self, Example, Model, Progress, ReasonKind};
 use vmeste_routing::kursk;
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +49,10 @@ pub enum RoutingCommand {
         model: PathBuf,
         #[arg(long)]
         text: String,
+        /// When the message came, in the unit of the training data's times
+        /// (message number or Unix seconds).
+        #[arg(long)]
+        at: Option<i64>,
     },
     /// Time suggestions on one core: per-message latency over a file's texts.
     Bench {
@@ -99,7 +103,7 @@ pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
             format,
             folds,
         } => cross_validate(&read(&data, format)?, folds)?,
-        RoutingCommand::Explain { model, text } => explain(&load(&model)?, &text),
+        RoutingCommand::Explain { model, text, at } => explain(&load(&model)?, &text, at),
         RoutingCommand::Bench {
             model,
             data,
@@ -113,11 +117,9 @@ pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
 fn read(path: &Path, format: Format) -> anyhow::Result<Vec<Example>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let examples = match format {
-        Format::KurskCsv => kursk::parse(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?
-            .into_iter()
-            .map(|row| row.example)
-            .collect::<Vec<_>>(),
+        Format::KurskCsv => {
+            kursk::parse(&bytes).with_context(|| format!("reading {}", path.display()))?
+        }
     };
     anyhow::ensure!(
         !examples.is_empty(),
@@ -196,15 +198,23 @@ fn cross_validate(examples: &[Example], folds: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn explain(model: &Model, text: &str) {
-    let suggestions = model.suggest(text, 3);
+fn explain(model: &Model, text: &str, at: Option<i64>) {
+    let suggestions = model.suggest_at(text, at, 3);
     let show = |title: &str, list: &[classifier::Suggestion]| {
         println!("{title}:");
         for s in list {
             let words: Vec<String> = s
                 .because
                 .iter()
-                .map(|r| format!("«{}» {:+.2}", r.words, r.weight))
+                .map(|r| match r.kind {
+                    ReasonKind::Words => format!("«{}» {:+.2}", r.words, r.weight),
+                    ReasonKind::Precedent => {
+                        format!(
+                            "{:.0} % of messages of that time went here",
+                            r.weight * 100.0
+                        )
+                    }
+                })
                 .collect();
             println!(
                 "  {:>5.1} %  {}\n           because: {}",
@@ -229,7 +239,11 @@ fn bench(model: &Model, examples: &[Example], rounds: usize) {
     for _ in 0..rounds {
         for example in examples {
             let started = Instant::now();
-            std::hint::black_box(model.suggest(std::hint::black_box(&example.text), 3));
+            std::hint::black_box(model.suggest_at(
+                std::hint::black_box(&example.text),
+                example.at,
+                3,
+            ));
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
     }

@@ -57,7 +57,10 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
 /// The figures, with the `largest` topic classes in detail.
 pub fn report(model: &Model, examples: &[Example], largest: usize) -> Report {
     let started = Instant::now();
-    let suggestions: Vec<_> = examples.iter().map(|e| model.suggest(&e.text, 3)).collect();
+    let suggestions: Vec<_> = examples
+        .iter()
+        .map(|e| model.suggest_at(&e.text, e.at, 3))
+        .collect();
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let n = examples.len();
     let share = |hits: usize, of: usize| {

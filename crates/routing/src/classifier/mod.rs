@@ -10,6 +10,7 @@ mod features;
 mod file;
 mod head;
 mod linear;
+mod precedent;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,9 @@ pub struct Example {
     pub text: String,
     pub topic: String,
     pub organisation: Option<String>,
+    /// When the message came, in any unit that grows with time (seconds,
+    /// message numbers); lets the model learn who handled such messages then.
+    pub at: Option<i64>,
 }
 
 /// Training's progress, for a progress bar; stages run one after another.
@@ -69,11 +73,23 @@ pub struct Suggestion {
     pub because: Vec<Reason>,
 }
 
-/// A word (or two neighbouring words) of the text and how hard it pushed.
+/// Why a suggestion was made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
+    /// The words of the text (one or two neighbouring ones) for
+    /// [`ReasonKind::Words`]; empty for [`ReasonKind::Precedent`].
     pub words: String,
+    /// How hard the words pushed; for precedent, the share (0–1) of the
+    /// messages about the same time that went to this class.
     pub weight: f64,
+    pub kind: ReasonKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonKind {
+    Words,
+    /// Messages of about the same time were mostly given this class.
+    Precedent,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -114,17 +130,31 @@ impl Model {
         }
         let xs: Vec<_> = tokens.iter().map(|t| vocabulary.vector(t)).collect();
         let topic_labels: Vec<&str> = examples.iter().map(|e| e.topic.as_str()).collect();
-        let topics = Head::train("topics", &xs, &topic_labels, vocabulary.len(), progress);
-        let (org_xs, org_labels): (Vec<_>, Vec<&str>) = xs
-            .iter()
-            .zip(examples)
-            .filter_map(|(x, e)| Some((x.clone(), e.organisation.as_deref()?)))
-            .unzip();
+        let ats: Vec<Option<i64>> = examples.iter().map(|e| e.at).collect();
+        let topics = Head::train(
+            "topics",
+            &xs,
+            &topic_labels,
+            &ats,
+            vocabulary.len(),
+            progress,
+        );
+        let mut org_xs = Vec::new();
+        let mut org_labels = Vec::new();
+        let mut org_ats = Vec::new();
+        for (x, e) in xs.iter().zip(examples) {
+            if let Some(org) = e.organisation.as_deref() {
+                org_xs.push(x.clone());
+                org_labels.push(org);
+                org_ats.push(e.at);
+            }
+        }
         let organisations = (!org_labels.is_empty()).then(|| {
             Head::train(
                 "organisations",
                 &org_xs,
                 &org_labels,
+                &org_ats,
                 vocabulary.len(),
                 progress,
             )
@@ -149,21 +179,41 @@ impl Model {
 
     /// The `k` likeliest topics and organisations for a text.
     pub fn suggest(&self, text: &str, k: usize) -> Suggestions {
+        self.suggest_at(text, None, k)
+    }
+
+    /// The `k` likeliest topics and organisations for a text that came at
+    /// `at` (in the unit of the training examples' times).
+    pub fn suggest_at(&self, text: &str, at: Option<i64>, k: usize) -> Suggestions {
         let x = self.vocabulary.vector(&tokens(text));
         let explain = |head: &Head| {
-            head.top(&x, k)
+            let found = head.precedent(at);
+            head.top(&x, found.as_ref(), k)
                 .into_iter()
-                .map(|(class, confidence)| Suggestion {
-                    label: head.label(class).to_owned(),
-                    confidence: f64::from(confidence),
-                    because: head
+                .map(|(class, confidence)| {
+                    let mut because: Vec<Reason> = head
                         .reasons(&x, class, REASONS)
                         .into_iter()
                         .map(|(feature, weight)| Reason {
                             words: self.vocabulary.shown(feature).to_owned(),
                             weight: f64::from(weight),
+                            kind: ReasonKind::Words,
                         })
-                        .collect(),
+                        .collect();
+                    if let Some(share) =
+                        found.as_ref().map(|f| f.shares[class]).filter(|s| *s > 0.0)
+                    {
+                        because.push(Reason {
+                            words: String::new(),
+                            weight: f64::from(share),
+                            kind: ReasonKind::Precedent,
+                        });
+                    }
+                    Suggestion {
+                        label: head.label(class).to_owned(),
+                        confidence: f64::from(confidence),
+                        because,
+                    }
                 })
                 .collect()
         };

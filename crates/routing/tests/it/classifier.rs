@@ -59,6 +59,7 @@ fn fixture() -> Vec<Example> {
                 text: (*text).to_owned(),
                 topic: (*topic).to_owned(),
                 organisation: Some((*org).to_owned()),
+                at: None,
             })
         })
         .collect()
@@ -143,11 +144,13 @@ fn training_needs_two_topics_and_some_words() {
             text: "!!!".into(),
             topic: "a".into(),
             organisation: None,
+            at: None,
         },
         Example {
             text: "…".into(),
             topic: "b".into(),
             organisation: None,
+            at: None,
         },
     ];
     assert_eq!(

@@ -11,24 +11,18 @@ fn reads_rows_with_quoted_multiline_texts_and_a_bom() {
         9,,Пустой текст,Кто-то,1\n";
     let rows = parse(file.as_bytes()).expect("parsed");
     assert_eq!(rows.len(), 2, "a row without text teaches nothing");
-    assert_eq!(rows[0].id, Some(7));
-    assert_eq!(
-        rows[0].example.text,
-        "<p>Яма, \"большая\"</p>\nвторая строка"
-    );
-    assert_eq!(
-        rows[0].example.organisation.as_deref(),
-        Some("Комитет дорог")
-    );
-    assert_eq!(rows[1].example.organisation, None);
+    assert_eq!(rows[0].at, Some(7));
+    assert_eq!(rows[0].text, "<p>Яма, \"большая\"</p>\nвторая строка");
+    assert_eq!(rows[0].organisation.as_deref(), Some("Комитет дорог"));
+    assert_eq!(rows[1].organisation, None);
 }
 
 #[test]
 fn the_category_and_id_columns_may_be_absent_or_elsewhere() {
     let file = "Ответственное лицо,Тематика,Текст Сообщения\nДороги,Ямы,Яма у дома\n";
     let rows = parse(file.as_bytes()).expect("parsed");
-    assert_eq!(rows[0].id, None);
-    assert_eq!(rows[0].example.topic, "Ямы");
+    assert_eq!(rows[0].at, None);
+    assert_eq!(rows[0].topic, "Ямы");
 }
 
 #[test]

@@ -3,4 +3,5 @@
 
 mod classifier;
 mod kursk;
+mod kursk_data;
 mod territory;
