@@ -9,13 +9,13 @@
 #                                   $BENCH_CONNECTIONS; prints a line, writes $BENCH_RESULTS/NAME.json
 #   bench_login EMAIL PASSWORD      signs in; prints a "Cookie: …" header for wrk -H
 #
-# Environment: VMESTE_BIN (default target/release/vmeste), BENCH_DB (default
+# Environment: BENCH_BIN (default target/release/vmeste), BENCH_DB (default
 # ./data), BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (2).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
-VMESTE_BIN="${VMESTE_BIN:-$ROOT/target/release/vmeste}"
+BENCH_BIN="${BENCH_BIN:-$ROOT/target/release/vmeste}"
 BENCH_DB="${BENCH_DB:-$ROOT/data}"
 BENCH_SECONDS="${BENCH_SECONDS:-10}"
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
@@ -47,7 +47,7 @@ bench_db_env() {
 
 # Runs the vmeste binary on the bench database.
 bench_vmeste() {
-  env $(bench_db_env) "$VMESTE_BIN" "$@"
+  env $(bench_db_env) "$BENCH_BIN" "$@"
 }
 
 bench_free_port() {
@@ -56,12 +56,12 @@ bench_free_port() {
 
 bench_start() {
   BENCH_SERVER_NAME="$1"
-  [ -x "$VMESTE_BIN" ] || { echo "no binary at $VMESTE_BIN: cargo build --release -p vmeste" >&2; return 1; }
+  [ -x "$BENCH_BIN" ] || { echo "no binary at $BENCH_BIN: cargo build --release -p vmeste" >&2; return 1; }
   local port
   port="$(bench_free_port)"
   BENCH_URL="http://127.0.0.1:$port"
   # No worker: background jobs would compete with the requests measured.
-  env $(bench_db_env) RUST_LOG="${RUST_LOG:-warn}" "$VMESTE_BIN" serve --bind "127.0.0.1:$port" --no-worker --no-demo \
+  env $(bench_db_env) RUST_LOG="${RUST_LOG:-warn}" "$BENCH_BIN" serve --bind "127.0.0.1:$port" --no-worker --no-demo \
     >"$BENCH_RESULTS/$BENCH_SERVER_NAME-server.log" 2>&1 &
   BENCH_SERVER_PID=$!
   trap bench_stop EXIT
