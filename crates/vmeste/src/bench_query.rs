@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use vmeste_db::counters::{self, Slice};
 use vmeste_db::messages::{self, BBox, Filter};
@@ -213,11 +213,16 @@ async fn run_once(db: &Db, op: &Op) -> Result<(), DbError> {
             map::clusters(&mut conn, filter, *bbox, *cell).await?;
         }
         Op::Stats(today) => {
-            let today = *today;
+            // The statistics page's cuts: months of the last year, and all time.
+            let year_ago = today
+                .with_day(1)
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
+                .unwrap_or(*today);
+            let ever = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(*today);
             counters::totals(&mut conn, None).await?;
-            counters::by(&mut conn, Slice::Day, today - chrono::Duration::days(365)).await?;
+            counters::by(&mut conn, Slice::Day, year_ago).await?;
             for slice in [Slice::Category, Slice::Territory, Slice::Organisation] {
-                counters::by(&mut conn, slice, chrono::NaiveDate::MIN).await?;
+                counters::by(&mut conn, slice, ever).await?;
             }
         }
         Op::Message(id) => {
