@@ -35,6 +35,9 @@ pub enum Command {
     /// The routing classifier: train, evaluate, explain.
     #[command(subcommand)]
     Routing(RoutingCommand),
+    /// Load testing: a large realistic database, and the product's queries run bare.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 #[derive(Debug, Default, clap::Args)]

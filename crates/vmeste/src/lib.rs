@@ -1,5 +1,7 @@
 //! The `vmeste` binary's parts, as a library so tests can drive them.
 
+pub mod bench;
+pub mod bench_query;
 pub mod cli;
 pub mod config;
 pub mod mailer;
@@ -109,5 +111,6 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Routing(cmd) => routing_cmd::run(cmd),
+        Command::Bench(cmd) => bench::run(cmd, config, clock.as_ref()).await,
     }
 }

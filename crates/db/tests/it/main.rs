@@ -1,6 +1,7 @@
 // Tests fail loudly on broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bench_seed;
 mod cases;
 mod demo;
 mod intake;

@@ -1,0 +1,191 @@
+use vmeste_db::bench_seed::{self, Options};
+use vmeste_db::messages::{self, BBox, Filter};
+use vmeste_db::{Backend, Db, Sql, map, regions};
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::Clock;
+use vmeste_domain::status::MessageStatus;
+use vmeste_test_support::{TestDb, fake_clock};
+
+async fn seeded(messages: u64, seed: u64) -> TestDb {
+    let test = TestDb::new().await;
+    let written = bench_seed::seed(
+        &test.db,
+        fake_clock().as_ref(),
+        &ProductionCalendar::russian_federal(),
+        Options { messages, seed },
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(written, messages);
+    test
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let mut handle = db.read().await.unwrap();
+    Sql::new(sql).scalar(&mut handle.conn()).await.unwrap()
+}
+
+async fn indexes(db: &Db) -> Vec<String> {
+    let sql = match db.backend() {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name",
+        Backend::Postgres => {
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
+        }
+    };
+    let mut handle = db.read().await.unwrap();
+    Sql::new(sql).scalars(&mut handle.conn()).await.unwrap()
+}
+
+#[derive(sqlx::FromRow)]
+struct Last {
+    status: String,
+    to_status: String,
+    organisation_id: Option<i64>,
+    due_date: Option<chrono::NaiveDate>,
+}
+
+#[tokio::test]
+async fn seeded_messages_have_consistent_counters_statuses_search_and_map() {
+    let test = seeded(1500, 7).await;
+    let db = &test.db;
+    let total = count(db, "SELECT COUNT(*) FROM messages").await;
+    assert!(total >= 1500 + 300, "{total} messages");
+
+    // The statistics are the history counted.
+    for (counter, events) in [
+        (
+            "received",
+            "SELECT COUNT(*) FROM message_events WHERE action = 'route'",
+        ),
+        (
+            "answered",
+            "SELECT COUNT(*) FROM message_events WHERE action = 'answer'",
+        ),
+        (
+            "disputed",
+            "SELECT COUNT(*) FROM message_events WHERE action = 'dispute'",
+        ),
+        (
+            "rating_count",
+            "SELECT COUNT(*) FROM messages WHERE rating IS NOT NULL",
+        ),
+        (
+            "rating_sum",
+            "SELECT COALESCE(SUM(rating), 0) FROM messages",
+        ),
+    ] {
+        let summed = count(
+            db,
+            &format!("SELECT COALESCE(SUM({counter}), 0) FROM daily_counters"),
+        )
+        .await;
+        assert_eq!(summed, count(db, events).await, "{counter}");
+        assert!(summed > 0, "{counter} is never counted");
+    }
+
+    // Every status is a real one, and the last event of each history led to it.
+    let mut handle = db.read().await.unwrap();
+    let mut conn = handle.conn();
+    let last: Vec<Last> = Sql::new(
+        "SELECT m.status, e.to_status, m.organisation_id, m.due_date FROM messages m \
+         JOIN message_events e ON e.id = (SELECT MAX(id) FROM message_events WHERE message_id = m.id)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(last.len() as i64, total, "every message has a history");
+    let tz = regions::current(&mut conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .tz()
+        .unwrap();
+    let today = fake_clock().now().with_timezone(&tz).date_naive();
+    let mut overdue = 0;
+    for m in &last {
+        let status = MessageStatus::parse(&m.status).unwrap();
+        assert_eq!(m.status, m.to_status);
+        if status.is_open() && m.organisation_id.is_some() && m.due_date.is_some_and(|d| d < today)
+        {
+            overdue += 1;
+        }
+    }
+    drop(handle);
+    assert_eq!(
+        count(db, "SELECT SUM(overdue) FROM daily_counters").await,
+        overdue
+    );
+
+    // Every message is indexed for search and found by its words.
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM search_messages").await,
+        total
+    );
+    let mut handle = db.read().await.unwrap();
+    let mut conn = handle.conn();
+    let found = messages::list_public(
+        &mut conn,
+        &Filter {
+            search: Some("яма".into()),
+            ..Filter::default()
+        },
+        20,
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.items.len(), 20);
+
+    // The map shows every published public message of the region.
+    let everywhere = BBox {
+        west: -180.0,
+        south: -85.0,
+        east: 180.0,
+        north: 85.0,
+    };
+    let clusters = map::clusters(&mut conn, &Filter::default(), everywhere, 1.0)
+        .await
+        .unwrap();
+    drop(handle);
+    let on_map: i64 = clusters.iter().map(|c| c.count).sum();
+    let published = count(
+        db,
+        "SELECT COUNT(*) FROM messages WHERE public = TRUE \
+         AND status IN ('routed', 'in_progress', 'answered', 'disputed', 'closed')",
+    )
+    .await;
+    assert_eq!(on_map, published);
+    assert!(published > 1000, "{published} published");
+}
+
+#[tokio::test]
+async fn seeding_keeps_the_indexes_and_repeats_for_a_seed() {
+    let demo = TestDb::new().await;
+    vmeste_db::demo::load(
+        &demo.db,
+        fake_clock().as_ref(),
+        &ProductionCalendar::russian_federal(),
+    )
+    .await
+    .unwrap();
+    let (a, b, c) = (
+        seeded(200, 1).await,
+        seeded(200, 1).await,
+        seeded(200, 2).await,
+    );
+    assert_eq!(indexes(&a.db).await, indexes(&demo.db).await);
+    let texts = |test: &TestDb| {
+        let db = test.db.clone();
+        async move {
+            let mut handle = db.read().await.unwrap();
+            let texts: Vec<String> =
+                Sql::new("SELECT text || number || CAST(lat AS TEXT) FROM messages ORDER BY id")
+                    .scalars(&mut handle.conn())
+                    .await
+                    .unwrap();
+            texts
+        }
+    };
+    assert_eq!(texts(&a).await, texts(&b).await);
+    assert_ne!(texts(&a).await, texts(&c).await);
+}
