@@ -10,7 +10,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-/// The text without HTML tags and with the common entities decoded.
+/// The text without HTML tags (a tag becomes a space, so words either side
+/// stay apart) and with every entity decoded, named or numeric; no-break
+/// spaces become plain ones.
 pub fn strip_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_tag = false;
@@ -25,18 +27,7 @@ pub fn strip_markup(text: &str) -> String {
             _ => {}
         }
     }
-    [
-        ("&nbsp;", " "),
-        ("&quot;", "\""),
-        ("&laquo;", "«"),
-        ("&raquo;", "»"),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&#39;", "'"),
-        ("&amp;", "&"),
-    ]
-    .iter()
-    .fold(out, |acc, (entity, plain)| acc.replace(entity, plain))
+    html_escape::decode_html_entities(&out).replace('\u{a0}', " ")
 }
 
 /// Lower case, «ё» as «е», words apart: letters and digits only.
@@ -72,12 +63,17 @@ const STOP_WORDS: [&str; 24] = [
     "для", "не", "нет", "что", "как", "а", "но", "или",
 ];
 
+/// Whether a word carries no topic (see [`STOP_WORDS`]).
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
 /// The stems of what a person typed to find something, without the words
 /// that carry no meaning.
 pub fn query_stems(query: &str) -> Vec<String> {
     words(query)
         .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .filter(|w| !is_stop_word(w))
         .map(|w| stem(w))
         .collect()
 }
@@ -151,6 +147,10 @@ mod tests {
         assert_eq!(
             strip_markup("<p>Яма&nbsp;у&nbsp;дома</p>&laquo;5&raquo;"),
             " Яма у дома «5»"
+        );
+        assert_eq!(
+            strip_markup("<p style=\"x\">Фонарь&#160;&mdash; &#x421;вет</p>"),
+            " Фонарь — Свет "
         );
         assert_eq!(words("ул. Ленина, д.10а"), ["ул", "ленина", "д", "10а"]);
         assert_eq!(stems("parking lights"), ["park", "light"]);

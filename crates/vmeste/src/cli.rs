@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-// ROUTING use crate::routing_cmd::RoutingCommand;
+use crate::routing_cmd::RoutingCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,9 +32,9 @@ pub enum Command {
     /// Demo region.
     #[command(subcommand)]
     Demo(DemoCommand),
-    // ROUTING /// The routing classifier: train, evaluate, explain.
-    // ROUTING #[command(subcommand)]
-    // ROUTING Routing(RoutingCommand),
+    /// The routing classifier: train, evaluate, explain.
+    #[command(subcommand)]
+    Routing(RoutingCommand),
 }
 
 #[derive(Debug, Default, clap::Args)]

@@ -3,7 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod mailer;
-// ROUTING pub mod routing_cmd;
+pub mod routing_cmd;
 pub mod serve;
 pub mod telemetry;
 pub mod webhooks;
@@ -108,6 +108,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 demo::Outcome::AlreadyLoaded => println!("the demo region is already loaded"),
             }
             Ok(())
-        } // ROUTING Command::Routing(cmd) => routing_cmd::run(cmd),
+        }
+        Command::Routing(cmd) => routing_cmd::run(cmd),
     }
 }

@@ -1,0 +1,275 @@
+//! `vmeste routing …`: train the classifier on a file of labelled messages,
+//! measure it, explain one suggestion, time it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use vmeste_routing::classifier::{self, Example, Model, Progress};
+use vmeste_routing::kursk;
+
+#[derive(Debug, Subcommand)]
+pub enum RoutingCommand {
+    /// Train a model on labelled messages and write it to a file.
+    Train {
+        /// Labelled messages.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+        format: Format,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure a model on labelled messages it did not learn from; the last
+    /// line of the output is one JSON object with the figures.
+    Eval {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+        format: Format,
+    },
+    /// k-fold cross-validation on one file: each fold is measured by a model
+    /// trained on the others; the last line is the mean figures as JSON.
+    Cv {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+        format: Format,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+    /// Show a model's suggestions for a text, with the words behind them.
+    Explain {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        text: String,
+    },
+    /// Time suggestions on one core: per-message latency over a file's texts.
+    Bench {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+        format: Format,
+        /// Passes over the texts.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// `id, Текст Сообщения, Тематика, Ответственное лицо[, Категория]`.
+    KurskCsv,
+}
+
+pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
+    match command {
+        RoutingCommand::Train { data, format, out } => {
+            let examples = read(&data, format)?;
+            let model = Model::train(&examples, &Bar::default())?;
+            std::fs::write(&out, model.to_bytes())
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "model trained on {} messages, {} topics, written to {}",
+                model.trained_on(),
+                model.topic_labels().len(),
+                out.display()
+            );
+        }
+        RoutingCommand::Eval {
+            model,
+            data,
+            format,
+        } => {
+            let model = load(&model)?;
+            let report = classifier::report(&model, &read(&data, format)?, 20);
+            print_report(&report);
+            println!("{}", serde_json::to_string(&report.evaluation)?);
+        }
+        RoutingCommand::Cv {
+            data,
+            format,
+            folds,
+        } => cross_validate(&read(&data, format)?, folds)?,
+        RoutingCommand::Explain { model, text } => explain(&load(&model)?, &text),
+        RoutingCommand::Bench {
+            model,
+            data,
+            format,
+            rounds,
+        } => bench(&load(&model)?, &read(&data, format)?, rounds),
+    }
+    Ok(())
+}
+
+fn read(path: &Path, format: Format) -> anyhow::Result<Vec<Example>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let examples = match format {
+        Format::KurskCsv => kursk::parse(&bytes)
+            .with_context(|| format!("reading {}", path.display()))?
+            .into_iter()
+            .map(|row| row.example)
+            .collect::<Vec<_>>(),
+    };
+    anyhow::ensure!(
+        !examples.is_empty(),
+        "{} has no labelled messages",
+        path.display()
+    );
+    Ok(examples)
+}
+
+fn load(path: &Path) -> anyhow::Result<Model> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Model::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
+}
+
+fn print_report(report: &classifier::Report) {
+    let e = &report.evaluation;
+    println!("messages: {}", e.n);
+    println!(
+        "topic: top-1 {:.3}, top-3 {:.3}; organisation: top-1 {:.3}, top-3 {:.3}; {:.3} ms per message",
+        e.topic_top1, e.topic_top3, e.organisation_top1, e.organisation_top3, e.ms_per_message
+    );
+    println!("\nthe {} largest topics:", report.topics.len());
+    println!("{:>7} {:>9} {:>6}  topic", "support", "precision", "recall");
+    for class in &report.topics {
+        println!(
+            "{:>7} {:>9.3} {:>6.3}  {}",
+            class.support, class.precision, class.recall, class.label
+        );
+    }
+    println!("\ncommonest confusions (actual → suggested first):");
+    for c in &report.confusions {
+        println!("{:>4}  {} → {}", c.count, c.actual, c.predicted);
+    }
+}
+
+fn cross_validate(examples: &[Example], folds: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        folds >= 2 && folds <= examples.len(),
+        "folds must be between 2 and the number of messages"
+    );
+    let order = classifier::split(examples, 1.0, 1).1;
+    let mut results = Vec::with_capacity(folds);
+    for fold in 0..folds {
+        let (test, train): (Vec<_>, Vec<_>) = order
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % folds == fold);
+        let strip = |part: Vec<(usize, &Example)>| -> Vec<Example> {
+            part.into_iter().map(|(_, e)| e.clone()).collect()
+        };
+        let model = Model::train(&strip(train), &classifier::NoProgress)?;
+        let e = classifier::evaluate(&model, &strip(test));
+        println!(
+            "fold {}: n {}, topic top-1 {:.3}, top-3 {:.3}, organisation top-1 {:.3}, top-3 {:.3}",
+            fold + 1,
+            e.n,
+            e.topic_top1,
+            e.topic_top3,
+            e.organisation_top1,
+            e.organisation_top3
+        );
+        results.push(e);
+    }
+    let mean = |f: fn(&classifier::Evaluation) -> f64| {
+        results.iter().map(f).sum::<f64>() / results.len() as f64
+    };
+    let summary = classifier::Evaluation {
+        n: results.iter().map(|e| e.n).sum(),
+        topic_top1: mean(|e| e.topic_top1),
+        topic_top3: mean(|e| e.topic_top3),
+        organisation_top1: mean(|e| e.organisation_top1),
+        organisation_top3: mean(|e| e.organisation_top3),
+        ms_per_message: mean(|e| e.ms_per_message),
+    };
+    println!("{}", serde_json::to_string(&summary)?);
+    Ok(())
+}
+
+fn explain(model: &Model, text: &str) {
+    let suggestions = model.suggest(text, 3);
+    let show = |title: &str, list: &[classifier::Suggestion]| {
+        println!("{title}:");
+        for s in list {
+            let words: Vec<String> = s
+                .because
+                .iter()
+                .map(|r| format!("«{}» {:+.2}", r.words, r.weight))
+                .collect();
+            println!(
+                "  {:>5.1} %  {}\n           because: {}",
+                s.confidence * 100.0,
+                s.label,
+                if words.is_empty() {
+                    "no known words; the most frequent classes".to_owned()
+                } else {
+                    words.join(", ")
+                }
+            );
+        }
+    };
+    show("topics", &suggestions.topics);
+    if !suggestions.organisations.is_empty() {
+        show("organisations", &suggestions.organisations);
+    }
+}
+
+fn bench(model: &Model, examples: &[Example], rounds: usize) {
+    let mut times: Vec<f64> = Vec::with_capacity(examples.len() * rounds);
+    for _ in 0..rounds {
+        for example in examples {
+            let started = Instant::now();
+            std::hint::black_box(model.suggest(std::hint::black_box(&example.text), 3));
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{} suggestions on one thread: mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        times.len(),
+        times.iter().sum::<f64>() / times.len() as f64,
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+}
+
+/// A progress bar per training stage.
+struct Bar(ProgressBar);
+
+impl Default for Bar {
+    fn default() -> Self {
+        Self(ProgressBar::hidden())
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: u64) {
+        self.0.finish_and_clear();
+        self.0
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.0.set_style(
+            ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} epochs {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        self.0.set_message(name.to_owned());
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
