@@ -17,7 +17,7 @@ use vmeste_domain::status::MessageStatus;
 
 use crate::{
     Conn, DbError, Sql, attachments, calendar_days, catalogue, counters, events, followers, houses,
-    intake, messages, notifications, territories,
+    intake, messages, notifications, routing_labels, territories,
 };
 
 /// A message with what deciding about it needs.
@@ -184,6 +184,13 @@ pub async fn apply(
     {
         return propose_answer(conn, case, actor_id, text, now).await;
     }
+    let decision = |organisation_id| routing_labels::Decision {
+        message_id: case.id,
+        topic_id: case.topic_id,
+        organisation_id,
+        by: actor_id,
+        at: now,
+    };
     let mut public_comment: Option<String> = None;
     let mut notify_author: Option<&'static str> = None;
     let mut notify_org: Option<(i64, &'static str)> = None;
@@ -218,6 +225,10 @@ pub async fn apply(
                 counters::Change::RECEIVED,
             )
             .await?;
+            // A moderator's decision teaches the classifier; the platform's own does not.
+            if !who.system {
+                routing_labels::routed(conn, &decision(Some(*organisation_id))).await?;
+            }
             notify_author = Some("routed");
             notify_org = Some((*organisation_id, "new_in_inbox"));
         }
@@ -379,6 +390,7 @@ pub async fn apply(
                 counters::Change::RECEIVED,
             )
             .await?;
+            routing_labels::corrected(conn, &decision(Some(*organisation_id))).await?;
             public_comment = Some(reason.clone());
             notify_author = Some("redirected");
             notify_org = Some((*organisation_id, "new_in_inbox"));
@@ -462,6 +474,14 @@ pub async fn apply(
         } => {
             public_comment =
                 Some(correct(conn, ctx, calendar, case, *topic_id, *territory_id).await?);
+            // After routing the label is settled already; this corrects it.
+            if case.routed_at.is_some() {
+                let label = routing_labels::Decision {
+                    topic_id: *topic_id,
+                    ..decision(case.organisation_id)
+                };
+                routing_labels::corrected(conn, &label).await?;
+            }
         }
         Command::Close => notify_author = Some("closed"),
         Command::MarkComplaint => {

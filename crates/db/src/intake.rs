@@ -12,9 +12,12 @@ use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
 
 use crate::messages::{self, MessageView, NewMessage};
+use auto_route::Considered;
+
+mod auto_route;
 use crate::{
-    Conn, Db, DbError, Sql, calendar_days, catalogue, events, houses, organisations, routing_rules,
-    search,
+    Conn, Db, DbError, Sql, calendar_days, catalogue, events, houses, organisations,
+    routing_models, routing_rules, search,
 };
 
 /// What intake needs besides the database; built once at start.
@@ -23,6 +26,9 @@ pub struct Intake<'a> {
     pub calendar: &'a ProductionCalendar,
     pub territories: &'a TerritoryIndex,
     pub time_zone: chrono_tz::Tz,
+    /// The routing classifier, when the product uses it: its suggestion is
+    /// kept with the message and, above a topic's threshold, routes it.
+    pub model: Option<&'a routing_models::Live>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,6 +224,18 @@ impl Intake<'_> {
             .await?;
         }
         search::index(conn, id).await?;
+        if let Some(live) = self.model
+            && let Some(loaded) = live.current(conn).await?
+        {
+            let considered = Considered {
+                message_id: id,
+                text: &message.text,
+                topic: &topic,
+                routed_by_rules: route.as_ref().map(|r| r.organisation_id),
+                may_skip_moderation: kind == CaseKind::Message,
+            };
+            auto_route::consider(conn, self, &loaded, &considered).await?;
+        }
         let view = messages::get(conn, id).await?.ok_or(DbError::NotFound)?;
         Ok(view)
     }

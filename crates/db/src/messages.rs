@@ -446,3 +446,22 @@ impl MessageView {
         }
     }
 }
+
+/// A message's text and organisation, for the classifier's suggestions.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TextOf {
+    pub id: i64,
+    pub text: String,
+    pub organisation_id: Option<i64>,
+}
+
+/// The texts of several messages at once (a list's page).
+pub async fn texts(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<TextOf>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Sql::new("SELECT id, text, organisation_id FROM messages")
+        .push_list(" WHERE id IN ", ids.iter().copied())
+        .fetch_all(conn)
+        .await
+}

@@ -12,6 +12,7 @@ pub enum ColumnType {
     Bool,
     Time,
     Date,
+    Bytes,
 }
 
 impl ColumnType {
@@ -24,6 +25,7 @@ impl ColumnType {
             "boolean" => Self::Bool,
             "timestamp" | "timestamp with time zone" | "timestamptz" => Self::Time,
             "date" => Self::Date,
+            "blob" | "bytea" => Self::Bytes,
             _ => return None,
         })
     }
@@ -37,7 +39,7 @@ pub struct Column {
     pub nullable: bool,
 }
 
-use ColumnType::{Bool, Date, Int, Real, Text, Time};
+use ColumnType::{Bool, Bytes, Date, Int, Real, Text, Time};
 
 /// (table, [(column, type, nullable)])
 type Declared = (&'static str, &'static [(&'static str, ColumnType, bool)]);
@@ -70,7 +72,7 @@ pub const TABLES: &[Declared] = &[
         ("name_ru", Text, false), ("name_en", Text, false), ("guidance_ru", Text, false), ("guidance_en", Text, false),
         ("responsible", Text, false), ("deadline_days", Int, false), ("deadline_kind", Text, false),
         ("dispute_window_days", Int, false), ("extension_days", Int, false), ("priority", Bool, false),
-        ("public", Bool, false), ("active", Bool, false),
+        ("public", Bool, false), ("active", Bool, false), ("auto_route_threshold", Real, true),
     ]),
     ("routing_rules", &[
         ("id", Int, false), ("topic_id", Int, true), ("responsible", Text, true), ("territory_id", Int, true),
@@ -205,6 +207,22 @@ pub const TABLES: &[Declared] = &[
         ("principal", Text, false), ("idempotency_key", Text, false), ("method", Text, false), ("path", Text, false),
         ("request_hash", Text, false), ("status", Int, true), ("response_headers", Text, true),
         ("response_body", Text, true), ("created_at", Time, false),
+    ]),
+    ("routing_models", &[
+        ("id", Int, false), ("bytes", Bytes, false), ("trained_on", Int, false), ("tested_on", Int, false),
+        ("topic_top1", Real, true), ("topic_top3", Real, true), ("organisation_top1", Real, true),
+        ("organisation_top3", Real, true), ("rival_topic_top1", Real, true), ("status", Text, false),
+        ("created_at", Time, false), ("activated_at", Time, true),
+    ]),
+    ("routing_examples", &[
+        ("id", Int, false), ("message_id", Int, false), ("text", Text, false), ("topic_id", Int, false),
+        ("organisation_id", Int, true), ("verdict", Text, false), ("labelled_by", Int, true),
+        ("labelled_at", Time, false),
+    ]),
+    ("routing_suggestions", &[
+        ("message_id", Int, false), ("model_id", Int, false), ("topic_id", Int, true),
+        ("topic_confidence", Real, false), ("organisation_id", Int, true), ("auto_routed", Bool, false),
+        ("created_at", Time, false),
     ]),
 ];
 

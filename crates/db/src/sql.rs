@@ -36,6 +36,7 @@ pub enum Arg {
     Text(Option<String>),
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! arg_from {
@@ -50,7 +51,7 @@ macro_rules! arg_from {
 }
 arg_from!(
     i64 => Int, i32 => Int as i64, u32 => Int as i64, f64 => Real, bool => Bool,
-    String => Text, &str => Text, DateTime<Utc> => Time, NaiveDate => Date,
+    String => Text, &str => Text, DateTime<Utc> => Time, NaiveDate => Date, Vec<u8> => Bytes,
 );
 
 /// Rows that decode on both backends (a `#[derive(sqlx::FromRow)]` struct).
@@ -96,6 +97,7 @@ macro_rules! bind_all {
                 Arg::Text(v) => q.bind(v),
                 Arg::Time(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
             };
         }
         q

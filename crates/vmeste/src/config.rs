@@ -80,6 +80,9 @@ pub struct Config {
     /// Let webhooks go to loopback and private-network addresses; off, only
     /// public internet addresses are reached (see docs/webhooks.md).
     pub webhooks_allow_private_targets: bool,
+    /// Retrain the routing classifier once this many messages were labelled
+    /// (routed, redirected or corrected by staff) since the last model.
+    pub routing_retrain_after: u32,
     /// OpenID Connect sign-in (e.g. ESIA through a gateway); empty issuer: off.
     pub oidc_issuer: String,
     pub oidc_client_id: String,
@@ -125,6 +128,7 @@ impl Default for Config {
             smtp_url: String::new(),
             mail_from: "Вместе <noreply@vmeste.example>".into(),
             webhooks_allow_private_targets: false,
+            routing_retrain_after: crate::worker::RETRAIN_AFTER,
             oidc_issuer: String::new(),
             oidc_client_id: String::new(),
             oidc_client_secret: String::new(),

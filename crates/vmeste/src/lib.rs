@@ -95,6 +95,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 &config.public_url,
             )
             .allow_private_webhook_targets(config.webhooks_allow_private_targets)
+            .retrain_after(config.routing_retrain_after)
             .run(serve::shutdown_signal())
             .await;
             Ok(())

@@ -67,6 +67,7 @@ pub async fn run(
         tokio::spawn(
             Worker::new(db.clone(), clock, mailer, storage, &config.public_url)
                 .allow_private_webhook_targets(config.webhooks_allow_private_targets)
+                .retrain_after(config.routing_retrain_after)
                 .run(shutdown.clone()),
         )
     });

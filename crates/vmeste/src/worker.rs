@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vmeste_db::{
     Db, DbError, attachments, cases, escalation, idempotency, jobs, maintenance, messages,
-    notifications, users, webhooks,
+    notifications, routing_training, users, webhooks,
 };
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
@@ -26,6 +26,10 @@ const MAINTENANCE: &str = "maintenance";
 const ESCALATION: &str = "escalation";
 /// Staff get one e-mail a day instead of one per event.
 const STAFF_DIGEST: &str = "staff_digest";
+/// The routing classifier learns from new labels once an hour.
+pub const ROUTING_RETRAIN: &str = "routing_retrain";
+/// Labels since the last model that make retraining worth it, by default.
+pub const RETRAIN_AFTER: u32 = 200;
 /// Dead jobs (and webhook attempts) are kept this long for inspection.
 const KEEP_DEAD_DAYS: i64 = 30;
 
@@ -38,6 +42,7 @@ pub struct Worker {
     /// The site's address, for links in e-mails.
     public_url: String,
     webhooks: Sender,
+    retrain_after: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +61,8 @@ pub enum JobError {
     Photo(String),
     #[error("webhook: {0}")]
     Webhook(String),
+    #[error("routing model: {0}")]
+    Training(String),
 }
 
 impl Worker {
@@ -75,6 +82,7 @@ impl Worker {
             calendar: ProductionCalendar::russian_federal(),
             webhooks: Sender::new(&public_url, false),
             public_url,
+            retrain_after: RETRAIN_AFTER,
         }
     }
 
@@ -83,6 +91,13 @@ impl Worker {
     #[must_use]
     pub fn allow_private_webhook_targets(mut self, allow: bool) -> Self {
         self.webhooks = Sender::new(&self.public_url, allow);
+        self
+    }
+
+    /// How many new labels make the hourly job retrain the routing model.
+    #[must_use]
+    pub fn retrain_after(mut self, labels: u32) -> Self {
+        self.retrain_after = labels;
         self
     }
 
@@ -122,6 +137,7 @@ impl Worker {
             (MAINTENANCE, "%Y-%m-%d"),
             (ESCALATION, "%Y-%m-%dT%H"),
             (STAFF_DIGEST, "%Y-%m-%d"),
+            (ROUTING_RETRAIN, "%Y-%m-%dT%H"),
         ] {
             let key = format!("{kind}:{}", now.format(period));
             jobs::schedule_once(
@@ -199,6 +215,17 @@ impl Worker {
                     .await
             }
             attachments::SIZES_JOB => self.photo_sizes(&job.payload).await,
+            ROUTING_RETRAIN => {
+                let retrained = routing_training::retrain(
+                    &self.db,
+                    self.clock.now(),
+                    i64::from(self.retrain_after),
+                )
+                .await
+                .map_err(|e| JobError::Training(e.to_string()))?;
+                tracing::info!(?retrained, "routing model retraining considered");
+                Ok(())
+            }
             ESCALATION => {
                 let mut handle = self.db.read().await?;
                 let region = vmeste_db::regions::current(&mut handle.conn()).await?;

@@ -35,6 +35,8 @@ struct Inner {
     oidc: crate::oidc::Client,
     /// Signs the widget's forms; read from the settings on first use.
     form_key: tokio::sync::OnceCell<crate::signing::FormKey>,
+    /// The active routing model, as this node last loaded it.
+    routing_model: vmeste_db::routing_models::Live,
 }
 
 /// Settings of the web layer.
@@ -133,6 +135,7 @@ impl AppState {
                 org_tree: std::sync::RwLock::new(Arc::new(org_tree)),
                 oidc: crate::oidc::Client::new(settings.oidc.clone()),
                 form_key: tokio::sync::OnceCell::new(),
+                routing_model: vmeste_db::routing_models::Live::new(),
                 settings,
             }),
         })
@@ -227,6 +230,15 @@ impl AppState {
             calendar: &self.inner.calendar,
             territories: &self.inner.territories,
             time_zone: self.inner.time_zone,
+            model: Some(&self.inner.routing_model),
         }
+    }
+
+    /// The active routing model (reloaded when another one was activated).
+    pub async fn routing_model(
+        &self,
+        conn: &mut Conn<'_>,
+    ) -> Result<Option<Arc<vmeste_db::routing_models::Loaded>>, DbError> {
+        self.inner.routing_model.current(conn).await
     }
 }

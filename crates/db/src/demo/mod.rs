@@ -15,8 +15,8 @@ use vmeste_domain::organisation::{OrganisationKind, Role};
 use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 
 use crate::{
-    Conn, Db, DbError, Sql, catalogue, houses, organisations, regions, routing_rules, territories,
-    users,
+    Conn, Db, DbError, Sql, catalogue, houses, organisations, regions, routing_labels,
+    routing_rules, routing_training, territories, users,
 };
 
 /// The password of every demo account. Demo data only: never load the demo
@@ -111,6 +111,7 @@ pub async fn load(
     )
     .await?;
     case_dates_from_history(&mut conn).await?;
+    routing_model(&mut conn, now).await?;
     counters::from_history(&mut conn, tz, now.with_timezone(&tz).date_naive()).await?;
     crate::search::index_missing(&mut conn).await?;
     // Demo people signed up long ago and confirmed their addresses.
@@ -384,5 +385,28 @@ async fn case_dates_from_history(conn: &mut Conn<'_>) -> Result<(), DbError> {
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// The demo's routing model: the demo messages' own topics and organisations
+/// are its labelled examples, and the model trained on them (never on any
+/// outside data) is active from the start.
+async fn routing_model(
+    conn: &mut Conn<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbError> {
+    Sql::new(
+        "INSERT INTO routing_examples (message_id, text, topic_id, organisation_id, verdict, \
+         labelled_by, labelled_at) SELECT id, text, topic_id, organisation_id, $1, NULL, \
+         COALESCE(routed_at, created_at) FROM messages WHERE organisation_id IS NOT NULL ORDER BY id",
+    )
+    .bind(routing_labels::DEMO)
+    .execute(conn)
+    .await?;
+    let labels = routing_labels::all(conn).await?;
+    let fitted = routing_training::fit(routing_training::examples(&labels))
+        .await
+        .map_err(|e| DbError::Corrupt(format!("demo routing model: {e}")))?;
+    routing_training::store(conn, &fitted, None, true, now).await?;
     Ok(())
 }

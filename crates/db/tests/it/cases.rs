@@ -77,6 +77,7 @@ fn intake<'a>(
         calendar,
         territories: index,
         time_zone: TZ,
+        model: None,
     }
 }
 

@@ -55,6 +55,7 @@ impl Env {
             calendar: &self.calendar,
             territories: &self.index,
             time_zone: chrono_tz::Europe::Moscow,
+            model: None,
         }
     }
 }

@@ -159,6 +159,7 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
         calendar: &calendar,
         territories: &index,
         time_zone: chrono_tz::Europe::Moscow,
+        model: None,
     };
     let mut ids = Vec::new();
     for text in [

@@ -8,4 +8,5 @@ mod intake;
 mod jobs;
 mod listing;
 mod routing;
+mod routing_model;
 mod schema;

@@ -8,13 +8,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vmeste_db::cases::{self, Case, CaseError};
-use vmeste_db::{attachments, audit, events, messages, organisations, templates, users};
+use vmeste_db::{
+    Conn, DbError, attachments, audit, events, messages, organisations, templates, users,
+};
 use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, NoMeritsGround, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
 use vmeste_domain::status::MessageStatus;
 
+use super::suggestions::{Names, Panel};
 use super::view::{local_time, topic_and_place_choices};
 use super::{Layout, error_page, form};
 use crate::AppState;
@@ -86,6 +89,9 @@ struct CasePage {
     territories: Vec<(i64, String)>,
     topic_id: i64,
     territory_id: Option<i64>,
+    /// Chosen in the route form: a suggestion applied, or the rules' choice.
+    chosen_organisation: Option<i64>,
+    suggestions: Option<Panel>,
     templates: Vec<(i64, String)>,
     /// An executor's answer waiting for the head.
     pending_answer: Option<String>,
@@ -156,10 +162,14 @@ fn offered(who: Who, facts: &Facts, today: chrono::NaiveDate) -> Vec<&'static st
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Done {
+pub struct PageQuery {
     done: Option<String>,
     /// Start the answer from this template.
     template: Option<i64>,
+    /// A suggestion being applied: the topic to put in the correction form.
+    topic: Option<i64>,
+    /// A suggestion being applied: the organisation to put in the route form.
+    organisation: Option<i64>,
 }
 
 /// The case, if this person may see it with its personal data.
@@ -186,7 +196,7 @@ async fn case_page(
     csrf: &Csrf,
     client: &ClientIp,
     case: &Case,
-    (done, template): (Option<String>, Option<i64>),
+    asked: PageQuery,
     error: Option<String>,
     typed: String,
 ) -> Result<Response, PageError> {
@@ -213,6 +223,14 @@ async fn case_page(
             .date_naive(),
     )
     .contains(&"correct");
+    // Suggestions for those who may route or correct the case now.
+    let suggestions = if correcting && case.routed_at.is_none() {
+        suggestion_panel(state, &mut tx.conn(), case)
+            .await
+            .or_page()?
+    } else {
+        None
+    };
     let (catalogue, territories) = if correcting {
         topic_and_place_choices(&mut tx.conn()).await.or_page()?
     } else {
@@ -354,11 +372,13 @@ async fn case_page(
             .collect(),
         catalogue,
         territories,
-        topic_id: case.topic_id,
+        topic_id: asked.topic.unwrap_or(case.topic_id),
         territory_id: case.territory_id,
-        done,
+        chosen_organisation: asked.organisation.or(case.organisation_id),
+        suggestions,
+        done: asked.done,
         error: error.clone(),
-        typed: match (typed.is_empty(), template) {
+        typed: match (typed.is_empty(), asked.template) {
             (true, Some(chosen)) => suited
                 .into_iter()
                 .find(|t| t.id == chosen)
@@ -381,18 +401,17 @@ pub async fn show(
     csrf: Csrf,
     client: ClientIp,
     Path(id): Path<i64>,
-    Query(query): Query<Done>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
     let result = async {
         let case = visible_case(&state, &who, id).await?;
-        let shown = (query.done, query.template);
         case_page(
             &state,
             &who,
             &csrf,
             &client,
             &case,
-            shown,
+            query,
             None,
             String::new(),
         )
@@ -461,7 +480,7 @@ pub async fn act(
                     &csrf,
                     &client,
                     &case,
-                    (None, None),
+                    PageQuery::default(),
                     Some(why),
                     typed,
                 )
@@ -507,4 +526,26 @@ async fn answer_with_files(
         case_form::forget_documents(state, &stored).await;
     }
     outcome
+}
+
+/// The classifier's suggestions for a case in moderation; the organisation
+/// intake's routing rules chose (if any) stands instead of guesses.
+async fn suggestion_panel(
+    state: &AppState,
+    conn: &mut Conn<'_>,
+    case: &Case,
+) -> Result<Option<Panel>, DbError> {
+    let Some(loaded) = state.routing_model(conn).await? else {
+        return Ok(None);
+    };
+    let Some(message) = messages::texts(conn, &[case.id]).await?.pop() else {
+        return Ok(None);
+    };
+    let names = Names::load(conn, crate::i18n::current()).await?;
+    Ok(Some(names.panel(
+        &loaded.model,
+        case.id,
+        &message.text,
+        message.organisation_id,
+    )))
 }

@@ -6,6 +6,7 @@ mod answer_templates;
 mod api_docs;
 mod api_keys;
 mod attachment;
+mod auto_route_admin;
 mod calendar_editor;
 pub(crate) mod case;
 mod chart;
@@ -29,6 +30,7 @@ mod routing_editor;
 mod signup;
 pub(crate) mod staff;
 mod statistics;
+mod suggestions;
 mod view;
 mod webhooks;
 pub(crate) mod widget;
@@ -234,6 +236,16 @@ pub fn routes() -> Routes {
             "/admin/routing",
             Staff(P::ManagePlatform),
             routing_editor::add,
+        )
+        .post(
+            "/admin/routing/threshold",
+            Staff(P::ManagePlatform),
+            auto_route_admin::set_threshold,
+        )
+        .post(
+            "/admin/routing/rollback",
+            Staff(P::ManagePlatform),
+            auto_route_admin::rollback,
         )
         .post(
             "/admin/routing/{rule}/delete",

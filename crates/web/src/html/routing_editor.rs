@@ -29,6 +29,7 @@ struct RoutingPage {
     topics: Vec<(i64, String)>,
     territories: Vec<(i64, String)>,
     organisations: Vec<(i64, String)>,
+    auto: super::auto_route_admin::AutoRoute,
     errors: Errors,
 }
 
@@ -41,7 +42,7 @@ pub struct RuleForm {
     organisation_id: Option<String>,
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     who: &Principal,
     csrf: &Csrf,
@@ -70,15 +71,20 @@ async fn page(
         .filter(|o| o.active)
         .map(|o| (o.id, o.name_ru))
         .collect();
+    let layout = Layout::new(state, who.user.as_ref());
+    let auto = super::auto_route_admin::load(&mut conn, layout.lang, state.time_zone())
+        .await
+        .or_page()?;
     let status = errors.status();
     let page = RoutingPage {
-        layout: Layout::new(state, who.user.as_ref()),
+        layout,
         csrf: csrf.token.clone(),
         rules,
         areas,
         topics,
         territories,
         organisations,
+        auto,
         errors,
     };
     Ok(form::page(status, &page, csrf))

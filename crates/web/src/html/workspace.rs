@@ -1,6 +1,8 @@
 //! Staff lists: the inbox of the organisations a person works for (by due
 //! date, with filters), and the regional centre's moderation queue.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -8,7 +10,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use vmeste_db::cases::{self, CaseError, InboxFilter, InboxRow};
-use vmeste_db::organisations;
+use vmeste_db::{Conn, DbError, messages, organisations};
 use vmeste_domain::access::Permission;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, registration_due};
@@ -16,6 +18,7 @@ use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, FieldError};
 
+use super::suggestions::{Names, Panel};
 use super::view::topic_and_place_choices;
 use super::{Layout, error_page, form};
 use crate::AppState;
@@ -38,6 +41,8 @@ pub struct Row {
     assignee: String,
     due: String,
     overdue: bool,
+    /// The classifier's suggestions, for a case this person may moderate.
+    suggestions: Option<Panel>,
 }
 
 #[derive(Template)]
@@ -229,6 +234,7 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 assignee: r.assignee_name.unwrap_or_default(),
                 overdue,
                 due,
+                suggestions: None,
             }
         })
         .collect()
@@ -401,19 +407,30 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
             ],
             ..InboxFilter::default()
         };
-        let (found, calendar) = {
+        let (found, calendar, mut panels) = {
             let mut handle = state.db().read().await.or_page()?;
             let found = cases::inbox(&mut handle.conn(), &filter, LIST_LIMIT)
                 .await
                 .or_page()?;
-            (found, state.calendar(&mut handle.conn()).await.or_page()?)
+            let panels = suggestions(&state, &who, &mut handle.conn(), &found)
+                .await
+                .or_page()?;
+            (
+                found,
+                state.calendar(&mut handle.conn()).await.or_page()?,
+                panels,
+            )
         };
+        let mut rows = rows(&state, &calendar, found);
+        for row in &mut rows {
+            row.suggestions = panels.remove(&row.id);
+        }
         let page = InboxPage {
             layout: Layout::new(&state, who.user.as_ref()),
             title: "Модерация",
             action: "/staff/moderation",
             bulk: None,
-            rows: rows(&state, &calendar, found),
+            rows,
             due: String::new(),
             mine: false,
             catalogue: Vec::new(),
@@ -427,4 +444,28 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
+}
+
+/// The classifier's suggestions for the listed cases this person may
+/// moderate; none when no model is active.
+async fn suggestions(
+    state: &AppState,
+    who: &Principal,
+    conn: &mut Conn<'_>,
+    found: &[InboxRow],
+) -> Result<HashMap<i64, Panel>, DbError> {
+    let Some(loaded) = state.routing_model(conn).await? else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
+    let names = Names::load(conn, crate::i18n::current()).await?;
+    Ok(messages::texts(conn, &ids)
+        .await?
+        .into_iter()
+        .filter(|m| who.allows(state, Permission::Moderate, m.organisation_id))
+        .map(|m| {
+            let panel = names.panel(&loaded.model, m.id, &m.text, m.organisation_id);
+            (m.id, panel)
+        })
+        .collect())
 }

@@ -132,6 +132,8 @@ fn object_of(method: &Method, path: &str) -> Option<Object> {
         | "/admin/security"
         | "/admin/routing"
         | "/admin/routing/{rule}/delete"
+        | "/admin/routing/threshold"
+        | "/admin/routing/rollback"
         | "/admin/calendar"
         | "/admin/calendar/{day}/delete"
         | "/admin/houses"

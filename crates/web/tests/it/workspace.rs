@@ -1183,3 +1183,121 @@ async fn before_a_second_report_of_the_same_problem_the_resident_may_join_the_fi
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     assert_eq!(count().await, before + 1);
 }
+
+#[tokio::test]
+async fn moderators_see_the_classifiers_suggestions_and_others_do_not() {
+    let app = TestApp::demo().await;
+    let mut resident = Browser::new(&app);
+    resident
+        .sign_in("resident@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let id = report(&mut resident).await;
+    let mut moderator = Browser::new(&app);
+    moderator
+        .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let queue = moderator.get("/staff/moderation").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains("Подсказка классификатора"),
+        "{}",
+        queue.body
+    );
+    assert!(queue.body.contains(&format!("/staff/messages/{id}?topic=")));
+    let case = moderator.get(&format!("/staff/messages/{id}")).await.body;
+    assert!(case.contains("Подсказка классификатора"));
+    // A suggestion's link fills the route form, without JavaScript.
+    let org = org_id(&app, "uk-north").await;
+    let applied = moderator
+        .get(&format!("/staff/messages/{id}?organisation={org}"))
+        .await
+        .body;
+    assert!(applied.contains(&format!("<option value=\"{org}\" selected>")));
+    // Staff who do not moderate get neither the queue nor suggestions.
+    let mut executor = Browser::new(&app);
+    executor
+        .sign_in("executor@demo.vmeste.example", "vmeste-demo")
+        .await;
+    assert_ne!(
+        executor.get("/staff/moderation").await.status,
+        StatusCode::OK
+    );
+    let seen = executor.get(&format!("/staff/messages/{id}")).await;
+    assert!(!seen.body.contains("Подсказка классификатора"));
+    // Routing it is a label the classifier learns from.
+    let routed = moderator
+        .post(
+            &format!("/staff/messages/{id}/act"),
+            &[("command", "route"), ("organisation_id", &org.to_string())],
+        )
+        .await;
+    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    let mut handle = app.test.db.read().await.unwrap();
+    let label = vmeste_db::routing_labels::for_message(&mut handle.conn(), id)
+        .await
+        .unwrap()
+        .expect("a label");
+    assert_eq!(label.organisation_id, Some(org));
+    assert_ne!(label.verdict, vmeste_db::routing_labels::UNSUGGESTED);
+}
+
+#[tokio::test]
+async fn a_platform_admin_sets_auto_route_thresholds_and_rolls_back_models() {
+    let app = TestApp::demo().await;
+    let mut admin = Browser::new(&app);
+    admin
+        .sign_in("admin@demo.vmeste.example", "vmeste-demo")
+        .await;
+    let page = admin.get("/admin/routing").await.body;
+    assert!(page.contains("Автоматическая маршрутизация"));
+    assert!(page.contains("действует"), "the demo's model is listed");
+    let topic: i64 = {
+        let mut handle = app.test.db.read().await.unwrap();
+        Sql::new("SELECT MIN(id) FROM topics WHERE active")
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let threshold = |app: &TestApp| {
+        let db = app.test.db.clone();
+        async move {
+            let mut handle = db.read().await.unwrap();
+            vmeste_db::routing_models::threshold(&mut handle.conn(), topic)
+                .await
+                .unwrap()
+        }
+    };
+    let topic_field = topic.to_string();
+    for bad in ["30", "abc", "101"] {
+        let refused = admin
+            .post(
+                "/admin/routing/threshold",
+                &[("topic_id", &topic_field), ("percent", bad)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(refused.body.contains("от 50 до 100"));
+    }
+    assert_eq!(threshold(&app).await, None, "off by default");
+    let set = admin
+        .post(
+            "/admin/routing/threshold",
+            &[("topic_id", &topic_field), ("percent", "92")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    assert_eq!(threshold(&app).await, Some(0.92));
+    let off = admin
+        .post(
+            "/admin/routing/threshold",
+            &[("topic_id", &topic_field), ("percent", "")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert_eq!(threshold(&app).await, None);
+    // The demo's first model has none before it to roll back to.
+    assert_eq!(
+        admin.post("/admin/routing/rollback", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

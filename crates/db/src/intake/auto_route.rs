@@ -1,0 +1,135 @@
+//! The classifier at intake: its top suggestion is kept with the message (so
+//! a moderator's later decision counts as a confirmation or a correction),
+//! and a message whose topic the model is sure enough of — by that topic's
+//! own threshold, off unless an administrator set one — is routed at once.
+
+use vmeste_domain::case::{Command, Who};
+use vmeste_routing::classifier::Suggestion;
+
+use super::Intake;
+use crate::cases::{self, CaseError};
+use crate::routing_labels::{self, Shown};
+use crate::routing_models::{self, Loaded};
+use crate::{Conn, DbError, Sql, catalogue};
+
+/// The message as intake took it in.
+pub(super) struct Considered<'a> {
+    pub message_id: i64,
+    pub text: &'a str,
+    /// The topic the resident chose.
+    pub topic: &'a catalogue::Topic,
+    /// The organisation the routing rules (or the house register) chose.
+    pub routed_by_rules: Option<i64>,
+    /// Formal appeals are registered by a person, never automatically.
+    pub may_skip_moderation: bool,
+}
+
+/// A confidence as a whole percentage.
+fn percent(confidence: f64) -> String {
+    format!("{:.0}", (confidence * 100.0).clamp(0.0, 100.0))
+}
+
+/// The words that pushed a suggestion, for people.
+fn because(suggestion: &Suggestion) -> String {
+    suggestion
+        .because
+        .iter()
+        .map(|r| r.words.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) async fn consider(
+    conn: &mut Conn<'_>,
+    intake: &Intake<'_>,
+    loaded: &Loaded,
+    message: &Considered<'_>,
+) -> Result<(), DbError> {
+    let suggestions = loaded.model.suggest(message.text, 3);
+    let Some(top) = suggestions.topics.first() else {
+        return Ok(());
+    };
+    let topic_id = top.label.parse::<i64>().ok();
+    let organisation_id = message.routed_by_rules.or_else(|| {
+        suggestions
+            .organisations
+            .first()
+            .and_then(|o| o.label.parse().ok())
+    });
+    // Only when the model agrees with the resident's own choice of topic:
+    // where they differ, a person decides.
+    let agrees = topic_id == Some(message.topic.id);
+    let threshold = if agrees {
+        routing_models::threshold(conn, message.topic.id).await?
+    } else {
+        None
+    };
+    let confident = threshold.is_some_and(|t| top.confidence >= t);
+    let mut auto_routed = false;
+    if let (true, true, Some(org)) = (confident, message.may_skip_moderation, organisation_id) {
+        let note = format!(
+            "Направлено автоматически: классификатор уверен в теме «{}» на {} % (порог {} %); слова: {}",
+            message.topic.name_ru,
+            percent(top.confidence),
+            percent(threshold.unwrap_or(1.0)),
+            because(top),
+        );
+        auto_routed = route(conn, intake, message.message_id, org, &note).await?;
+    }
+    routing_labels::record_shown(
+        conn,
+        message.message_id,
+        &Shown {
+            model_id: loaded.id,
+            topic_id,
+            topic_confidence: top.confidence,
+            organisation_id,
+            auto_routed,
+        },
+        intake.clock.now(),
+    )
+    .await
+}
+
+/// Routes the message as a moderator would, on the platform's behalf, and
+/// says why in its history. False when the organisation cannot take it (it
+/// stays in moderation then).
+async fn route(
+    conn: &mut Conn<'_>,
+    intake: &Intake<'_>,
+    message_id: i64,
+    organisation_id: i64,
+    note: &str,
+) -> Result<bool, DbError> {
+    let case = cases::get(conn, message_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let ctx = cases::Context {
+        calendar: intake.calendar,
+        time_zone: intake.time_zone,
+        now: intake.clock.now(),
+    };
+    let platform = Who {
+        moderate: true,
+        system: true,
+        ..Who::default()
+    };
+    let command = Command::Route { organisation_id };
+    match cases::apply(conn, ctx, &case, platform, None, &command).await {
+        Ok(_) => {}
+        Err(CaseError::Db(e)) => return Err(e),
+        Err(CaseError::Refused(_) | CaseError::UnknownTarget(_)) => return Ok(false),
+    }
+    Sql::new("UPDATE messages SET routing_note = $1 WHERE id = $2")
+        .bind(note)
+        .bind(message_id)
+        .execute(conn)
+        .await?;
+    Sql::new("UPDATE message_events SET comment = $1 WHERE message_id = $2 AND action = $3")
+        .bind(note)
+        .bind(message_id)
+        .bind(command.name())
+        .execute(conn)
+        .await?;
+    Ok(true)
+}

@@ -1,0 +1,157 @@
+//! What the classifier learns from: each message's topic and organisation as
+//! staff settled them (one labelled example per message, corrected in place),
+//! and what the model had suggested for it, so a decision can be told a
+//! confirmation or a correction.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, DbError, Sql};
+
+/// The staff's decision agreed with the model's top suggestion.
+pub const CONFIRMED: &str = "confirmed";
+/// The staff chose another topic or organisation than the model.
+pub const CORRECTED: &str = "corrected";
+/// No model was active when the message came in.
+pub const UNSUGGESTED: &str = "unsuggested";
+/// A demo message's own topic and organisation.
+pub const DEMO: &str = "demo";
+
+/// The model's top suggestion for a message at intake.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Shown {
+    pub model_id: i64,
+    pub topic_id: Option<i64>,
+    pub topic_confidence: f64,
+    pub organisation_id: Option<i64>,
+    pub auto_routed: bool,
+}
+
+pub async fn record_shown(
+    conn: &mut Conn<'_>,
+    message_id: i64,
+    shown: &Shown,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    Sql::new(
+        "INSERT INTO routing_suggestions (message_id, model_id, topic_id, topic_confidence, \
+         organisation_id, auto_routed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(message_id)
+    .bind(shown.model_id)
+    .bind(shown.topic_id)
+    .bind(shown.topic_confidence)
+    .bind(shown.organisation_id)
+    .bind(shown.auto_routed)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn shown(conn: &mut Conn<'_>, message_id: i64) -> Result<Option<Shown>, DbError> {
+    Sql::new(
+        "SELECT model_id, topic_id, topic_confidence, organisation_id, auto_routed \
+         FROM routing_suggestions WHERE message_id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A message's settled topic and organisation.
+pub struct Decision {
+    pub message_id: i64,
+    pub topic_id: i64,
+    pub organisation_id: Option<i64>,
+    pub by: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// Records a moderator's routing of a message as its labelled example,
+/// with the message's text as the moderator saw it.
+pub async fn routed(conn: &mut Conn<'_>, decision: &Decision) -> Result<(), DbError> {
+    let verdict = match shown(conn, decision.message_id).await? {
+        Some(s)
+            if s.topic_id == Some(decision.topic_id)
+                && s.organisation_id == decision.organisation_id =>
+        {
+            CONFIRMED
+        }
+        Some(_) => CORRECTED,
+        None => UNSUGGESTED,
+    };
+    upsert(conn, decision, verdict).await
+}
+
+/// Records a later change of a message's topic or organisation (a redirect,
+/// a moderator's correction) as a correction of its label.
+pub async fn corrected(conn: &mut Conn<'_>, decision: &Decision) -> Result<(), DbError> {
+    upsert(conn, decision, CORRECTED).await
+}
+
+/// Writes a label; one per message, the latest decision wins.
+pub async fn upsert(
+    conn: &mut Conn<'_>,
+    decision: &Decision,
+    verdict: &str,
+) -> Result<(), DbError> {
+    Sql::new(
+        "INSERT INTO routing_examples (message_id, text, topic_id, organisation_id, verdict, \
+         labelled_by, labelled_at) SELECT id, text, $2, $3, $4, $5, $6 FROM messages WHERE id = $1 \
+         ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, topic_id = excluded.topic_id, \
+         organisation_id = excluded.organisation_id, verdict = excluded.verdict, \
+         labelled_by = excluded.labelled_by, labelled_at = excluded.labelled_at",
+    )
+    .bind(decision.message_id)
+    .bind(decision.topic_id)
+    .bind(decision.organisation_id)
+    .bind(verdict)
+    .bind(decision.by)
+    .bind(decision.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A labelled example as training reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Label {
+    pub message_id: i64,
+    pub text: String,
+    pub topic_id: i64,
+    pub organisation_id: Option<i64>,
+    pub verdict: String,
+}
+
+/// Every label, oldest first (a stable order keeps the held-out split stable).
+pub async fn all(conn: &mut Conn<'_>) -> Result<Vec<Label>, DbError> {
+    Sql::new(
+        "SELECT message_id, text, topic_id, organisation_id, verdict FROM routing_examples ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn for_message(conn: &mut Conn<'_>, message_id: i64) -> Result<Option<Label>, DbError> {
+    Sql::new(
+        "SELECT message_id, text, topic_id, organisation_id, verdict FROM routing_examples \
+         WHERE message_id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Labels made or changed after a moment (since the active model was trained).
+pub async fn count_since(conn: &mut Conn<'_>, since: DateTime<Utc>) -> Result<i64, DbError> {
+    Sql::new("SELECT COUNT(*) FROM routing_examples WHERE labelled_at > $1")
+        .bind(since)
+        .scalar(conn)
+        .await
+}
+
+pub async fn count(conn: &mut Conn<'_>) -> Result<i64, DbError> {
+    Sql::new("SELECT COUNT(*) FROM routing_examples")
+        .scalar(conn)
+        .await
+}
