@@ -121,12 +121,14 @@ pub struct Label {
     pub topic_id: i64,
     pub organisation_id: Option<i64>,
     pub verdict: String,
+    /// When staff settled it: the classifier learns who got such messages when.
+    pub labelled_at: DateTime<Utc>,
 }
 
 /// Every label, oldest first (a stable order keeps the held-out split stable).
 pub async fn all(conn: &mut Conn<'_>) -> Result<Vec<Label>, DbError> {
     Sql::new(
-        "SELECT message_id, text, topic_id, organisation_id, verdict FROM routing_examples ORDER BY id",
+        "SELECT message_id, text, topic_id, organisation_id, verdict, labelled_at FROM routing_examples ORDER BY id",
     )
     .fetch_all(conn)
     .await

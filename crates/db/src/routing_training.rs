@@ -23,6 +23,7 @@ pub fn examples(labels: &[Label]) -> Vec<Example> {
             text: l.text.clone(),
             topic: l.topic_id.to_string(),
             organisation: l.organisation_id.map(|o| o.to_string()),
+            at: Some(l.labelled_at.timestamp()),
         })
         .collect()
 }

@@ -45,7 +45,8 @@ pub(super) async fn consider(
     loaded: &Loaded,
     message: &Considered<'_>,
 ) -> Result<(), DbError> {
-    let suggestions = loaded.model.suggest(message.text, 3);
+    let now = intake.clock.now().timestamp();
+    let suggestions = loaded.model.suggest_at(message.text, Some(now), 3);
     let Some(top) = suggestions.topics.first() else {
         return Ok(());
     };

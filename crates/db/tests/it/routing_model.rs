@@ -103,6 +103,7 @@ impl Env {
             text: text.into(),
             topic: topic.to_string(),
             organisation: Some(org.to_string()),
+            at: None,
         };
         ROADS
             .iter()
@@ -358,6 +359,7 @@ async fn labelled(env: &Env, texts: &[String], swapped: bool) -> Model {
             text: text.clone(),
             topic: known.to_string(),
             organisation: None,
+            at: None,
         });
     }
     Model::train(&examples, &NoProgress).unwrap()

@@ -547,5 +547,6 @@ async fn suggestion_panel(
         case.id,
         &message.text,
         message.organisation_id,
+        state.clock().now().timestamp(),
     )))
 }

@@ -67,8 +67,9 @@ impl Names {
         message_id: i64,
         text: &str,
         rules_organisation: Option<i64>,
+        now: i64,
     ) -> Panel {
-        let suggestions = model.suggest(text, TOP);
+        let suggestions = model.suggest_at(text, Some(now), TOP);
         let rules_decide = rules_organisation.map(|id| {
             let name = self.organisations.get(&id).cloned().unwrap_or_default();
             self.lang

@@ -459,12 +459,13 @@ async fn suggestions(
     };
     let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
     let names = Names::load(conn, crate::i18n::current()).await?;
+    let now = state.clock().now().timestamp();
     Ok(messages::texts(conn, &ids)
         .await?
         .into_iter()
         .filter(|m| who.allows(state, Permission::Moderate, m.organisation_id))
         .map(|m| {
-            let panel = names.panel(&loaded.model, m.id, &m.text, m.organisation_id);
+            let panel = names.panel(&loaded.model, m.id, &m.text, m.organisation_id, now);
             (m.id, panel)
         })
         .collect())
