@@ -2,6 +2,8 @@
 //! route it, number it, set its deadline and record its history, all in one
 //! transaction.
 
+use std::sync::Arc;
+
 use chrono::Datelike;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::CaseKind;
@@ -17,11 +19,13 @@ use crate::{
     search,
 };
 
-/// What intake needs besides the database; built once at start.
-pub struct Intake<'a> {
-    pub clock: &'a dyn Clock,
-    pub calendar: &'a ProductionCalendar,
-    pub territories: &'a TerritoryIndex,
+/// What intake needs besides the database; built once at start and cheap to
+/// clone, so that a message can be handed to the batch writer with it.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub clock: Arc<dyn Clock>,
+    pub calendar: Arc<ProductionCalendar>,
+    pub territories: Arc<TerritoryIndex>,
     pub time_zone: chrono_tz::Tz,
 }
 
@@ -65,7 +69,7 @@ pub struct Route {
     pub note: String,
 }
 
-impl Intake<'_> {
+impl Intake {
     /// Takes in a message.
     pub async fn submit(
         &self,
@@ -121,12 +125,17 @@ impl Intake<'_> {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
-        let mut tx = db.write().await?;
-        let view = self
-            .take_within(&mut tx.conn(), message, author_id, source, kind)
-            .await?;
-        tx.commit().await?;
-        Ok(view)
+        // Many messages share one commit; each is answered once it is durable.
+        let intake = self.clone();
+        let message = message.clone();
+        db.write_batched(move |mut conn| {
+            Box::pin(async move {
+                intake
+                    .take_within(&mut conn, &message, author_id, source, kind)
+                    .await
+            })
+        })
+        .await
     }
 
     /// Takes in a message inside the caller's transaction, for a change that
@@ -164,7 +173,7 @@ impl Intake<'_> {
         .await?;
         let local_year = now.with_timezone(&self.time_zone).year();
         let number = messages::next_number(conn, local_year).await?;
-        let calendar = calendar_days::effective(conn, self.calendar).await?;
+        let calendar = calendar_days::effective(conn, &self.calendar).await?;
         let due = deadline::due_date(now, self.time_zone, topic.deadline()?, &calendar);
         let submitted = MessageStatus::Draft
             .apply(Action::Submit)

@@ -32,6 +32,9 @@ pub enum Command {
     /// Demo region.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Load testing: a large realistic database, and the product's queries run bare.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
     // ROUTING /// The routing classifier: train, evaluate, explain.
     // ROUTING #[command(subcommand)]
     // ROUTING Routing(RoutingCommand),

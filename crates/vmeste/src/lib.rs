@@ -1,5 +1,6 @@
 //! The `vmeste` binary's parts, as a library so tests can drive them.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod mailer;
@@ -107,6 +108,8 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 demo::Outcome::AlreadyLoaded => println!("the demo region is already loaded"),
             }
             Ok(())
-        } // ROUTING Command::Routing(cmd) => routing_cmd::run(cmd),
+        }
+        Command::Bench(cmd) => bench::run(cmd, config, clock.as_ref()).await,
+        // ROUTING Command::Routing(cmd) => routing_cmd::run(cmd),
     }
 }
