@@ -3,7 +3,7 @@
 //! transaction, each in its own savepoint, and answers each only after the
 //! commit. One commit (one WAL sync on SQLite, one WAL flush on PostgreSQL)
 //! then carries many writes, and a write that fails rolls back to its
-//! savepoint without failing the others. See docs/adr/0012-group-commit.md.
+//! savepoint without failing the others. See docs/adr/0004-group-commit.md.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

@@ -9,8 +9,8 @@ use crate::api_keys::{self, Scope};
 use crate::messages::{self, NewMessage};
 use crate::{Backend, Db, DbError, Sql};
 
-/// Issues a `read`+`submit` key of the first organisation, made by the first
-/// user (the demo's administrator), and returns its secret.
+/// Issues a key with every scope of the first organisation, made by the
+/// first user (the demo's administrator), and returns its secret.
 pub async fn issue_key(db: &Db, now: DateTime<Utc>) -> Result<String, DbError> {
     let mut tx = db.write().await?;
     let organisation: i64 = Sql::new("SELECT MIN(id) FROM organisations")
@@ -23,7 +23,7 @@ pub async fn issue_key(db: &Db, now: DateTime<Utc>) -> Result<String, DbError> {
         &mut tx.conn(),
         organisation,
         "load test",
-        &[Scope::Read, Scope::Submit],
+        &Scope::ALL,
         user,
         now,
     )

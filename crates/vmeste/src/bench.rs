@@ -12,8 +12,13 @@ use crate::serve;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
-    /// Print a new API key (scopes read and submit) of the first organisation.
+    /// Print a new API key (every scope) of the first organisation.
     ApiKey,
+    /// Print a new session token of a person, for the cookie `vmeste_session`.
+    Session {
+        #[arg(long, default_value = "admin@demo.vmeste.example")]
+        email: String,
+    },
     /// The ceiling of a product path, measured bare on the same database.
     #[command(subcommand)]
     Ceiling(CeilingCommand),
@@ -44,6 +49,18 @@ pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> a
     match command {
         BenchCommand::ApiKey => {
             println!("{}", load_test::issue_key(&db, clock.now()).await?);
+        }
+        BenchCommand::Session { email } => {
+            let mut tx = db.write().await?;
+            let user = vmeste_db::users::by_email(&mut tx.conn(), &email)
+                .await?
+                .with_context(|| format!("no user {email}"))?;
+            let token = vmeste_db::sessions::new_token();
+            let life = config.web_settings()?.sessions;
+            vmeste_db::sessions::create(&mut tx.conn(), &token, user.id, clock.now(), life, false)
+                .await?;
+            tx.commit().await?;
+            println!("{token}");
         }
         BenchCommand::Ceiling(CeilingCommand::Intake {
             messages,

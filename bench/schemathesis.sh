@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The API against its own OpenAPI document, like CI's schemathesis test
+# (crates/vmeste/tests/it/schemathesis.rs) but with a larger example budget,
+# on a release server with an integrator's key and the administrator's session.
+#
+#   bench/schemathesis.sh [--backend sqlite|postgres] [--examples 200]
+set -euo pipefail
+BACKEND=sqlite EXAMPLES=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --backend) BACKEND="$2"; shift 2 ;;
+    --examples) EXAMPLES="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+source "$(dirname "$0")/intake-env.sh"
+trap 'stop_server; drop_database' EXIT
+python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+SCHEMATHESIS="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis"
+command -v schemathesis >/dev/null && SCHEMATHESIS=schemathesis
+ensure_binary
+fresh_database "$BACKEND"
+start_server
+key="$("$VMESTE" bench api-key)"
+session="$("$VMESTE" bench session)"
+mkdir -p "$BENCH_DIR/results"
+cd "$WORK"
+NO_COLOR=1 "$SCHEMATHESIS" run "$BASE/api/v1/openapi.json" \
+  --checks not_a_server_error,response_schema_conformance \
+  --max-examples "$EXAMPLES" --phases examples,coverage,fuzzing --seed 20260316 \
+  --workers 2 --request-timeout 30 \
+  --header "Authorization: Bearer $key" --header "Cookie: vmeste_session=$session" \
+  --report-dir "$WORK/reports" | tee "$BENCH_DIR/results/schemathesis-$BACKEND.txt"
