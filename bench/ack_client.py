@@ -5,7 +5,10 @@ and logs every one the server acknowledged with 201 as a JSON line
 (the server being killed) are counted and retried: crash.sh checks afterwards
 that every logged message is in the database as sent.
 
-    ack_client.py BASE_URL DATA_JSON LOG [--threads 8]
+    ack_client.py URL_FILE DATA_JSON LOG [--threads 8]
+
+URL_FILE holds the server's base URL, read again at every reconnection (a
+restarted server may listen on another port).
 """
 import argparse, http.client, json, random, signal, sys, threading, time, urllib.parse
 
@@ -14,11 +17,10 @@ WORDS = ("яма на дороге у дома не горит фонарь во
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("base"); parser.add_argument("data"); parser.add_argument("log")
+    parser.add_argument("url_file"); parser.add_argument("data"); parser.add_argument("log")
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     data = json.load(open(args.data))
-    url = urllib.parse.urlsplit(args.base)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log = open(args.log, "a", encoding="utf-8")
@@ -35,6 +37,7 @@ def main():
             body = json.dumps({"topic_id": topic, "text": text, "lat": lat, "lon": lon}, ensure_ascii=False)
             try:
                 if conn is None:
+                    url = urllib.parse.urlsplit(open(args.url_file).read().strip())
                     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
                 conn.request("POST", "/api/v1/messages", body.encode(), {
                     "Authorization": "Bearer " + data["key"], "Content-Type": "application/json"})

@@ -20,37 +20,37 @@ while [ $# -gt 0 ]; do
 done
 source "$(dirname "$0")/intake-env.sh"
 CLIENT_PID=
-trap 'kill "$CLIENT_PID" 2>/dev/null || true; stop_server; drop_database' EXIT
-ensure_binary
 fresh_database "$BACKEND"
-start_server
+start_server crash
 prepare_load_data
 machine="$(machine_line)"
 log="$WORK/acknowledged.jsonl"
-python3 "$BENCH_DIR/ack_client.py" "$BASE" "$WORK/data.json" "$log" --threads 8 \
+echo "$BENCH_URL" >"$WORK/url"
+python3 "$BENCH_DIR/ack_client.py" "$WORK/url" "$WORK/data.json" "$log" --threads 8 \
   >"$WORK/client.out" 2>"$WORK/client.err" &
 CLIENT_PID=$!
 for kill in $(seq 1 "$KILLS"); do
   # A random moment between 0.2 and 2 s of load.
   sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 2.0), 2))')"
-  kill -KILL "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+  kill -KILL "$BENCH_SERVER_PID"
+  wait "$BENCH_SERVER_PID" 2>/dev/null || true
+  BENCH_SERVER_PID=""
   printf 'kill %d: %d acknowledged so far\n' "$kill" "$(wc -l <"$log")"
-  start_server
+  start_server crash
+  echo "$BENCH_URL" >"$WORK/url"
 done
 sleep 1
 kill -TERM "$CLIENT_PID"; wait "$CLIENT_PID" || true; CLIENT_PID=
-stop_server
-check="$("$VMESTE" bench check-acknowledged "$log")" && status=0 || status=$?
+bench_stop >/dev/null
+check="$(bench_vmeste bench check-acknowledged "$log")" && status=0 || status=$?
 echo "$check"
-mkdir -p "$BENCH_DIR/results"
+mkdir -p "$BENCH_RESULTS"
 python3 - "$check" "$(tail -1 "$WORK/client.out")" "$BACKEND" "$KILLS" "$machine" \
-  >"$BENCH_DIR/results/crash-$BACKEND.json" <<'PY'
+  >"$BENCH_RESULTS/crash-$BACKEND.json" <<'PY'
 import json, sys
 check, client = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(json.dumps({"backend": sys.argv[3], "kills": int(sys.argv[4]), "machine": sys.argv[5],
                   "client": client, **check}))
 PY
-cat "$BENCH_DIR/results/crash-$BACKEND.json"
+cat "$BENCH_RESULTS/crash-$BACKEND.json"
 exit "$status"

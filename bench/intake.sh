@@ -19,21 +19,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 source "$(dirname "$0")/intake-env.sh"
-export BENCH_DIR
-trap 'stop_server; drop_database' EXIT
-ensure_wrk
-ensure_binary
+bench_install
 fresh_database "$BACKEND"
-start_server
+start_server intake
 prepare_load_data
 machine="$(machine_line)"
 product="$(run_wrk intake.lua "$DURATION" "$CONNECTIONS")"
-stop_server
+bench_stop >/dev/null
 requests="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$product")"
-ceiling="$("$VMESTE" bench ceiling intake --messages "$requests" --concurrency "$CONNECTIONS")"
-mkdir -p "$BENCH_DIR/results"
+ceiling="$(bench_vmeste bench ceiling intake --messages "$requests" --concurrency "$CONNECTIONS")"
+mkdir -p "$BENCH_RESULTS"
 python3 - "$product" "$ceiling" "$BACKEND" "$machine" "$DURATION" "$CONNECTIONS" \
-  >"$BENCH_DIR/results/intake-$BACKEND.json" <<'PY'
+  >"$BENCH_RESULTS/intake-$BACKEND.json" <<'PY'
 import json, sys
 product, ceiling = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 ratio = product["requests_per_second"] / ceiling["rows_per_second"]
@@ -41,8 +38,8 @@ print(json.dumps({"backend": sys.argv[3], "machine": sys.argv[4], "duration": sy
                   "connections": int(sys.argv[6]), "product": product, "ceiling": ceiling,
                   "product_to_ceiling": round(ratio, 3)}, ensure_ascii=False))
 PY
-cat "$BENCH_DIR/results/intake-$BACKEND.json"
-python3 - "$BENCH_DIR/results/intake-$BACKEND.json" <<'PY'
+cat "$BENCH_RESULTS/intake-$BACKEND.json"
+python3 - "$BENCH_RESULTS/intake-$BACKEND.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); p = r["product"]
 print(f'intake on {r["backend"]}: {p["requests_per_second"]:.0f} messages/s, p50 {p["p50_ms"]} ms, '

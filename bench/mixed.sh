@@ -20,22 +20,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 source "$(dirname "$0")/intake-env.sh"
-export BENCH_DIR
-trap 'stop_server; drop_database' EXIT
-ensure_wrk
-ensure_binary
+bench_install
 fresh_database "$BACKEND"
-start_server
+start_server mixed
 prepare_load_data
 machine="$(machine_line)"
 result="$(run_wrk mixed.lua "$DURATION" "$CONNECTIONS" "$RATE")"
-mkdir -p "$BENCH_DIR/results"
+mkdir -p "$BENCH_RESULTS"
 python3 - "$result" "$BACKEND" "$machine" "$DURATION" "$CONNECTIONS" "${RATE:-0}" \
-  >"$BENCH_DIR/results/mixed-$BACKEND.json" <<'PY'
+  >"$BENCH_RESULTS/mixed-$BACKEND.json" <<'PY'
 import json, sys
 print(json.dumps({"backend": sys.argv[2], "machine": sys.argv[3], "duration": sys.argv[4],
                   "connections": int(sys.argv[5]), "target_rate": float(sys.argv[6]),
                   **json.loads(sys.argv[1])}))
 PY
-cat "$BENCH_DIR/results/mixed-$BACKEND.json"
-[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$BENCH_DIR/results/mixed-$BACKEND.json")" = 0 ]
+cat "$BENCH_RESULTS/mixed-$BACKEND.json"
+[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$BENCH_RESULTS/mixed-$BACKEND.json")" = 0 ]

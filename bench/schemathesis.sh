@@ -14,20 +14,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 source "$(dirname "$0")/intake-env.sh"
-trap 'stop_server; drop_database' EXIT
 python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
 SCHEMATHESIS="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis"
 command -v schemathesis >/dev/null && SCHEMATHESIS=schemathesis
-ensure_binary
 fresh_database "$BACKEND"
-start_server
-key="$("$VMESTE" bench api-key)"
-session="$("$VMESTE" bench session)"
-mkdir -p "$BENCH_DIR/results"
+start_server schemathesis
+key="$(bench_vmeste bench api-key)"
+session="$(bench_vmeste bench session)"
+mkdir -p "$BENCH_RESULTS"
 cd "$WORK"
-NO_COLOR=1 "$SCHEMATHESIS" run "$BASE/api/v1/openapi.json" \
+NO_COLOR=1 "$SCHEMATHESIS" run "$BENCH_URL/api/v1/openapi.json" \
   --checks not_a_server_error,response_schema_conformance \
   --max-examples "$EXAMPLES" --phases examples,coverage,fuzzing --seed 20260316 \
   --workers 2 --request-timeout 30 \
   --header "Authorization: Bearer $key" --header "Cookie: vmeste_session=$session" \
-  --report-dir "$WORK/reports" | tee "$BENCH_DIR/results/schemathesis-$BACKEND.txt"
+  --report-dir "$WORK/reports" | tee "$BENCH_RESULTS/schemathesis-$BACKEND.txt"

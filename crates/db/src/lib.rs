@@ -10,6 +10,7 @@ pub mod account_tokens;
 pub mod api_keys;
 pub mod attachments;
 pub mod audit;
+pub mod bench_seed;
 pub mod calendar_days;
 pub mod cases;
 pub mod catalogue;

@@ -119,7 +119,12 @@ pub async fn next_number(conn: &mut Conn<'_>, year: i32) -> Result<String, DbErr
     .bind(year)
     .scalar(conn)
     .await?;
-    Ok(format!("{NUMBER_LETTER}{year}-{last:06}"))
+    Ok(number(year, last))
+}
+
+/// The public number of the year's `last`-th message.
+pub(crate) fn number(year: i32, last: i64) -> String {
+    format!("{NUMBER_LETTER}{year}-{last:06}")
 }
 
 /// What a message's number starts with: «В» for «Вместе».

@@ -44,15 +44,30 @@ pub async fn index(conn: &mut Conn<'_>, message_id: i64) -> Result<(), DbError> 
     }
 }
 
+/// What the index stores for a message: its stems on SQLite, its words
+/// (for `to_tsvector`) on PostgreSQL.
+pub(crate) fn indexed(
+    backend: Backend,
+    topic: &str,
+    message_text: &str,
+    address: Option<&str>,
+) -> String {
+    let words = document(topic, message_text, address);
+    match backend {
+        Backend::Sqlite => words
+            .split(' ')
+            .map(text::stem)
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => words,
+    }
+}
+
 async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {
-    let words = document(&m.topic, &m.text, m.address.as_deref());
+    let words = indexed(conn.backend(), &m.topic, &m.text, m.address.as_deref());
     match conn.backend() {
         Backend::Sqlite => {
-            let stems = words
-                .split(' ')
-                .map(text::stem)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let stems = words;
             Sql::new("DELETE FROM search_messages WHERE rowid = $1")
                 .bind(m.id)
                 .execute(conn)

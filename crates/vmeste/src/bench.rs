@@ -1,102 +1,111 @@
 //! `vmeste bench …`: what the load-test scripts in `bench/` drive.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
-use vmeste_db::load_test::{self, Acknowledged};
+use vmeste_db::bench_seed;
+use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 
+use crate::bench_query::{self, Kind};
 use crate::config::Config;
 use crate::serve;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
-    /// Print a new API key (every scope) of the first organisation.
-    ApiKey,
-    /// Print a new session token of a person, for the cookie `vmeste_session`.
-    Session {
-        #[arg(long, default_value = "admin@demo.vmeste.example")]
-        email: String,
-    },
-    /// The ceiling of a product path, measured bare on the same database.
-    #[command(subcommand)]
-    Ceiling(CeilingCommand),
-    /// Check that every acknowledged message (JSON lines of `id`, `topic_id`,
-    /// `text`) is stored as sent, and run the database's integrity check.
-    /// Exits with an error when anything is lost or corrupt.
-    CheckAcknowledged {
-        /// The client's log of acknowledged messages.
-        file: PathBuf,
-    },
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum CeilingCommand {
-    /// Insert rows shaped like the newest message, with the same indexes and
-    /// the same group commit as intake but nothing else. Stop the server first.
-    Intake {
-        #[arg(long, default_value_t = 20_000)]
+    /// Fill the configured database with N realistic messages on the demo
+    /// region (loaded first into an empty database). Stop the server first.
+    Seed {
+        /// How many messages to add.
+        #[arg(long)]
         messages: u64,
-        /// Concurrent writers, as many as the load tool's connections.
-        #[arg(long, default_value_t = 64)]
-        concurrency: u64,
+        /// The random seed: the same seed gives the same messages.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
+    /// Print the URL paths of one kind of public read, one a line, for the
+    /// HTTP load generator.
+    Paths {
+        #[arg(long, value_enum)]
+        kind: Kind,
+    },
+    /// Run the database calls behind the same paths directly, concurrently,
+    /// and print their rate and latency: the ceiling for the HTTP figures.
+    Query {
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Where to write the JSON summary as well.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
+    #[command(flatten)]
+    Intake(crate::bench_intake::IntakeCommand),
 }
 
 pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
-    let db = serve::connect(config).await?;
     match command {
-        BenchCommand::ApiKey => {
-            println!("{}", load_test::issue_key(&db, clock.now()).await?);
-        }
-        BenchCommand::Session { email } => {
-            let mut tx = db.write().await?;
-            let user = vmeste_db::users::by_email(&mut tx.conn(), &email)
-                .await?
-                .with_context(|| format!("no user {email}"))?;
-            let token = vmeste_db::sessions::new_token();
-            let life = config.web_settings()?.sessions;
-            vmeste_db::sessions::create(&mut tx.conn(), &token, user.id, clock.now(), life, false)
-                .await?;
-            tx.commit().await?;
-            println!("{token}");
-        }
-        BenchCommand::Ceiling(CeilingCommand::Intake {
-            messages,
-            concurrency,
-        }) => {
+        BenchCommand::Seed { messages, seed } => {
+            let db = serve::connect(config).await?;
+            db.migrate().await?;
+            let bar = indicatif::ProgressBar::new(messages).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} messages, {per_sec}, {eta} left",
+                )?,
+            );
             let started = Instant::now();
-            load_test::bare_inserts(&db, messages, concurrency, clock.now()).await?;
+            let written = bench_seed::seed(
+                &db,
+                clock,
+                &ProductionCalendar::russian_federal(),
+                bench_seed::Options { messages, seed },
+                &|done| bar.set_position(done),
+            )
+            .await?;
+            bar.finish();
             let seconds = started.elapsed().as_secs_f64();
-            #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-            let rate = messages as f64 / seconds.max(1e-9);
             println!(
-                "{{\"scenario\":\"ceiling_intake\",\"messages\":{messages},\"concurrency\":{concurrency},\"seconds\":{seconds:.3},\"rows_per_second\":{rate:.1}}}"
+                "seeded {written} messages in {seconds:.1} s ({:.0} messages/s, indexes and counters included)",
+                written as f64 / seconds.max(1e-9)
             );
+            Ok(())
         }
-        BenchCommand::CheckAcknowledged { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let acknowledged = text
-                .lines()
-                .filter(|line| !line.trim().is_empty())
-                .map(serde_json::from_str::<Acknowledged>)
-                .collect::<Result<Vec<_>, _>>()
-                .with_context(|| format!("{} is not JSON lines", file.display()))?;
-            let lost = load_test::lost(&db, &acknowledged).await?;
-            let problems = load_test::integrity_problems(&db).await?;
+        BenchCommand::Paths { kind } => {
+            let db = serve::connect(config).await?;
+            for variant in bench_query::variants(&db, kind, clock.now()).await? {
+                println!("{}", variant.path);
+            }
+            Ok(())
+        }
+        BenchCommand::Query {
+            kind,
+            concurrency,
+            seconds,
+            json,
+        } => {
+            let db = serve::connect(config).await?;
+            let variants = bench_query::variants(&db, kind, clock.now()).await?;
+            let name = format!("{kind:?}-sql").to_lowercase();
+            let summary = bench_query::query(
+                &db,
+                &name,
+                std::sync::Arc::new(variants),
+                concurrency,
+                std::time::Duration::from_secs(seconds),
+            )
+            .await;
             println!(
-                "{{\"acknowledged\":{},\"lost\":{},\"integrity_problems\":{}}}",
-                acknowledged.len(),
-                lost.len(),
-                problems.len()
+                "{:<24} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                summary.name, summary.rps, summary.p50_ms, summary.p99_ms, summary.errors
             );
-            anyhow::ensure!(
-                lost.is_empty() && problems.is_empty(),
-                "lost or changed ids: {lost:?}; integrity: {problems:?}"
-            );
+            if let Some(path) = json {
+                std::fs::write(path, serde_json::to_string(&summary)? + "\n")?;
+            }
+            anyhow::ensure!(summary.errors == 0, "{} queries failed", summary.errors);
+            Ok(())
         }
+        BenchCommand::Intake(command) => crate::bench_intake::run(command, config, clock).await,
     }
-    Ok(())
 }

@@ -35,49 +35,92 @@ pub async fn from_history(
     .bind(today)
     .fetch_all(conn)
     .await?;
-    let mut sums: HashMap<(NaiveDate, i64, i64, i64), Change> = HashMap::new();
+    let mut sums = Sums::default();
     for step in steps {
-        let mut day = step.at.with_timezone(&tz).date_naive();
-        let change = match step.action.as_str() {
-            "route" => Change::RECEIVED,
-            "answer" if step.due_date.is_none_or(|due| day <= due) => Change::ANSWERED_ON_TIME,
-            "answer" => Change::ANSWERED_LATE,
-            "dispute" => Change::DISPUTED,
-            "created" if is_open(&step.status) && step.organisation_id.is_some() => {
-                let Some(due) = step.due_date else { continue };
-                day = due + chrono::Duration::days(1);
-                Change::OVERDUE
-            }
-            _ => continue,
-        };
-        let key = (
+        let day = step.at.with_timezone(&tz).date_naive();
+        let Some((day, change)) = counted(
+            &step.action,
             day,
-            step.organisation_id.unwrap_or(0),
-            step.topic_id,
-            step.territory_id.unwrap_or(0),
+            today,
+            step.due_date,
+            &step.status,
+            step.organisation_id.is_some(),
+        ) else {
+            continue;
+        };
+        sums.add(
+            Key {
+                day,
+                organisation_id: step.organisation_id.unwrap_or(0),
+                topic_id: step.topic_id,
+                territory_id: step.territory_id.unwrap_or(0),
+            },
+            change,
         );
-        let sum = sums.entry(key).or_default();
+    }
+    sums.write(conn).await
+}
+
+/// What one event of a generated history counts, and on which day: `day`
+/// is the event's local day, `status` the message's final status.
+pub(crate) fn counted(
+    action: &str,
+    day: NaiveDate,
+    today: NaiveDate,
+    due_date: Option<NaiveDate>,
+    status: &str,
+    routed: bool,
+) -> Option<(NaiveDate, Change)> {
+    match action {
+        "route" => Some((day, Change::RECEIVED)),
+        "answer" if due_date.is_none_or(|due| day <= due) => Some((day, Change::ANSWERED_ON_TIME)),
+        "answer" => Some((day, Change::ANSWERED_LATE)),
+        "dispute" => Some((day, Change::DISPUTED)),
+        "created" if is_open(status) && routed => {
+            let due = due_date.filter(|due| *due < today)?;
+            Some((due + chrono::Duration::days(1), Change::OVERDUE))
+        }
+        _ => None,
+    }
+}
+
+/// Counter changes summed in memory, written as one row per key.
+#[derive(Default)]
+pub(crate) struct Sums(HashMap<(NaiveDate, i64, i64, i64), Change>);
+
+impl Sums {
+    pub(crate) fn add(&mut self, key: Key, change: Change) {
+        let sum = self
+            .0
+            .entry((key.day, key.organisation_id, key.topic_id, key.territory_id))
+            .or_default();
         sum.received += change.received;
         sum.answered += change.answered;
         sum.answered_on_time += change.answered_on_time;
         sum.overdue += change.overdue;
         sum.disputed += change.disputed;
+        sum.rating_sum += change.rating_sum;
+        sum.rating_count += change.rating_count;
     }
-    let rows = sums.len();
-    for ((day, organisation_id, topic_id, territory_id), change) in sums {
-        counters::add(
-            conn,
-            Key {
-                day,
-                organisation_id,
-                topic_id,
-                territory_id,
-            },
-            change,
-        )
-        .await?;
+
+    /// Adds the sums to the stored counters; how many rows they touched.
+    pub(crate) async fn write(self, conn: &mut Conn<'_>) -> Result<usize, DbError> {
+        let rows = self.0.len();
+        for ((day, organisation_id, topic_id, territory_id), change) in self.0 {
+            counters::add(
+                conn,
+                Key {
+                    day,
+                    organisation_id,
+                    topic_id,
+                    territory_id,
+                },
+                change,
+            )
+            .await?;
+        }
+        Ok(rows)
     }
-    Ok(rows)
 }
 
 fn is_open(status: &str) -> bool {

@@ -92,7 +92,7 @@ pub(super) async fn residents(
 
 /// How often residents write about each category, by category position:
 /// roads and apartment buildings lead, as on every regional portal.
-fn category_weight(position: i32) -> f64 {
+pub(crate) fn category_weight(position: i32) -> f64 {
     match position {
         1 | 6 => 10.0,
         4 => 7.0,
@@ -105,7 +105,7 @@ fn category_weight(position: i32) -> f64 {
 }
 
 /// A status and the actions that led to it, for a message of a given age.
-fn life(age_days: i64, rng: &mut ChaCha8Rng) -> Vec<Action> {
+pub(crate) fn life(age_days: i64, rng: &mut ChaCha8Rng) -> Vec<Action> {
     use Action::{
         Answer, Close, Dispute, InterimAnswer, MarkDuplicate, Reject, RequestClarification, Route,
         StartWork,
@@ -157,7 +157,7 @@ const REJECTIONS: [&str; 3] = [
     "В сообщении несколько разных вопросов: подайте их отдельно.",
 ];
 
-fn comment(action: Action, at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Option<String> {
+pub(crate) fn comment(action: Action, at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Option<String> {
     match action {
         Action::Answer => ANSWERS.choose(rng).map(|s| (*s).to_string()),
         Action::Reject => REJECTIONS.choose(rng).map(|s| (*s).to_string()),
@@ -177,7 +177,11 @@ fn comment(action: Action, at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Option<St
 }
 
 /// Picks a point inside a territory by rejection sampling over its bounds.
-fn point_in(index: &TerritoryIndex, territory: i64, rng: &mut ChaCha8Rng) -> Option<(f64, f64)> {
+pub(crate) fn point_in(
+    index: &TerritoryIndex,
+    territory: i64,
+    rng: &mut ChaCha8Rng,
+) -> Option<(f64, f64)> {
     let (min_lat, min_lon, max_lat, max_lon) = index.bounds(territory)?;
     (0..1000).find_map(|_| {
         let lat = rng.random_range(min_lat..max_lat);

@@ -2,9 +2,9 @@
 //! organisations, catalogue, staff and a few hundred messages. Loading is
 //! idempotent and happens in one transaction.
 
-mod counters;
-mod data;
-mod messages;
+pub(crate) mod counters;
+pub(crate) mod data;
+pub(crate) mod messages;
 
 use std::collections::HashMap;
 

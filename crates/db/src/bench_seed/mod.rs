@@ -1,0 +1,586 @@
+//! `vmeste bench seed`: fills the database with many realistic messages on
+//! the demo region, for load tests. Messages spread over three years, over
+//! topics as Zipf's law has it (a few topics take most), over the city and
+//! the districts, and over every stage of their life, each with its history,
+//! answers and ratings; the daily counters, the search index and the map's
+//! index end up as the application would have built them message by
+//! message. Deterministic for a seed (relative to the clock's now).
+
+mod rows;
+mod texts;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use rand::distr::weighted::WeightedIndex;
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::clock::Clock;
+use vmeste_domain::deadline;
+use vmeste_domain::status::{Action, MessageStatus};
+use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
+
+use crate::counters::{Change, Key};
+use crate::demo::counters::{Sums, counted};
+use crate::demo::{data, messages as demo_messages};
+use crate::{Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, regions, search};
+
+/// Messages generated and written per transaction.
+const CHUNK: u64 = 50_000;
+/// How far back the messages go.
+const YEARS: i64 = 3;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub messages: u64,
+    pub seed: u64,
+}
+
+/// Adds `options.messages` messages (loading the demo region first into an
+/// empty database); `progress` hears how many are written so far. Run it
+/// with the server stopped: it drops the message indexes while it loads.
+pub async fn seed(
+    db: &Db,
+    clock: &dyn Clock,
+    calendar: &ProductionCalendar,
+    options: Options,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<u64, DbError> {
+    crate::demo::load(db, clock, calendar).await?;
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    let mut plan = Plan::read(&mut conn, clock.now(), calendar, options.seed).await?;
+    let indexes = rows::drop_indexes(&mut conn).await?;
+    tx.commit().await?;
+
+    let mut written = 0;
+    while written < options.messages {
+        let count = CHUNK.min(options.messages - written);
+        let mut tx = db.write().await?;
+        let mut conn = tx.conn();
+        let chunk = plan
+            .generate(&mut conn, written, count, options.messages)
+            .await?;
+        chunk.write(&mut conn).await?;
+        tx.commit().await?;
+        written += count;
+        progress(written);
+    }
+
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    rows::create_indexes(&mut conn, &indexes).await?;
+    plan.finish(&mut conn).await?;
+    tx.commit().await?;
+    analyze(db).await?;
+    Ok(written)
+}
+
+/// Fresh planner statistics for the grown tables, and on SQLite one merged
+/// full-text index instead of one segment per transaction.
+async fn analyze(db: &Db) -> Result<(), DbError> {
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    if conn.backend() == Backend::Sqlite {
+        Sql::new("INSERT INTO search_messages (search_messages) VALUES ('optimize')")
+            .execute(&mut conn)
+            .await?;
+    }
+    Sql::new("ANALYZE").execute(&mut conn).await?;
+    tx.commit().await
+}
+
+struct Place {
+    territory: i64,
+    streets: Vec<String>,
+}
+
+/// What the generator draws from, read once from the demo region.
+struct Plan<'a> {
+    rng: ChaCha8Rng,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+    calendar: &'a ProductionCalendar,
+    index: TerritoryIndex,
+    topics: Vec<catalogue::Topic>,
+    topic_pick: WeightedIndex<f64>,
+    samples: HashMap<String, Vec<String>>,
+    places: Vec<Place>,
+    place_pick: WeightedIndex<f64>,
+    residents: Vec<i64>,
+    moderator: Option<i64>,
+    executor: Option<i64>,
+    next_id: i64,
+    numbers: HashMap<i32, i64>,
+    routes: HashMap<(i64, Vec<i64>), Option<intake::Route>>,
+    sums: Sums,
+}
+
+#[derive(sqlx::FromRow)]
+struct TerritoryRow {
+    id: i64,
+    slug: String,
+    geometry: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct NumberRow {
+    year: i32,
+    last: i64,
+}
+
+impl<'a> Plan<'a> {
+    async fn read(
+        conn: &mut Conn<'_>,
+        now: DateTime<Utc>,
+        calendar: &'a ProductionCalendar,
+        seed: u64,
+    ) -> Result<Self, DbError> {
+        let region = regions::current(conn).await?.ok_or(DbError::NotFound)?;
+        let tz = region.tz()?;
+        let territories: Vec<TerritoryRow> =
+            Sql::new("SELECT id, slug, geometry FROM territories ORDER BY id")
+                .fetch_all(conn)
+                .await?;
+        let mut shapes = Vec::new();
+        let mut slugs = HashMap::new();
+        for t in territories {
+            let shape = parse_geometry(&t.geometry)
+                .map_err(|e| DbError::Corrupt(format!("territory {}: {e}", t.slug)))?;
+            shapes.push((t.id, shape));
+            slugs.insert(t.slug, t.id);
+        }
+        let (topics, topic_pick) = zipf_topics(conn).await?;
+        let samples = data::catalogue()?
+            .into_iter()
+            .flat_map(|c| c.topics.into_iter().map(|t| (t.slug, t.samples)))
+            .collect();
+        let places: Vec<Place> = data::region()?
+            .streets
+            .into_iter()
+            .filter_map(|s| {
+                slugs.get(&s.territory).map(|&territory| Place {
+                    territory,
+                    streets: s.names,
+                })
+            })
+            .collect();
+        // City micro-districts take most messages, as in the demo.
+        let weights: Vec<f64> = places
+            .iter()
+            .map(|p| {
+                let city = slugs
+                    .iter()
+                    .any(|(slug, id)| *id == p.territory && slug.starts_with("city"));
+                if city { 4.0 } else { 1.5 }
+            })
+            .collect();
+        let place_pick =
+            WeightedIndex::new(&weights).map_err(|e| DbError::Corrupt(format!("places: {e}")))?;
+        let residents: Vec<i64> = Sql::new(
+            "SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM staff_roles) ORDER BY id",
+        )
+        .scalars(conn)
+        .await?;
+        let staff = |role: &str| {
+            Sql::new("SELECT MIN(user_id) FROM staff_roles WHERE role = $1").bind(role.to_string())
+        };
+        let moderator: Option<i64> = staff("moderator").scalar(conn).await?;
+        let executor: Option<i64> = staff("executor").scalar(conn).await?;
+        let last_id: Option<i64> = Sql::new("SELECT MAX(id) FROM messages")
+            .scalar(conn)
+            .await?;
+        let numbers: Vec<NumberRow> = Sql::new("SELECT year, last FROM message_numbers")
+            .fetch_all(conn)
+            .await?;
+        Ok(Self {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now,
+            today: now.with_timezone(&tz).date_naive(),
+            tz,
+            calendar,
+            index: TerritoryIndex::new(shapes),
+            topics,
+            topic_pick,
+            samples,
+            places,
+            place_pick,
+            residents,
+            moderator,
+            executor,
+            next_id: last_id.unwrap_or(0) + 1,
+            numbers: numbers.into_iter().map(|n| (n.year, n.last)).collect(),
+            routes: HashMap::new(),
+            sums: Sums::default(),
+        })
+    }
+
+    /// Messages `first..first + count` of `total`, spread evenly over the
+    /// years so that ids grow with time, as they do in a live database.
+    async fn generate(
+        &mut self,
+        conn: &mut Conn<'_>,
+        first: u64,
+        count: u64,
+        total: u64,
+    ) -> Result<Chunk, DbError> {
+        let span = Duration::days(365 * YEARS).num_seconds() as f64;
+        let start = self.now - Duration::days(365 * YEARS);
+        let mut chunk = Chunk {
+            backend: conn.backend(),
+            messages: Vec::new(),
+        };
+        for i in first..first + count {
+            let offset = (i as f64 + self.rng.random::<f64>()) / total as f64 * span;
+            let created_at = start + Duration::seconds(offset as i64);
+            chunk.messages.push(self.message(conn, created_at).await?);
+        }
+        Ok(chunk)
+    }
+
+    async fn message(
+        &mut self,
+        conn: &mut Conn<'_>,
+        created_at: DateTime<Utc>,
+    ) -> Result<Generated, DbError> {
+        let rng = &mut self.rng;
+        let topic = &self.topics[self.topic_pick.sample(rng)];
+        let (lat, lon, street) = loop {
+            let place = &self.places[self.place_pick.sample(rng)];
+            if let Some((lat, lon)) = demo_messages::point_in(&self.index, place.territory, rng) {
+                let street = place.streets.choose(rng).cloned().unwrap_or_default();
+                break (lat, lon, street);
+            }
+        };
+        let address = format!("{street}, д. {}", rng.random_range(1..120));
+        let sample = self
+            .samples
+            .get(&topic.slug)
+            .and_then(|s| s.choose(rng))
+            .map_or("", String::as_str);
+        let text = texts::compose(&sample.replace("{address}", &address), rng);
+        let containing = self.index.containing(lat, lon);
+        let key = (topic.id, containing.clone());
+        let route = if let Some(route) = self.routes.get(&key) {
+            route.clone()
+        } else {
+            let route =
+                intake::route(conn, topic.id, &topic.responsible, &containing, None).await?;
+            self.routes.insert(key, route.clone());
+            route
+        };
+        let local = created_at.with_timezone(&self.tz);
+        let last = self.numbers.entry(local.year()).or_insert(0);
+        *last += 1;
+        let number = crate::messages::number(local.year(), *last);
+        let due = deadline::due_date(created_at, self.tz, topic.deadline()?, self.calendar);
+        let age_days = (self.now - created_at).num_days();
+        let author = self.residents.choose(rng).copied();
+        let mut m = Generated {
+            id: self.next_id,
+            number,
+            topic_id: topic.id,
+            organisation_id: route.as_ref().map(|r| r.organisation_id),
+            territory_id: containing.first().copied(),
+            author_id: author,
+            search: search::indexed(conn.backend(), &topic.name_ru, &text, Some(&address)),
+            text,
+            lat,
+            lon,
+            address,
+            status: MessageStatus::Draft,
+            public: topic.public,
+            due_date: due,
+            routing_note: route.map(|r| r.note),
+            created_at,
+            updated_at: created_at,
+            routed_at: None,
+            answered_at: None,
+            rating: None,
+            disputes: 0,
+            events: Vec::new(),
+        };
+        self.next_id += 1;
+        let actions = demo_messages::life(age_days, rng);
+        let minutes = (self.now - created_at).num_minutes().max(1);
+        for (step, action) in actions.iter().enumerate() {
+            let from = m.status;
+            m.status = from
+                .apply(*action)
+                .map_err(|e| DbError::Corrupt(format!("generated life: {e}")))?;
+            let offset = if step < 2 {
+                step as i64
+            } else {
+                minutes * step as i64 / (actions.len() as i64 + 1)
+            };
+            let at = created_at + Duration::minutes(offset);
+            let actor = match action {
+                Action::Submit | Action::Dispute => author,
+                Action::SendToModeration => None,
+                Action::Answer | Action::InterimAnswer | Action::StartWork => self.executor,
+                _ => self.moderator,
+            };
+            match action {
+                Action::Route => m.routed_at = m.routed_at.or(Some(at)),
+                Action::Answer => m.answered_at = Some(at),
+                Action::Dispute => m.disputes += 1,
+                _ => {}
+            }
+            m.events.push(Event {
+                at,
+                actor,
+                action: if *action == Action::Submit {
+                    events::CREATED
+                } else {
+                    action.as_str()
+                },
+                from: (*action != Action::Submit).then_some(from),
+                to: m.status,
+                comment: demo_messages::comment(*action, at, rng),
+            });
+        }
+        m.updated_at = m.events.last().map_or(created_at, |e| e.at);
+        if !matches!(m.status, MessageStatus::Answered | MessageStatus::Closed) {
+            m.answered_at = None;
+        }
+        self.rate(&mut m);
+        self.count(&m);
+        Ok(m)
+    }
+
+    /// A third of the answered residents rate the answer, mostly well, an
+    /// hour after it.
+    fn rate(&mut self, m: &mut Generated) {
+        let Some(answered_at) = m.answered_at else {
+            return;
+        };
+        if !self.rng.random_bool(0.35) {
+            return;
+        }
+        let score: u8 = [1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5]
+            .choose(&mut self.rng)
+            .copied()
+            .unwrap_or(5);
+        let resolved = score >= 4;
+        m.rating = Some((score, resolved));
+        let after = m
+            .events
+            .iter()
+            .rposition(|e| e.action == Action::Answer.as_str())
+            .map_or(m.events.len(), |i| i + 1);
+        m.events.insert(
+            after,
+            Event {
+                at: answered_at + Duration::hours(1),
+                actor: m.author_id,
+                action: "rate",
+                from: Some(MessageStatus::Answered),
+                to: MessageStatus::Answered,
+                comment: Some(format!(
+                    "Оценка {score} из 5, {}",
+                    if resolved {
+                        "проблема решена"
+                    } else {
+                        "проблема не решена"
+                    }
+                )),
+            },
+        );
+    }
+
+    /// What the message's history adds to the daily counters.
+    fn count(&mut self, m: &Generated) {
+        for e in &m.events {
+            let day = e.at.with_timezone(&self.tz).date_naive();
+            let change = match (e.action, m.rating) {
+                ("rate", Some((score, _))) => Some((day, Change::rating(score))),
+                _ => counted(
+                    e.action,
+                    day,
+                    self.today,
+                    Some(m.due_date),
+                    m.status.as_str(),
+                    m.organisation_id.is_some(),
+                ),
+            };
+            if let Some((day, change)) = change {
+                self.sums.add(
+                    Key {
+                        day,
+                        organisation_id: m.organisation_id.unwrap_or(0),
+                        topic_id: m.topic_id,
+                        territory_id: m.territory_id.unwrap_or(0),
+                    },
+                    change,
+                );
+            }
+        }
+    }
+
+    /// Writes what was kept in memory: the counters and the year's last numbers.
+    async fn finish(self, conn: &mut Conn<'_>) -> Result<(), DbError> {
+        self.sums.write(conn).await?;
+        for (year, last) in self.numbers {
+            Sql::new(
+                "INSERT INTO message_numbers (year, last) VALUES ($1, $2) \
+                 ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+            )
+            .bind(year)
+            .bind(last)
+            .execute(conn)
+            .await?;
+        }
+        if conn.backend() == Backend::Postgres {
+            Sql::new(
+                "SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT MAX(id) FROM messages))",
+            )
+            .execute(conn)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The active topics and a Zipf draw over them (weight 1/rank), ranked by
+/// the demo's own weights so roads and buildings stay on top.
+async fn zipf_topics(
+    conn: &mut Conn<'_>,
+) -> Result<(Vec<catalogue::Topic>, WeightedIndex<f64>), DbError> {
+    let positions: HashMap<i64, i32> = catalogue::categories(conn)
+        .await?
+        .iter()
+        .map(|c| (c.id, c.position))
+        .collect();
+    let mut topics: Vec<(f64, catalogue::Topic)> = catalogue::topics(conn)
+        .await?
+        .into_iter()
+        .filter(|t| t.active)
+        .map(|t| {
+            let weight =
+                demo_messages::category_weight(positions[&t.category_id]) / f64::from(t.position);
+            (weight, t)
+        })
+        .collect();
+    topics.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    let weights: Vec<f64> = (1..=topics.len()).map(|rank| 1.0 / rank as f64).collect();
+    let pick =
+        WeightedIndex::new(&weights).map_err(|e| DbError::Corrupt(format!("topics: {e}")))?;
+    Ok((topics.into_iter().map(|(_, t)| t).collect(), pick))
+}
+
+struct Event {
+    at: DateTime<Utc>,
+    actor: Option<i64>,
+    action: &'static str,
+    from: Option<MessageStatus>,
+    to: MessageStatus,
+    comment: Option<String>,
+}
+
+struct Generated {
+    id: i64,
+    number: String,
+    topic_id: i64,
+    organisation_id: Option<i64>,
+    territory_id: Option<i64>,
+    author_id: Option<i64>,
+    text: String,
+    search: String,
+    lat: f64,
+    lon: f64,
+    address: String,
+    status: MessageStatus,
+    public: bool,
+    due_date: NaiveDate,
+    routing_note: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    routed_at: Option<DateTime<Utc>>,
+    answered_at: Option<DateTime<Utc>>,
+    /// The score and whether the resident called the problem resolved.
+    rating: Option<(u8, bool)>,
+    disputes: i32,
+    events: Vec<Event>,
+}
+
+struct Chunk {
+    backend: Backend,
+    messages: Vec<Generated>,
+}
+
+impl Chunk {
+    async fn write(self, conn: &mut Conn<'_>) -> Result<(), DbError> {
+        let mut messages = Vec::with_capacity(self.messages.len());
+        let mut history = Vec::new();
+        let mut search = Vec::with_capacity(self.messages.len());
+        for m in self.messages {
+            for e in m.events {
+                history.push(vec![
+                    Arg::from(m.id),
+                    e.at.into(),
+                    e.actor.into(),
+                    e.action.into(),
+                    e.from.map(MessageStatus::as_str).into(),
+                    e.to.as_str().into(),
+                    e.comment.into(),
+                    true.into(),
+                ]);
+            }
+            search.push(vec![Arg::from(m.id), m.search.into()]);
+            messages.push(vec![
+                Arg::from(m.id),
+                m.number.into(),
+                m.topic_id.into(),
+                m.organisation_id.into(),
+                m.territory_id.into(),
+                m.author_id.into(),
+                m.text.into(),
+                m.lat.into(),
+                m.lon.into(),
+                m.address.into(),
+                m.status.as_str().into(),
+                m.public.into(),
+                intake::Source::Web.as_str().into(),
+                m.due_date.into(),
+                m.routing_note.into(),
+                m.created_at.into(),
+                m.updated_at.into(),
+                m.routed_at.into(),
+                m.answered_at.into(),
+                m.rating.map(|(score, _)| i32::from(score)).into(),
+                m.rating.map(|(_, resolved)| resolved).into(),
+                m.disputes.into(),
+            ]);
+        }
+        rows::insert(
+            conn,
+            "INSERT INTO messages (id, number, topic_id, organisation_id, territory_id, author_id, text, \
+             lat, lon, address, status, public, source, due_date, routing_note, created_at, updated_at, \
+             routed_at, answered_at, rating, resolved, disputes) VALUES ",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            messages,
+        )
+        .await?;
+        rows::insert(
+            conn,
+            "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, \
+             comment, public) VALUES ",
+            "({}, {}, {}, {}, {}, {}, {}, {})",
+            history,
+        )
+        .await?;
+        let (head, template) = match self.backend {
+            Backend::Sqlite => (
+                "INSERT INTO search_messages (rowid, stems) VALUES ",
+                "({}, {})",
+            ),
+            Backend::Postgres => (
+                "INSERT INTO search_messages (message_id, document) VALUES ",
+                "({}, to_tsvector('russian', {}))",
+            ),
+        };
+        rows::insert(conn, head, template, search).await
+    }
+}
