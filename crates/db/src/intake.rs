@@ -8,7 +8,7 @@ use chrono::Datelike;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::CaseKind;
 use vmeste_domain::clock::Clock;
-use vmeste_domain::deadline;
+use vmeste_domain::deadline::{self, DeadlineRule};
 use vmeste_domain::status::{Action, MessageStatus};
 use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
@@ -61,6 +61,20 @@ impl Source {
     }
 }
 
+/// What intake decides by reading alone, before the message joins the
+/// writer's queue.
+struct Plan {
+    topic_id: i64,
+    public: bool,
+    deadline: DeadlineRule,
+    lat: f64,
+    lon: f64,
+    territory_id: Option<i64>,
+    house_id: Option<i64>,
+    route: Option<Route>,
+    calendar: ProductionCalendar,
+}
+
 /// The organisation chosen for a message and why, in words a resident and a
 /// moderator understand.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,18 +117,7 @@ impl Intake {
         message: &ValidMessage,
     ) -> Result<Option<Route>, IntakeError> {
         let mut handle = db.read().await?;
-        let mut conn = handle.conn();
-        let topic = active_topic(&mut conn, message.topic_id).await?;
-        let (lat, lon, containing) = self.locate(message.place)?;
-        let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
-        Ok(route(
-            &mut conn,
-            topic.id,
-            &topic.responsible,
-            &containing,
-            house.as_ref(),
-        )
-        .await?)
+        Ok(self.plan(&mut handle.conn(), message).await?.route)
     }
 
     async fn take(
@@ -125,13 +128,18 @@ impl Intake {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
+        // The reads run on a reader, many at once; the single writer only writes.
+        let plan = {
+            let mut handle = db.read().await?;
+            self.plan(&mut handle.conn(), message).await?
+        };
         // Many messages share one commit; each is answered once it is durable.
         let intake = self.clone();
         let message = message.clone();
         db.write_batched(move |mut conn| {
             Box::pin(async move {
                 intake
-                    .take_within(&mut conn, &message, author_id, source, kind)
+                    .record(&mut conn, &message, plan, author_id, source, kind)
                     .await
             })
         })
@@ -147,19 +155,13 @@ impl Intake {
         author_id: Option<i64>,
         source: Source,
     ) -> Result<MessageView, IntakeError> {
-        self.take_within(conn, message, author_id, source, CaseKind::Message)
+        let plan = self.plan(conn, message).await?;
+        self.record(conn, message, plan, author_id, source, CaseKind::Message)
             .await
     }
 
-    async fn take_within(
-        &self,
-        conn: &mut Conn<'_>,
-        message: &ValidMessage,
-        author_id: Option<i64>,
-        source: Source,
-        kind: CaseKind,
-    ) -> Result<MessageView, IntakeError> {
-        let now = self.clock.now();
+    /// Checks the topic and the place and chooses the route, reading only.
+    async fn plan(&self, conn: &mut Conn<'_>, message: &ValidMessage) -> Result<Plan, IntakeError> {
         let topic = active_topic(conn, message.topic_id).await?;
         let (lat, lon, containing) = self.locate(message.place)?;
         let house = houses::find(conn, message.address.as_deref(), lat, lon).await?;
@@ -171,10 +173,33 @@ impl Intake {
             house.as_ref(),
         )
         .await?;
+        Ok(Plan {
+            topic_id: topic.id,
+            public: topic.public,
+            deadline: topic.deadline()?,
+            lat,
+            lon,
+            territory_id: containing.first().copied(),
+            house_id: house.map(|h| h.id),
+            route,
+            calendar: calendar_days::effective(conn, &self.calendar).await?,
+        })
+    }
+
+    /// Numbers, times and records a planned message.
+    async fn record(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        plan: Plan,
+        author_id: Option<i64>,
+        source: Source,
+        kind: CaseKind,
+    ) -> Result<MessageView, IntakeError> {
+        let now = self.clock.now();
         let local_year = now.with_timezone(&self.time_zone).year();
         let number = messages::next_number(conn, local_year).await?;
-        let calendar = calendar_days::effective(conn, &self.calendar).await?;
-        let due = deadline::due_date(now, self.time_zone, topic.deadline()?, &calendar);
+        let due = deadline::due_date(now, self.time_zone, plan.deadline, &plan.calendar);
         let submitted = MessageStatus::Draft
             .apply(Action::Submit)
             .map_err(corrupt)?;
@@ -183,19 +208,19 @@ impl Intake {
             conn,
             &NewMessage {
                 number: &number,
-                topic_id: topic.id,
-                organisation_id: route.as_ref().map(|r| r.organisation_id),
-                territory_id: containing.first().copied(),
+                topic_id: plan.topic_id,
+                organisation_id: plan.route.as_ref().map(|r| r.organisation_id),
+                territory_id: plan.territory_id,
                 author_id,
                 text: &message.text,
-                lat,
-                lon,
+                lat: plan.lat,
+                lon: plan.lon,
                 address: message.address.as_deref(),
                 status,
-                public: topic.public && kind == CaseKind::Message,
+                public: plan.public && kind == CaseKind::Message,
                 source: source.as_str(),
                 due_date: Some(due),
-                routing_note: route.as_ref().map(|r| r.note.as_str()),
+                routing_note: plan.route.as_ref().map(|r| r.note.as_str()),
                 created_at: now,
                 updated_at: now,
             },
@@ -203,7 +228,7 @@ impl Intake {
         .await?;
         Sql::new("UPDATE messages SET kind = $1, house_id = $2 WHERE id = $3")
             .bind(kind.as_str())
-            .bind(house.as_ref().map(|h| h.id))
+            .bind(plan.house_id)
             .bind(id)
             .execute(conn)
             .await?;
