@@ -2,11 +2,13 @@
 //! route it, number it, set its deadline and record its history, all in one
 //! transaction.
 
+use std::sync::Arc;
+
 use chrono::Datelike;
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::CaseKind;
 use vmeste_domain::clock::Clock;
-use vmeste_domain::deadline;
+use vmeste_domain::deadline::{self, DeadlineRule};
 use vmeste_domain::status::{Action, MessageStatus};
 use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
@@ -20,15 +22,17 @@ use crate::{
     routing_models, routing_rules, search,
 };
 
-/// What intake needs besides the database; built once at start.
-pub struct Intake<'a> {
-    pub clock: &'a dyn Clock,
-    pub calendar: &'a ProductionCalendar,
-    pub territories: &'a TerritoryIndex,
+/// What intake needs besides the database; built once at start and cheap to
+/// clone, so that a message can be handed to the batch writer with it.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub clock: Arc<dyn Clock>,
+    pub calendar: Arc<ProductionCalendar>,
+    pub territories: Arc<TerritoryIndex>,
     pub time_zone: chrono_tz::Tz,
     /// The routing classifier, when the product uses it: its suggestion is
     /// kept with the message and, above a topic's threshold, routes it.
-    pub model: Option<&'a routing_models::Live>,
+    pub model: Option<Arc<routing_models::Live>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +67,20 @@ impl Source {
     }
 }
 
+/// What intake decides by reading alone, before the message joins the
+/// writer's queue.
+struct Plan {
+    topic: catalogue::Topic,
+    public: bool,
+    deadline: DeadlineRule,
+    lat: f64,
+    lon: f64,
+    territory_id: Option<i64>,
+    house_id: Option<i64>,
+    route: Option<Route>,
+    calendar: ProductionCalendar,
+}
+
 /// The organisation chosen for a message and why, in words a resident and a
 /// moderator understand.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +89,7 @@ pub struct Route {
     pub note: String,
 }
 
-impl Intake<'_> {
+impl Intake {
     /// Takes in a message.
     pub async fn submit(
         &self,
@@ -105,18 +123,7 @@ impl Intake<'_> {
         message: &ValidMessage,
     ) -> Result<Option<Route>, IntakeError> {
         let mut handle = db.read().await?;
-        let mut conn = handle.conn();
-        let topic = active_topic(&mut conn, message.topic_id).await?;
-        let (lat, lon, containing) = self.locate(message.place)?;
-        let house = houses::find(&mut conn, message.address.as_deref(), lat, lon).await?;
-        Ok(route(
-            &mut conn,
-            topic.id,
-            &topic.responsible,
-            &containing,
-            house.as_ref(),
-        )
-        .await?)
+        Ok(self.plan(&mut handle.conn(), message).await?.route)
     }
 
     async fn take(
@@ -127,12 +134,22 @@ impl Intake<'_> {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
-        let mut tx = db.write().await?;
-        let view = self
-            .take_within(&mut tx.conn(), message, author_id, source, kind)
-            .await?;
-        tx.commit().await?;
-        Ok(view)
+        // The reads run on a reader, many at once; the single writer only writes.
+        let plan = {
+            let mut handle = db.read().await?;
+            self.plan(&mut handle.conn(), message).await?
+        };
+        // Many messages share one commit; each is answered once it is durable.
+        let intake = self.clone();
+        let message = message.clone();
+        db.write_batched(move |mut conn| {
+            Box::pin(async move {
+                intake
+                    .record(&mut conn, &message, plan, author_id, source, kind)
+                    .await
+            })
+        })
+        .await
     }
 
     /// Takes in a message inside the caller's transaction, for a change that
@@ -144,19 +161,13 @@ impl Intake<'_> {
         author_id: Option<i64>,
         source: Source,
     ) -> Result<MessageView, IntakeError> {
-        self.take_within(conn, message, author_id, source, CaseKind::Message)
+        let plan = self.plan(conn, message).await?;
+        self.record(conn, message, plan, author_id, source, CaseKind::Message)
             .await
     }
 
-    async fn take_within(
-        &self,
-        conn: &mut Conn<'_>,
-        message: &ValidMessage,
-        author_id: Option<i64>,
-        source: Source,
-        kind: CaseKind,
-    ) -> Result<MessageView, IntakeError> {
-        let now = self.clock.now();
+    /// Checks the topic and the place and chooses the route, reading only.
+    async fn plan(&self, conn: &mut Conn<'_>, message: &ValidMessage) -> Result<Plan, IntakeError> {
         let topic = active_topic(conn, message.topic_id).await?;
         let (lat, lon, containing) = self.locate(message.place)?;
         let house = houses::find(conn, message.address.as_deref(), lat, lon).await?;
@@ -168,10 +179,33 @@ impl Intake<'_> {
             house.as_ref(),
         )
         .await?;
+        Ok(Plan {
+            public: topic.public,
+            deadline: topic.deadline()?,
+            lat,
+            lon,
+            territory_id: containing.first().copied(),
+            house_id: house.map(|h| h.id),
+            route,
+            calendar: calendar_days::effective(conn, &self.calendar).await?,
+            topic,
+        })
+    }
+
+    /// Numbers, times and records a planned message.
+    async fn record(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        plan: Plan,
+        author_id: Option<i64>,
+        source: Source,
+        kind: CaseKind,
+    ) -> Result<MessageView, IntakeError> {
+        let now = self.clock.now();
         let local_year = now.with_timezone(&self.time_zone).year();
         let number = messages::next_number(conn, local_year).await?;
-        let calendar = calendar_days::effective(conn, self.calendar).await?;
-        let due = deadline::due_date(now, self.time_zone, topic.deadline()?, &calendar);
+        let due = deadline::due_date(now, self.time_zone, plan.deadline, &plan.calendar);
         let submitted = MessageStatus::Draft
             .apply(Action::Submit)
             .map_err(corrupt)?;
@@ -180,19 +214,19 @@ impl Intake<'_> {
             conn,
             &NewMessage {
                 number: &number,
-                topic_id: topic.id,
-                organisation_id: route.as_ref().map(|r| r.organisation_id),
-                territory_id: containing.first().copied(),
+                topic_id: plan.topic.id,
+                organisation_id: plan.route.as_ref().map(|r| r.organisation_id),
+                territory_id: plan.territory_id,
                 author_id,
                 text: &message.text,
-                lat,
-                lon,
+                lat: plan.lat,
+                lon: plan.lon,
                 address: message.address.as_deref(),
                 status,
-                public: topic.public && kind == CaseKind::Message,
+                public: plan.public && kind == CaseKind::Message,
                 source: source.as_str(),
                 due_date: Some(due),
-                routing_note: route.as_ref().map(|r| r.note.as_str()),
+                routing_note: plan.route.as_ref().map(|r| r.note.as_str()),
                 created_at: now,
                 updated_at: now,
             },
@@ -200,7 +234,7 @@ impl Intake<'_> {
         .await?;
         Sql::new("UPDATE messages SET kind = $1, house_id = $2 WHERE id = $3")
             .bind(kind.as_str())
-            .bind(house.as_ref().map(|h| h.id))
+            .bind(plan.house_id)
             .bind(id)
             .execute(conn)
             .await?;
@@ -224,14 +258,14 @@ impl Intake<'_> {
             .await?;
         }
         search::index(conn, id).await?;
-        if let Some(live) = self.model
+        if let Some(live) = &self.model
             && let Some(loaded) = live.current(conn).await?
         {
             let considered = Considered {
                 message_id: id,
                 text: &message.text,
-                topic: &topic,
-                routed_by_rules: route.as_ref().map(|r| r.organisation_id),
+                topic: &plan.topic,
+                routed_by_rules: plan.route.as_ref().map(|r| r.organisation_id),
                 may_skip_moderation: kind == CaseKind::Message,
             };
             auto_route::consider(conn, self, &loaded, &considered).await?;

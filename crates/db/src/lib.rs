@@ -1,6 +1,7 @@
 //! Vmeste storage: the only crate that speaks SQL. Every query is written once
 //! and runs on SQLite and PostgreSQL (see docs/adr/0001-database.md).
 
+pub mod batch;
 mod error;
 mod pool;
 mod sql;
@@ -25,6 +26,7 @@ pub mod incidents;
 pub mod intake;
 pub mod invites;
 pub mod jobs;
+pub mod load_test;
 pub mod maintenance;
 pub mod map;
 pub mod messages;

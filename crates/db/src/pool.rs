@@ -13,6 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+use crate::batch::{BoxFuture, Queue};
 use crate::{Conn, DbError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -79,6 +80,7 @@ enum Pools {
 #[derive(Debug, Clone)]
 pub struct Db {
     pools: Arc<Pools>,
+    batches: Queue,
 }
 
 /// A pooled connection for reads.
@@ -149,8 +151,11 @@ impl Db {
                 Pools::Postgres(pool)
             }
         };
+        let pools = Arc::new(pools);
+        let writer = Arc::clone(&pools);
         Ok(Self {
-            pools: Arc::new(pools),
+            batches: Queue::start(move || begin(Arc::clone(&writer))),
+            pools,
         })
     }
 
@@ -197,10 +202,19 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so a transaction that reads first cannot fail to
     /// upgrade later.
     pub async fn write(&self) -> Result<Tx, DbError> {
-        Ok(match &*self.pools {
-            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        begin(Arc::clone(&self.pools)).await
+    }
+
+    /// Runs `work` in a transaction shared with other such writes (group
+    /// commit, see [`crate::batch`]) and returns its result once committed.
+    /// `work` must not wait for another write: the writer runs it alone.
+    pub async fn write_batched<T, E, W>(&self, work: W) -> Result<T, E>
+    where
+        W: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.batches.run(work).await
     }
 
     /// Checks that the database answers; for readiness probes.
@@ -248,6 +262,13 @@ impl Db {
             Pools::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+async fn begin(pools: Arc<Pools>) -> Result<Tx, DbError> {
+    Ok(match &*pools {
+        Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+        Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+    })
 }
 
 /// A database name safe to splice into DDL: lowercase letters, digits, `_`.

@@ -164,6 +164,7 @@ pub async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Model, DbError> {
 }
 
 /// The active model as loaded in memory.
+#[derive(Debug)]
 pub struct Loaded {
     pub id: i64,
     pub model: Model,
@@ -172,7 +173,7 @@ pub struct Loaded {
 /// This node's copy of the active model. Each use asks the database which
 /// model is active (one indexed lookup) and loads it only when that changed,
 /// so a retraining or rollback on any node reaches every node.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Live {
     slot: RwLock<Option<Arc<Loaded>>>,
 }

@@ -41,6 +41,8 @@ pub enum BenchCommand {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    #[command(flatten)]
+    Intake(crate::bench_intake::IntakeCommand),
 }
 
 pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
@@ -104,5 +106,6 @@ pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> a
             anyhow::ensure!(summary.errors == 0, "{} queries failed", summary.errors);
             Ok(())
         }
+        BenchCommand::Intake(command) => crate::bench_intake::run(command, config, clock).await,
     }
 }

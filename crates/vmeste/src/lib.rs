@@ -1,6 +1,7 @@
 //! The `vmeste` binary's parts, as a library so tests can drive them.
 
 pub mod bench;
+pub mod bench_intake;
 pub mod bench_query;
 pub mod cli;
 pub mod config;

@@ -22,11 +22,9 @@ pub struct AppState {
 
 struct Inner {
     db: Db,
-    clock: Arc<dyn Clock>,
-    calendar: ProductionCalendar,
     region: Option<Region>,
-    time_zone: chrono_tz::Tz,
-    territories: TerritoryIndex,
+    /// The clock, the shipped calendar, the time zone and the territories.
+    intake: Intake,
     metrics: Metrics,
     settings: WebSettings,
     limiters: Limiters,
@@ -36,7 +34,7 @@ struct Inner {
     /// Signs the widget's forms; read from the settings on first use.
     form_key: tokio::sync::OnceCell<crate::signing::FormKey>,
     /// The active routing model, as this node last loaded it.
-    routing_model: vmeste_db::routing_models::Live,
+    routing_model: Arc<vmeste_db::routing_models::Live>,
 }
 
 /// Settings of the web layer.
@@ -122,20 +120,24 @@ impl AppState {
             .collect::<Result<Vec<_>, _>>()?;
         let org_tree = vmeste_db::organisations::tree(&mut conn).await?;
         drop(handle);
+        let routing_model = Arc::new(vmeste_db::routing_models::Live::new());
         Ok(Self {
             inner: Arc::new(Inner {
                 db,
-                clock,
-                calendar,
                 region,
-                time_zone,
-                territories: TerritoryIndex::new(shapes),
+                intake: Intake {
+                    clock,
+                    calendar: Arc::new(calendar),
+                    territories: Arc::new(TerritoryIndex::new(shapes)),
+                    time_zone,
+                    model: Some(routing_model.clone()),
+                },
                 metrics: Metrics::new()?,
                 limiters: Limiters::new(settings.rate_limits),
                 org_tree: std::sync::RwLock::new(Arc::new(org_tree)),
                 oidc: crate::oidc::Client::new(settings.oidc.clone()),
                 form_key: tokio::sync::OnceCell::new(),
-                routing_model: vmeste_db::routing_models::Live::new(),
+                routing_model,
                 settings,
             }),
         })
@@ -146,18 +148,18 @@ impl AppState {
     }
 
     pub fn clock(&self) -> &dyn Clock {
-        self.inner.clock.as_ref()
+        self.inner.intake.clock.as_ref()
     }
 
     /// The calendar shipped with the binary; see [`Self::calendar`].
     pub fn shipped_calendar(&self) -> &ProductionCalendar {
-        &self.inner.calendar
+        &self.inner.intake.calendar
     }
 
     /// The calendar deadlines are counted on: the shipped one with the
     /// administrators' corrections.
     pub async fn calendar(&self, conn: &mut Conn<'_>) -> Result<ProductionCalendar, DbError> {
-        vmeste_db::calendar_days::effective(conn, &self.inner.calendar).await
+        vmeste_db::calendar_days::effective(conn, &self.inner.intake.calendar).await
     }
 
     pub fn region(&self) -> Option<&Region> {
@@ -165,7 +167,7 @@ impl AppState {
     }
 
     pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.inner.time_zone
+        self.inner.intake.time_zone
     }
 
     pub fn settings(&self) -> &WebSettings {
@@ -224,14 +226,8 @@ impl AppState {
         &self.inner.metrics
     }
 
-    pub fn intake(&self) -> Intake<'_> {
-        Intake {
-            clock: self.clock(),
-            calendar: &self.inner.calendar,
-            territories: &self.inner.territories,
-            time_zone: self.inner.time_zone,
-            model: Some(&self.inner.routing_model),
-        }
+    pub fn intake(&self) -> &Intake {
+        &self.inner.intake
     }
 
     /// The active routing model (reloaded when another one was activated).

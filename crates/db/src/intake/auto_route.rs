@@ -35,13 +35,14 @@ fn because(suggestion: &Suggestion) -> String {
         .because
         .iter()
         .map(|r| r.words.as_str())
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 pub(super) async fn consider(
     conn: &mut Conn<'_>,
-    intake: &Intake<'_>,
+    intake: &Intake,
     loaded: &Loaded,
     message: &Considered<'_>,
 ) -> Result<(), DbError> {
@@ -97,7 +98,7 @@ pub(super) async fn consider(
 /// stays in moderation then).
 async fn route(
     conn: &mut Conn<'_>,
-    intake: &Intake<'_>,
+    intake: &Intake,
     message_id: i64,
     organisation_id: i64,
     note: &str,
@@ -106,7 +107,7 @@ async fn route(
         .await?
         .ok_or(DbError::NotFound)?;
     let ctx = cases::Context {
-        calendar: intake.calendar,
+        calendar: &intake.calendar,
         time_zone: intake.time_zone,
         now: intake.clock.now(),
     };

@@ -67,15 +67,15 @@ fn in_town(topic_id: i64, text: &str, address: Option<&str>) -> ValidMessage {
     }
 }
 
-fn intake<'a>(
-    clock: &'a FakeClock,
-    calendar: &'a ProductionCalendar,
-    index: &'a TerritoryIndex,
-) -> Intake<'a> {
+fn intake(
+    clock: &std::sync::Arc<FakeClock>,
+    calendar: &ProductionCalendar,
+    index: &TerritoryIndex,
+) -> Intake {
     Intake {
-        clock,
-        calendar,
-        territories: index,
+        clock: clock.clone(),
+        calendar: std::sync::Arc::new(calendar.clone()),
+        territories: std::sync::Arc::new(index.clone()),
         time_zone: TZ,
         model: None,
     }

@@ -49,11 +49,11 @@ async fn env() -> Env {
 }
 
 impl Env {
-    fn intake(&self) -> Intake<'_> {
+    fn intake(&self) -> Intake {
         Intake {
-            clock: self.clock.as_ref(),
-            calendar: &self.calendar,
-            territories: &self.index,
+            clock: self.clock.clone(),
+            calendar: std::sync::Arc::new(self.calendar.clone()),
+            territories: std::sync::Arc::new(self.index.clone()),
             time_zone: chrono_tz::Europe::Moscow,
             model: None,
         }
@@ -237,4 +237,79 @@ async fn an_administrators_holiday_moves_working_day_deadlines() {
         tx.commit().await.unwrap();
     }
     assert_eq!(submit().await, before);
+}
+
+#[tokio::test]
+async fn messages_sent_together_share_commits_and_a_bad_one_fails_alone() {
+    let env = env().await;
+    let intake = env.intake();
+    let topics = (0..40).map(|i| {
+        if i == 17 {
+            999_999
+        } else {
+            env.fixture.roads_topic
+        }
+    });
+    let results = futures_util::future::join_all(topics.map(|topic| {
+        let intake = intake.clone();
+        let db = env.test.db.clone();
+        async move {
+            intake
+                .submit(&db, &message(topic, IN_TOWN), None, Source::Api)
+                .await
+        }
+    }))
+    .await;
+    let mut numbers = Vec::new();
+    for (i, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(view) => numbers.push(view.number),
+            Err(IntakeError::Invalid(errors)) if i == 17 => {
+                assert_eq!(errors[0].code, ErrorCode::UnknownTopic);
+            }
+            other => panic!("message {i}: {other:?}"),
+        }
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=39).map(|n| format!("В-2026-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+#[tokio::test]
+async fn a_write_that_fails_in_a_batch_rolls_back_only_its_own_changes() {
+    use vmeste_db::{DbError, Sql};
+    let test = TestDb::new().await;
+    let insert = |year: i32, then_fail: bool| {
+        test.db.write_batched(move |mut conn| {
+            Box::pin(async move {
+                Sql::new("INSERT INTO message_numbers (year, last) VALUES ($1, 7)")
+                    .bind(year)
+                    .execute(&mut conn)
+                    .await?;
+                if then_fail {
+                    return Err(DbError::NotFound);
+                }
+                Ok(year)
+            })
+        })
+    };
+    // The second write of 3001 breaks a unique key (which aborts a whole
+    // PostgreSQL transaction without savepoints); 3002 fails after writing.
+    let (first, duplicate, failed, last) = tokio::join!(
+        insert(3001, false),
+        insert(3001, false),
+        insert(3002, true),
+        insert(3003, false)
+    );
+    assert_eq!(first.unwrap(), 3001);
+    assert!(duplicate.unwrap_err().is_unique_violation());
+    assert!(matches!(failed, Err(DbError::NotFound)));
+    assert_eq!(last.unwrap(), 3003);
+    let mut handle = test.db.read().await.unwrap();
+    let years: Vec<i32> =
+        Sql::new("SELECT year FROM message_numbers WHERE year > 3000 ORDER BY year")
+            .scalars(&mut handle.conn())
+            .await
+            .unwrap();
+    assert_eq!(years, [3001, 3003]);
 }

@@ -155,9 +155,9 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
     };
     let calendar = vmeste_domain::calendar::ProductionCalendar::russian_federal();
     let intake = Intake {
-        clock: clock.as_ref(),
-        calendar: &calendar,
-        territories: &index,
+        clock,
+        calendar: std::sync::Arc::new(calendar),
+        territories: std::sync::Arc::new(index),
         time_zone: chrono_tz::Europe::Moscow,
         model: None,
     };

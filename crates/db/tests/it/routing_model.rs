@@ -43,9 +43,9 @@ struct Env {
     test: TestDb,
     f: Fixture,
     clock: Arc<FakeClock>,
-    calendar: ProductionCalendar,
-    index: TerritoryIndex,
-    live: Live,
+    calendar: Arc<ProductionCalendar>,
+    index: Arc<TerritoryIndex>,
+    live: Arc<Live>,
 }
 
 async fn env() -> Env {
@@ -64,20 +64,20 @@ async fn env() -> Env {
         test,
         f,
         clock: fake_clock(),
-        calendar: ProductionCalendar::russian_federal(),
-        index,
-        live: Live::new(),
+        calendar: Arc::new(ProductionCalendar::russian_federal()),
+        index: Arc::new(index),
+        live: Arc::new(Live::new()),
     }
 }
 
 impl Env {
-    fn intake(&self) -> Intake<'_> {
+    fn intake(&self) -> Intake {
         Intake {
-            clock: self.clock.as_ref(),
-            calendar: &self.calendar,
-            territories: &self.index,
+            clock: self.clock.clone(),
+            calendar: self.calendar.clone(),
+            territories: self.index.clone(),
             time_zone: chrono_tz::Europe::Moscow,
-            model: Some(&self.live),
+            model: Some(self.live.clone()),
         }
     }
 
