@@ -24,20 +24,32 @@ pub struct Token {
     pub surface: String,
 }
 
+impl Token {
+    /// A number stands for any number in an explanation: «дома №», not «дома 1».
+    fn number(class: &str) -> Self {
+        Self {
+            key: class.to_owned(),
+            surface: "№".to_owned(),
+        }
+    }
+}
+
 /// The words of a text that carry meaning, in order.
 pub fn tokens(raw: &str) -> Vec<Token> {
     text::words(raw)
         .into_iter()
         .filter(|w| !text::is_stop_word(w))
         .map(|word| {
-            let key = if word.chars().all(|c| c.is_ascii_digit()) {
-                NUMBER.to_owned()
+            if word.chars().all(|c| c.is_ascii_digit()) {
+                Token::number(NUMBER)
             } else if word.chars().any(|c| c.is_ascii_digit()) {
-                HOUSE_NUMBER.to_owned()
+                Token::number(HOUSE_NUMBER)
             } else {
-                text::stem(&word)
-            };
-            Token { key, surface: word }
+                Token {
+                    key: text::stem(&word),
+                    surface: word,
+                }
+            }
         })
         .collect()
 }
