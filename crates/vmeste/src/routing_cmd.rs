@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use vmeste_routing::classifier::{self, Example, Model, Progress, ReasonKind};
 use vmeste_routing::kursk;
@@ -14,11 +14,8 @@ use vmeste_routing::kursk;
 pub enum RoutingCommand {
     /// Train a model on labelled messages and write it to a file.
     Train {
-        /// Labelled messages.
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
-        format: Format,
+        #[command(flatten)]
+        data: Labelled,
         /// Where to write the model.
         #[arg(long)]
         out: PathBuf,
@@ -28,18 +25,14 @@ pub enum RoutingCommand {
     Eval {
         #[arg(long)]
         model: PathBuf,
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
-        format: Format,
+        #[command(flatten)]
+        data: Labelled,
     },
     /// k-fold cross-validation on one file: each fold is measured by a model
     /// trained on the others; the last line is the mean figures as JSON.
     Cv {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
-        format: Format,
+        #[command(flatten)]
+        data: Labelled,
         #[arg(long, default_value_t = 5)]
         folds: usize,
     },
@@ -58,14 +51,22 @@ pub enum RoutingCommand {
     Bench {
         #[arg(long)]
         model: PathBuf,
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
-        format: Format,
+        #[command(flatten)]
+        data: Labelled,
         /// Passes over the texts.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+}
+
+/// A file of labelled messages.
+#[derive(Debug, Args)]
+pub struct Labelled {
+    /// The file.
+    #[arg(long = "data")]
+    path: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+    format: Format,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -76,8 +77,8 @@ pub enum Format {
 
 pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
     match command {
-        RoutingCommand::Train { data, format, out } => {
-            let examples = read(&data, format)?;
+        RoutingCommand::Train { data, out } => {
+            let examples = read(&data)?;
             let model = Model::train(&examples, &Bar::default())?;
             std::fs::write(&out, model.to_bytes())
                 .with_context(|| format!("writing {}", out.display()))?;
@@ -88,35 +89,27 @@ pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
                 out.display()
             );
         }
-        RoutingCommand::Eval {
-            model,
-            data,
-            format,
-        } => {
+        RoutingCommand::Eval { model, data } => {
             let model = load(&model)?;
-            let report = classifier::report(&model, &read(&data, format)?, 20);
+            let report = classifier::report(&model, &read(&data)?, 20);
             print_report(&report);
             println!("{}", serde_json::to_string(&report.evaluation)?);
         }
-        RoutingCommand::Cv {
-            data,
-            format,
-            folds,
-        } => cross_validate(&read(&data, format)?, folds)?,
+        RoutingCommand::Cv { data, folds } => cross_validate(&read(&data)?, folds)?,
         RoutingCommand::Explain { model, text, at } => explain(&load(&model)?, &text, at),
         RoutingCommand::Bench {
             model,
             data,
-            format,
             rounds,
-        } => bench(&load(&model)?, &read(&data, format)?, rounds),
+        } => bench(&load(&model)?, &read(&data)?, rounds),
     }
     Ok(())
 }
 
-fn read(path: &Path, format: Format) -> anyhow::Result<Vec<Example>> {
+fn read(data: &Labelled) -> anyhow::Result<Vec<Example>> {
+    let path = &data.path;
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let examples = match format {
+    let examples = match data.format {
         Format::KurskCsv => {
             kursk::parse(&bytes).with_context(|| format!("reading {}", path.display()))?
         }
