@@ -590,6 +590,7 @@ suggest-title = Classifier's suggestion
 suggest-topics = Likely topics
 suggest-organisations = Likely organisations
 suggest-because = words: { $words }
+suggest-precedent = { $percent } % of messages of that time went here
 suggest-none = The classifier found no fitting topic.
 suggest-rules-decide = The routing rules decide the organisation for this place: { $name }.
 suggest-apply-hint = A link fills the topic or organisation into the form below; the decision stays yours.

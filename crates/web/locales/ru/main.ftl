@@ -600,6 +600,7 @@ suggest-title = Подсказка классификатора
 suggest-topics = Вероятные темы
 suggest-organisations = Вероятные организации
 suggest-because = слова: { $words }
+suggest-precedent = сюда ушли { $percent } % сообщений того же времени
 suggest-none = Классификатор не нашёл подходящей темы.
 suggest-rules-decide = Организацию для этого места определяют правила маршрутизации: { $name }.
 suggest-apply-hint = Ссылка подставляет тему или организацию в форму ниже; решение остаётся за вами.

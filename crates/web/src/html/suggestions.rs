@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use vmeste_db::{Conn, DbError, catalogue, organisations};
-use vmeste_routing::classifier::{Model, Suggestion};
+use vmeste_routing::classifier::{Model, ReasonKind, Suggestion};
 
 use crate::i18n::Lang;
 
@@ -97,21 +97,40 @@ impl Names {
                 let words = s
                     .because
                     .iter()
+                    .filter(|r| r.kind == ReasonKind::Words)
                     .map(|r| r.words.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
+                let mut because: Vec<String> = Vec::new();
+                if !words.is_empty() {
+                    because.push(
+                        self.lang
+                            .t_with("suggest-because", &[("words", words.into())]),
+                    );
+                }
+                because.extend(
+                    s.because
+                        .iter()
+                        .filter(|r| r.kind == ReasonKind::Precedent)
+                        .map(|r| {
+                            self.lang.t_with(
+                                "suggest-precedent",
+                                &[("percent", percent(r.weight).into())],
+                            )
+                        }),
+                );
                 Some(Suggested {
                     id,
                     name,
-                    percent: format!("{:.0}", (s.confidence * 100.0).clamp(0.0, 100.0)),
-                    because: if words.is_empty() {
-                        String::new()
-                    } else {
-                        self.lang
-                            .t_with("suggest-because", &[("words", words.into())])
-                    },
+                    percent: percent(s.confidence),
+                    because: because.join("; "),
                 })
             })
             .collect()
     }
+}
+
+/// A share (0–1) as a whole percentage.
+fn percent(share: f64) -> String {
+    format!("{:.0}", (share * 100.0).clamp(0.0, 100.0))
 }
