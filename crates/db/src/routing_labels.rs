@@ -125,23 +125,21 @@ pub struct Label {
     pub labelled_at: DateTime<Utc>,
 }
 
+/// A [`Label`]'s columns.
+const LABEL: &str = "SELECT message_id, text, topic_id, organisation_id, verdict, labelled_at FROM routing_examples";
+
 /// Every label, oldest first (a stable order keeps the held-out split stable).
 pub async fn all(conn: &mut Conn<'_>) -> Result<Vec<Label>, DbError> {
-    Sql::new(
-        "SELECT message_id, text, topic_id, organisation_id, verdict, labelled_at FROM routing_examples ORDER BY id",
-    )
-    .fetch_all(conn)
-    .await
+    Sql::new(format!("{LABEL} ORDER BY id"))
+        .fetch_all(conn)
+        .await
 }
 
 pub async fn for_message(conn: &mut Conn<'_>, message_id: i64) -> Result<Option<Label>, DbError> {
-    Sql::new(
-        "SELECT message_id, text, topic_id, organisation_id, verdict FROM routing_examples \
-         WHERE message_id = $1",
-    )
-    .bind(message_id)
-    .fetch_optional(conn)
-    .await
+    Sql::new(format!("{LABEL} WHERE message_id = $1"))
+        .bind(message_id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Labels made or changed after a moment (since the active model was trained).
