@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
+use vmeste_domain::status::MessageStatus;
+
 use crate::{Conn, DbError, Sql};
 
 /// The staff's decision agreed with the model's top suggestion.
@@ -15,6 +17,8 @@ pub const CORRECTED: &str = "corrected";
 pub const UNSUGGESTED: &str = "unsuggested";
 /// A demo message's own topic and organisation.
 pub const DEMO: &str = "demo";
+/// Not a label: an answered message, which confirms its topic and organisation.
+pub const ANSWERED: &str = "answered";
 
 /// The model's top suggestion for a message at intake.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -133,6 +137,30 @@ pub async fn all(conn: &mut Conn<'_>) -> Result<Vec<Label>, DbError> {
     Sql::new(format!("{LABEL} ORDER BY id"))
         .fetch_all(conn)
         .await
+}
+
+/// What the classifier learns from, oldest first: every label staff made,
+/// and every answered message nobody labelled (its organisation answered it
+/// under its topic, which confirms both), at the moment of its first answer.
+pub async fn history(conn: &mut Conn<'_>) -> Result<Vec<Label>, DbError> {
+    Sql::new(
+        "SELECT message_id, text, topic_id, organisation_id, verdict, labelled_at FROM (
+           SELECT message_id, text, topic_id, organisation_id, verdict, labelled_at, id AS seq
+             FROM routing_examples
+           UNION ALL
+           SELECT m.id, m.text, m.topic_id, m.organisation_id, $1, e.at, e.id
+             FROM messages m JOIN message_events e ON e.message_id = m.id
+            WHERE e.to_status = $1 AND m.organisation_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM routing_examples r WHERE r.message_id = m.id)
+              AND NOT EXISTS (SELECT 1 FROM message_events earlier
+                               WHERE earlier.message_id = m.id AND earlier.to_status = $1
+                                 AND earlier.id < e.id)
+         ) h ORDER BY labelled_at, seq",
+    )
+    .bind(MessageStatus::Answered.as_str())
+    .bind(ANSWERED)
+    .fetch_all(conn)
+    .await
 }
 
 pub async fn for_message(conn: &mut Conn<'_>, message_id: i64) -> Result<Option<Label>, DbError> {

@@ -88,7 +88,7 @@ pub async fn retrain(
     now: DateTime<Utc>,
     min_new: i64,
 ) -> Result<Retrained, TrainingError> {
-    let (labels, current) = {
+    let labels = {
         let mut handle = db.read().await?;
         let mut conn = handle.conn();
         let since = routing_models::recent(&mut conn, 1)
@@ -105,13 +105,28 @@ pub async fn retrain(
                 needed: min_new,
             });
         }
-        let current = match routing_models::active(&mut conn).await? {
+        routing_labels::history(&mut conn).await?
+    };
+    judge_and_store(db, examples(&labels), now).await
+}
+
+/// Trains on all examples but a held-out slice, judges the model and the
+/// active one on that slice, and stores the new one: active if it is not
+/// worse on topic top-1, else rejected.
+pub async fn judge_and_store(
+    db: &Db,
+    examples: Vec<Example>,
+    now: DateTime<Utc>,
+) -> Result<Retrained, TrainingError> {
+    let current = {
+        let mut handle = db.read().await?;
+        let mut conn = handle.conn();
+        match routing_models::active(&mut conn).await? {
             Some(active) => Some(routing_models::load(&mut conn, active.id).await?),
             None => None,
-        };
-        (routing_labels::all(&mut conn).await?, current)
+        }
     };
-    let fitted = fit(examples(&labels)).await?;
+    let fitted = fit(examples).await?;
     let rival = current.map(|m| classifier::evaluate(&m, &fitted.test).topic_top1);
     let better = rival.is_none_or(|r| fitted.judged.topic_top1 >= r);
     let mut tx = db.write().await?;
@@ -130,6 +145,38 @@ pub async fn retrain(
             rival,
         },
     })
+}
+
+impl std::fmt::Display for Retrained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Waiting { new, needed } => {
+                write!(f, "waiting: {new} new labels of the {needed} needed")
+            }
+            Self::Activated {
+                id,
+                topic_top1,
+                rival: Some(rival),
+            } => write!(
+                f,
+                "model {id} is active: topic top-1 {topic_top1:.3} on the held-out slice, \
+                 the previous model {rival:.3}"
+            ),
+            Self::Activated { id, topic_top1, .. } => write!(
+                f,
+                "model {id} is active: topic top-1 {topic_top1:.3} on the held-out slice"
+            ),
+            Self::Rejected {
+                id,
+                topic_top1,
+                rival,
+            } => write!(
+                f,
+                "model {id} is kept out: topic top-1 {topic_top1:.3} on the held-out slice, \
+                 worse than the active model's {rival:.3}"
+            ),
+        }
+    }
 }
 
 /// Stores a fitted model, active or rejected.

@@ -112,7 +112,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Routing(cmd) => routing_cmd::run(cmd),
+        Command::Routing(cmd) => routing_cmd::run(cmd, config, clock.as_ref()).await,
         Command::Bench(cmd) => bench::run(cmd, config, clock.as_ref()).await,
     }
 }

@@ -7,19 +7,40 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use vmeste_db::{routing_labels, routing_models, routing_training};
+use vmeste_domain::clock::Clock;
 use vmeste_routing::classifier::{self, Example, Model, Progress, ReasonKind};
 use vmeste_routing::kursk;
 
+use crate::config::Config;
+use crate::serve;
+
 #[derive(Debug, Subcommand)]
 pub enum RoutingCommand {
-    /// Train a model on labelled messages and write it to a file.
+    /// Train a model on labelled messages — a file, or the platform's own
+    /// history — and write it to a file or make it the product's model.
     Train {
-        #[command(flatten)]
-        data: Labelled,
-        /// Where to write the model.
+        /// The file of labelled messages.
+        #[arg(long, required_unless_present = "from_db", conflicts_with = "from_db")]
+        data: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::KurskCsv)]
+        format: Format,
+        /// Learn from the configured database: every routing decision staff
+        /// made, and every answered message (its topic and organisation confirmed).
         #[arg(long)]
-        out: PathBuf,
+        from_db: bool,
+        /// Where to write the model.
+        #[arg(long, required_unless_present = "activate")]
+        out: Option<PathBuf>,
+        /// With --from-db: judge the model on a held-out fifth of the history
+        /// against the active one and make it active if it is not worse.
+        #[arg(long, requires = "from_db")]
+        activate: bool,
     },
+    /// Put the product's previous model back (the active one is set aside).
+    Rollback,
+    /// The product's latest models, with their status and figures.
+    Models,
     /// Measure a model on labelled messages it did not learn from; the last
     /// line of the output is one JSON object with the figures.
     Eval {
@@ -75,19 +96,71 @@ pub enum Format {
     KurskCsv,
 }
 
-pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
+pub async fn run(
+    command: RoutingCommand,
+    config: &Config,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
     match command {
-        RoutingCommand::Train { data, out } => {
-            let examples = read(&data)?;
-            let model = Model::train(&examples, &Bar::default())?;
-            std::fs::write(&out, model.to_bytes())
-                .with_context(|| format!("writing {}", out.display()))?;
+        RoutingCommand::Train {
+            data,
+            format,
+            from_db,
+            out,
+            activate,
+        } => {
+            let examples = match data {
+                Some(path) => read(&Labelled { path, format })?,
+                None if from_db => history(config).await?,
+                None => anyhow::bail!("give --data FILE or --from-db"),
+            };
+            if activate {
+                let db = serve::connect(config).await?;
+                let outcome =
+                    routing_training::judge_and_store(&db, examples.clone(), clock.now()).await?;
+                println!("{outcome}");
+            }
+            if let Some(out) = out {
+                let model = Model::train(&examples, &Bar::default())?;
+                std::fs::write(&out, model.to_bytes())
+                    .with_context(|| format!("writing {}", out.display()))?;
+                println!(
+                    "model trained on {} messages, {} topics, written to {}",
+                    model.trained_on(),
+                    model.topic_labels().len(),
+                    out.display()
+                );
+            }
+        }
+        RoutingCommand::Rollback => {
+            let db = serve::connect(config).await?;
+            let mut tx = db.write().await?;
+            let back = routing_models::rollback(&mut tx.conn(), clock.now()).await?;
+            tx.commit().await?;
+            match back {
+                Some(id) => println!("model {id} is active again"),
+                None => anyhow::bail!("there is no previous model to return to"),
+            }
+        }
+        RoutingCommand::Models => {
+            let db = serve::connect(config).await?;
+            let mut handle = db.read().await?;
             println!(
-                "model trained on {} messages, {} topics, written to {}",
-                model.trained_on(),
-                model.topic_labels().len(),
-                out.display()
+                "{:>5}  {:<9} {:<20} {:>8} {:>10} {:>10}",
+                "id", "status", "created", "examples", "topic top-1", "rival"
             );
+            for m in routing_models::recent(&mut handle.conn(), 20).await? {
+                println!(
+                    "{:>5}  {:<9} {:<20} {:>8} {:>10} {:>10}",
+                    m.id,
+                    m.status,
+                    m.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    m.trained_on,
+                    m.topic_top1.map_or("—".to_owned(), |v| format!("{v:.3}")),
+                    m.rival_topic_top1
+                        .map_or("—".to_owned(), |v| format!("{v:.3}")),
+                );
+            }
         }
         RoutingCommand::Eval { model, data } => {
             let model = load(&model)?;
@@ -104,6 +177,18 @@ pub fn run(command: RoutingCommand) -> anyhow::Result<()> {
         } => bench(&load(&model)?, &read(&data)?, rounds),
     }
     Ok(())
+}
+
+/// The platform's own labelled history, from the configured database.
+async fn history(config: &Config) -> anyhow::Result<Vec<Example>> {
+    let db = serve::connect(config).await?;
+    let mut handle = db.read().await?;
+    let labels = routing_labels::history(&mut handle.conn()).await?;
+    anyhow::ensure!(
+        !labels.is_empty(),
+        "the database has no routing decisions or answered messages to learn from"
+    );
+    Ok(routing_training::examples(&labels))
 }
 
 fn read(data: &Labelled) -> anyhow::Result<Vec<Example>> {
@@ -196,29 +281,45 @@ fn explain(model: &Model, text: &str, at: Option<i64>) {
     let show = |title: &str, list: &[classifier::Suggestion]| {
         println!("{title}:");
         for s in list {
-            let words: Vec<String> = s
+            let reasons: Vec<String> = s
                 .because
                 .iter()
                 .map(|r| match r.kind {
                     ReasonKind::Words => format!("«{}» {:+.2}", r.words, r.weight),
-                    ReasonKind::Precedent => {
-                        format!(
-                            "{:.0} % of messages of that time went here",
-                            r.weight * 100.0
-                        )
-                    }
+                    ReasonKind::Precedent => format!(
+                        "{:.0} % of the messages just before went here",
+                        r.weight * 100.0
+                    ),
+                    ReasonKind::Related => format!(
+                        "goes with «{}» ({:.0} % of its messages)",
+                        r.words,
+                        r.weight * 100.0
+                    ),
+                    ReasonKind::Similar => format!(
+                        "a similar message ({:.0} % alike) was decided so",
+                        r.weight * 100.0
+                    ),
                 })
                 .collect();
             println!(
                 "  {:>5.1} %  {}\n           because: {}",
                 s.confidence * 100.0,
                 s.label,
-                if words.is_empty() {
+                if reasons.is_empty() {
                     "no known words; the most frequent classes".to_owned()
                 } else {
-                    words.join(", ")
+                    reasons.join(", ")
                 }
             );
+            if !s.factors.is_empty() {
+                let factors: Vec<String> = s
+                    .factors
+                    .iter()
+                    .filter(|f| f.push.abs() >= 0.005)
+                    .map(|f| format!("{} {:+.2}", f.name, f.push))
+                    .collect();
+                println!("           trees: {}", factors.join(", "));
+            }
         }
     };
     show("topics", &suggestions.topics);

@@ -403,7 +403,7 @@ async fn routing_model(
     .bind(routing_labels::DEMO)
     .execute(conn)
     .await?;
-    let labels = routing_labels::all(conn).await?;
+    let labels = routing_labels::history(conn).await?;
     let fitted = routing_training::fit(routing_training::examples(&labels))
         .await
         .map_err(|e| DbError::Corrupt(format!("demo routing model: {e}")))?;

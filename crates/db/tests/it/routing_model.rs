@@ -11,7 +11,7 @@ use vmeste_db::intake::{Intake, Source};
 use vmeste_db::routing_labels::{self, Decision};
 use vmeste_db::routing_models::{self, Live, NewModel};
 use vmeste_db::routing_training::{self, Retrained};
-use vmeste_db::{Db, Sql, territories};
+use vmeste_db::{Conn, Db, Sql, territories};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, Who};
 use vmeste_domain::clock::{Clock, FakeClock};
@@ -171,6 +171,21 @@ const MODERATOR: Who = Who {
     system: false,
 };
 
+/// A moderator routes a message to an organisation.
+async fn moderate(conn: &mut Conn<'_>, ctx: Context<'_>, message: i64, organisation_id: i64) {
+    let case = cases::get(conn, message).await.unwrap().unwrap();
+    cases::apply(
+        conn,
+        ctx,
+        &case,
+        MODERATOR,
+        None,
+        &Command::Route { organisation_id },
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn a_moderators_routing_is_a_label_confirmation_or_correction() {
     let env = env().await;
@@ -198,19 +213,7 @@ async fn a_moderators_routing_is_a_label_confirmation_or_correction() {
         now: env.clock.now(),
     };
     for (message, org) in [(confirmed, suggested_org), (corrected, other_org)] {
-        let case = cases::get(&mut tx.conn(), message).await.unwrap().unwrap();
-        cases::apply(
-            &mut tx.conn(),
-            ctx,
-            &case,
-            MODERATOR,
-            None,
-            &Command::Route {
-                organisation_id: org,
-            },
-        )
-        .await
-        .unwrap();
+        moderate(&mut tx.conn(), ctx, message, org).await;
     }
     for (message, org, verdict) in [
         (confirmed, suggested_org, routing_labels::CONFIRMED),
@@ -467,4 +470,77 @@ async fn the_demo_region_comes_with_an_active_model_from_its_own_messages() {
     let loaded = live.current(&mut handle.conn()).await.unwrap().unwrap();
     assert_eq!(loaded.id, active.id);
     assert!(!loaded.model.suggest(&labels[0].text, 3).topics.is_empty());
+}
+
+#[tokio::test]
+async fn history_holds_labels_and_answered_messages_nobody_labelled_once_each() {
+    let env = env().await;
+    let labelled = env.submit(env.f.roads_topic, ROADS[0]).await;
+    let answered = env.submit(env.f.lighting_topic, LIGHTING[0]).await;
+    let unanswered = env.submit(env.f.lighting_topic, LIGHTING[1]).await;
+    let now = env.clock.now();
+    let mut tx = env.test.db.write().await.unwrap();
+    let ctx = Context {
+        calendar: &env.calendar,
+        time_zone: chrono_tz::Europe::Moscow,
+        now,
+    };
+    moderate(&mut tx.conn(), ctx, labelled, env.f.town_roads).await;
+    // Routed by the rules, never moderated, then answered twice (an answer
+    // sent back by the resident and answered again): one example, at the first.
+    for message in [answered, unanswered] {
+        Sql::new("UPDATE messages SET organisation_id = $1 WHERE id = $2")
+            .bind(env.f.grid)
+            .bind(message)
+            .execute(&mut tx.conn())
+            .await
+            .unwrap();
+    }
+    for (message, at) in [
+        (labelled, now + Duration::days(1)),
+        (answered, now + Duration::days(2)),
+        (answered, now + Duration::days(9)),
+    ] {
+        Sql::new(
+            "INSERT INTO message_events (message_id, at, action, from_status, to_status, public) \
+             VALUES ($1, $2, 'answer', 'in_progress', 'answered', TRUE)",
+        )
+        .bind(message)
+        .bind(at)
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    }
+    let history = routing_labels::history(&mut tx.conn()).await.unwrap();
+    tx.commit().await.unwrap();
+    let seen: Vec<(i64, i64, Option<i64>, &str)> = history
+        .iter()
+        .map(|l| {
+            (
+                l.message_id,
+                l.topic_id,
+                l.organisation_id,
+                l.verdict.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                labelled,
+                env.f.roads_topic,
+                Some(env.f.town_roads),
+                routing_labels::UNSUGGESTED
+            ),
+            (
+                answered,
+                env.f.lighting_topic,
+                Some(env.f.grid),
+                routing_labels::ANSWERED
+            ),
+        ]
+    );
+    assert_eq!(history[1].labelled_at, now + Duration::days(2));
+    assert_eq!(history[1].text, LIGHTING[0]);
 }

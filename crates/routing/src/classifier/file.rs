@@ -6,7 +6,7 @@ use super::{Model, ModelError};
 
 const MAGIC: &[u8] = b"VMESTE-ROUTING-MODEL\n";
 /// Raise when the model's serialised shape changes.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 pub fn write(model: &Model) -> Vec<u8> {
     let mut bytes = MAGIC.to_vec();

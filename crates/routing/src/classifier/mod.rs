@@ -5,12 +5,16 @@
 //! Pure and synchronous: training takes seconds on a region's history,
 //! a suggestion well under a millisecond.
 
+mod boost;
 mod evaluation;
 mod features;
 mod file;
 mod head;
 mod linear;
+mod neighbours;
 mod precedent;
+mod ranker;
+mod train;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +23,8 @@ pub use features::tokens;
 
 use features::Vocabulary;
 use head::Head;
+use neighbours::{Memory, Votes};
+use ranker::{SIGNALS, Seen, Signal};
 
 /// A message with the topic and organisation staff confirmed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,18 +75,32 @@ pub struct Suggestion {
     pub label: String,
     /// Calibrated probability, 0–1.
     pub confidence: f64,
-    /// The words that pushed this suggestion most, strongest first.
+    /// The words that pushed this suggestion most, strongest first, then
+    /// what else the trees weighed in its favour.
     pub because: Vec<Reason>,
+    /// How much each signal the trees read moved this suggestion's score
+    /// (empty for a model too small to have trees).
+    pub factors: Vec<Factor>,
+}
+
+/// One signal of the tree stage and how far it pushed a suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub name: &'static str,
+    pub push: f64,
 }
 
 /// Why a suggestion was made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     /// The words of the text (one or two neighbouring ones) for
-    /// [`ReasonKind::Words`]; empty for [`ReasonKind::Precedent`].
+    /// [`ReasonKind::Words`]; the other prediction's label for
+    /// [`ReasonKind::Related`]; empty for [`ReasonKind::Precedent`].
     pub words: String,
     /// How hard the words pushed; for precedent, the share (0–1) of the
-    /// messages about the same time that went to this class.
+    /// messages just before that went to this class; for a related label,
+    /// the share of its messages that had this class; for a similar
+    /// message, how similar (cosine, 0–1).
     pub weight: f64,
     pub kind: ReasonKind,
 }
@@ -88,8 +108,13 @@ pub struct Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonKind {
     Words,
-    /// Messages of about the same time were mostly given this class.
+    /// Messages just before this one were often given this class.
     Precedent,
+    /// The likely class of the other prediction usually goes with this one:
+    /// a topic with its usual organisation, and back.
+    Related,
+    /// A labelled message much like this one had this class.
+    Similar,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,63 +133,15 @@ pub struct Model {
     vocabulary: Vocabulary,
     topics: Head,
     organisations: Option<Head>,
+    /// Absent for a model too small to have trees.
+    memory: Option<Memory>,
     trained_on: usize,
 }
 
 impl Model {
     /// Trains on examples; organisations are learned from those that name one.
     pub fn train(examples: &[Example], progress: &dyn Progress) -> Result<Self, TrainError> {
-        let distinct = examples
-            .iter()
-            .map(|e| e.topic.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        if distinct < 2 {
-            return Err(TrainError::TooFewTopics(distinct));
-        }
-        let tokens: Vec<_> = examples.iter().map(|e| tokens(&e.text)).collect();
-        let min_documents = if examples.len() >= 500 { 2 } else { 1 };
-        let vocabulary = Vocabulary::build(&tokens, min_documents);
-        if vocabulary.is_empty() {
-            return Err(TrainError::NoFeatures);
-        }
-        let xs: Vec<_> = tokens.iter().map(|t| vocabulary.vector(t)).collect();
-        let topic_labels: Vec<&str> = examples.iter().map(|e| e.topic.as_str()).collect();
-        let ats: Vec<Option<i64>> = examples.iter().map(|e| e.at).collect();
-        let topics = Head::train(
-            "topics",
-            &xs,
-            &topic_labels,
-            &ats,
-            vocabulary.len(),
-            progress,
-        );
-        let mut org_xs = Vec::new();
-        let mut org_labels = Vec::new();
-        let mut org_ats = Vec::new();
-        for (x, e) in xs.iter().zip(examples) {
-            if let Some(org) = e.organisation.as_deref() {
-                org_xs.push(x.clone());
-                org_labels.push(org);
-                org_ats.push(e.at);
-            }
-        }
-        let organisations = (!org_labels.is_empty()).then(|| {
-            Head::train(
-                "organisations",
-                &org_xs,
-                &org_labels,
-                &org_ats,
-                vocabulary.len(),
-                progress,
-            )
-        });
-        Ok(Self {
-            vocabulary,
-            topics,
-            organisations,
-            trained_on: examples.len(),
-        })
+        train::model(examples, progress)
     }
 
     /// How many examples the model learned from.
@@ -186,41 +163,117 @@ impl Model {
     /// `at` (in the unit of the training examples' times).
     pub fn suggest_at(&self, text: &str, at: Option<i64>, k: usize) -> Suggestions {
         let x = self.vocabulary.vector(&tokens(text));
-        let explain = |head: &Head| {
-            let found = head.precedent(at);
-            head.top(&x, found.as_ref(), k)
-                .into_iter()
-                .map(|(class, confidence)| {
-                    let mut because: Vec<Reason> = head
-                        .reasons(&x, class, REASONS)
-                        .into_iter()
-                        .map(|(feature, weight)| Reason {
-                            words: self.vocabulary.shown(feature).to_owned(),
-                            weight: f64::from(weight),
-                            kind: ReasonKind::Words,
-                        })
-                        .collect();
-                    if let Some(share) =
-                        found.as_ref().map(|f| f.shares[class]).filter(|s| *s > 0.0)
-                    {
-                        because.push(Reason {
-                            words: String::new(),
-                            weight: f64::from(share),
-                            kind: ReasonKind::Precedent,
-                        });
-                    }
-                    Suggestion {
-                        label: head.label(class).to_owned(),
-                        confidence: f64::from(confidence),
-                        because,
-                    }
-                })
-                .collect()
-        };
+        let topics = self.topics.probabilities(&x);
+        let organisations = self
+            .organisations
+            .as_ref()
+            .map(|h| (h, h.probabilities(&x)));
+        let votes = self.memory.as_ref().map(|m| {
+            m.votes(
+                &x,
+                topics.len(),
+                organisations.as_ref().map_or(0, |(_, p)| p.len()),
+            )
+        });
         Suggestions {
-            topics: explain(&self.topics),
-            organisations: self.organisations.as_ref().map_or_else(Vec::new, explain),
+            topics: self.explain(
+                &x,
+                (&self.topics, &topics),
+                organisations.as_ref().map(|(h, p)| (*h, p.as_slice())),
+                (at, votes.as_ref().map(|v| &v.0)),
+                k,
+            ),
+            organisations: organisations.as_ref().map_or_else(Vec::new, |(head, p)| {
+                self.explain(
+                    &x,
+                    (head, p),
+                    Some((&self.topics, &topics)),
+                    (at, votes.as_ref().map(|v| &v.1)),
+                    k,
+                )
+            }),
         }
+    }
+
+    /// One prediction's `k` likeliest classes with their reasons, given the
+    /// text's probabilities for it and for the other prediction.
+    fn explain(
+        &self,
+        x: &features::Sparse,
+        (head, own): (&Head, &[f32]),
+        other: Option<(&Head, &[f32])>,
+        (at, votes): (Option<i64>, Option<&Votes>),
+        k: usize,
+    ) -> Vec<Suggestion> {
+        let seen = Seen {
+            own,
+            other: other.map(|(_, p)| p),
+            at,
+            votes,
+        };
+        head.rank(&seen, k)
+            .into_iter()
+            .map(|r| {
+                let pushed = |signals: &[Signal]| {
+                    SIGNALS
+                        .iter()
+                        .zip(&r.pushes)
+                        .filter(|(s, _)| signals.contains(s))
+                        .map(|(_, p)| p)
+                        .sum::<f32>()
+                        > 0.0
+                };
+                let mut because: Vec<Reason> = head
+                    .reasons(x, r.class, REASONS)
+                    .into_iter()
+                    .map(|(feature, weight)| Reason {
+                        words: self.vocabulary.shown(feature).to_owned(),
+                        weight: f64::from(weight),
+                        kind: ReasonKind::Words,
+                    })
+                    .collect();
+                if let Some(((other, _), (class, share))) = other.zip(r.related)
+                    && pushed(&[Signal::Related])
+                {
+                    because.push(Reason {
+                        words: other.label(class).to_owned(),
+                        weight: f64::from(share),
+                        kind: ReasonKind::Related,
+                    });
+                }
+                if let Some(share) = r.precedent
+                    && pushed(&[Signal::Recent, Signal::Season, Signal::SinceLast])
+                {
+                    because.push(Reason {
+                        words: String::new(),
+                        weight: f64::from(share),
+                        kind: ReasonKind::Precedent,
+                    });
+                }
+                if let Some(cosine) = r.similar
+                    && pushed(&[Signal::Neighbours, Signal::Nearest])
+                {
+                    because.push(Reason {
+                        words: String::new(),
+                        weight: f64::from(cosine),
+                        kind: ReasonKind::Similar,
+                    });
+                }
+                Suggestion {
+                    label: head.label(r.class).to_owned(),
+                    confidence: f64::from(r.probability),
+                    because,
+                    factors: SIGNALS
+                        .iter()
+                        .zip(&r.pushes)
+                        .map(|(signal, push)| Factor {
+                            name: signal.name(),
+                            push: f64::from(*push),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 
     /// The model as a file.

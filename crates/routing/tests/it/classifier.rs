@@ -191,3 +191,72 @@ fn a_split_is_deterministic_and_disjoint() {
     );
     assert!(test.iter().all(|t| !train.contains(t)));
 }
+
+/// Two hundred messages over time: potholes go to the roads committee until
+/// message 100 and to the city administration after, which no word tells;
+/// lighting always goes to the grid.
+fn a_change_of_practice() -> Vec<Example> {
+    let roads = [
+        "Глубокая яма на дороге у остановки",
+        "Разбитый асфальт и ямы на улице",
+        "Яма посреди дороги после зимы",
+        "Асфальт провалился, огромная яма",
+    ];
+    let lighting = [
+        "Не горит фонарь у подъезда",
+        "На улице темно, фонари не работают",
+        "Сломан фонарь, вечером ничего не видно",
+        "Уличное освещение выключено",
+    ];
+    (0..200i64)
+        .map(|at| {
+            let i = (at / 2) as usize % 4;
+            let (text, topic, organisation) = if at % 2 == 0 {
+                let org = if at < 100 {
+                    "дорожный комитет"
+                } else {
+                    "администрация"
+                };
+                (roads[i], "ямы", org)
+            } else {
+                (lighting[i], "освещение", "электросети")
+            };
+            Example {
+                text: text.to_owned(),
+                topic: topic.to_owned(),
+                organisation: Some(organisation.to_owned()),
+                at: Some(at),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_trees_follow_a_change_of_practice_and_say_why() {
+    let model = Model::train(&a_change_of_practice(), &NoProgress).unwrap();
+    let text = "Яма на дороге";
+    for (at, expected) in [(60, "дорожный комитет"), (230, "администрация")]
+    {
+        let s = model.suggest_at(text, Some(at), 2);
+        assert_eq!(s.topics[0].label, "ямы");
+        let first = &s.organisations[0];
+        assert_eq!(first.label, expected, "at {at}: {s:?}");
+        assert!(first.confidence > s.organisations[1].confidence);
+        assert!(
+            first
+                .because
+                .iter()
+                .any(|r| r.kind == classifier::ReasonKind::Precedent && r.weight > 0.4),
+            "precedent (about half the messages before were potholes) is named: {first:?}"
+        );
+        assert!(
+            first.factors.iter().any(|f| f.push > 0.0),
+            "the trees' signals are reported: {first:?}"
+        );
+    }
+    let reloaded = Model::from_bytes(&model.to_bytes()).unwrap();
+    assert_eq!(
+        reloaded.suggest_at(text, Some(230), 3),
+        model.suggest_at(text, Some(230), 3)
+    );
+}

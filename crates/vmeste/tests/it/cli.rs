@@ -74,7 +74,7 @@ fn bad_configuration_names_the_key_and_exits_2() {
 }
 
 #[test]
-fn migrate_and_demo_load_work_on_an_embedded_database_and_are_idempotent() {
+fn migrate_demo_load_and_routing_from_history_work_on_an_embedded_database() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("db/vmeste.db").display());
     let migrate = vmeste(dir.path())
@@ -104,4 +104,52 @@ fn migrate_and_demo_load_work_on_an_embedded_database_and_are_idempotent() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("already loaded"));
+
+    // The demo's history trains a model; activating it keeps the demo's own
+    // model as the previous one, which rollback puts back.
+    let run = |args: &[&str]| {
+        let out = vmeste(dir.path())
+            .args(args)
+            .env("VMESTE_DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    };
+    let model = dir.path().join("history.model");
+    let model = model.to_str().unwrap();
+    let trained = run(&[
+        "routing",
+        "train",
+        "--from-db",
+        "--activate",
+        "--out",
+        model,
+    ]);
+    assert!(trained.contains("is active"), "{trained}");
+    assert!(trained.contains("written to"), "{trained}");
+    let listed = run(&["routing", "models"]);
+    assert!(
+        listed.contains("active") && listed.contains("previous"),
+        "{listed}"
+    );
+    let back = run(&["routing", "rollback"]);
+    assert!(back.contains("is active again"), "{back}");
+    let explained = run(&[
+        "routing",
+        "explain",
+        "--model",
+        model,
+        "--text",
+        "Яма на дороге у дома 5",
+    ]);
+    assert!(
+        explained.contains("topics:") && explained.contains("because:"),
+        "{explained}"
+    );
 }

@@ -77,18 +77,32 @@ impl Names {
         });
         Panel {
             message_id,
-            topics: self.named(&suggestions.topics, &self.topics),
+            topics: self.named(
+                &suggestions.topics,
+                &self.topics,
+                (&self.organisations, "suggest-related-organisation"),
+            ),
             organisations: if rules_decide.is_some() {
                 Vec::new()
             } else {
-                self.named(&suggestions.organisations, &self.organisations)
+                self.named(
+                    &suggestions.organisations,
+                    &self.organisations,
+                    (&self.topics, "suggest-related-topic"),
+                )
             },
             rules_decide,
         }
     }
 
-    /// Suggestions whose labels name a known, active topic or organisation.
-    fn named(&self, found: &[Suggestion], names: &HashMap<i64, String>) -> Vec<Suggested> {
+    /// Suggestions whose labels name a known, active topic or organisation;
+    /// `related` names the other prediction's labels and says how they relate.
+    fn named(
+        &self,
+        found: &[Suggestion],
+        names: &HashMap<i64, String>,
+        (related, relation): (&HashMap<i64, String>, &str),
+    ) -> Vec<Suggested> {
         found
             .iter()
             .filter_map(|s| {
@@ -108,17 +122,25 @@ impl Names {
                             .t_with("suggest-because", &[("words", words.into())]),
                     );
                 }
-                because.extend(
-                    s.because
-                        .iter()
-                        .filter(|r| r.kind == ReasonKind::Precedent)
-                        .map(|r| {
-                            self.lang.t_with(
-                                "suggest-precedent",
-                                &[("percent", percent(r.weight).into())],
+                because.extend(s.because.iter().filter_map(|r| {
+                    let percent = ("percent", percent(r.weight).into());
+                    match r.kind {
+                        ReasonKind::Words => None,
+                        ReasonKind::Precedent => {
+                            Some(self.lang.t_with("suggest-precedent", &[percent]))
+                        }
+                        ReasonKind::Similar => {
+                            Some(self.lang.t_with("suggest-similar", &[percent]))
+                        }
+                        ReasonKind::Related => {
+                            let name = related.get(&r.words.parse::<i64>().ok()?)?;
+                            Some(
+                                self.lang
+                                    .t_with(relation, &[percent, ("name", name.clone().into())]),
                             )
-                        }),
-                );
+                        }
+                    }
+                }));
                 Some(Suggested {
                     id,
                     name,
