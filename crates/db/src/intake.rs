@@ -14,7 +14,7 @@ use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
 
 use crate::messages::{self, MessageView, NewMessage};
-use auto_route::Considered;
+use auto_route::{Considered, Verdict};
 
 mod auto_route;
 use crate::{
@@ -134,10 +134,13 @@ impl Intake {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
-        // The reads run on a reader, many at once; the single writer only writes.
-        let plan = {
+        // The reads and the classifier run on a reader, many at once; the
+        // single writer only writes.
+        let (plan, verdict) = {
             let mut handle = db.read().await?;
-            self.plan(&mut handle.conn(), message).await?
+            let plan = self.plan(&mut handle.conn(), message).await?;
+            let verdict = self.judge(&mut handle.conn(), message, &plan, kind).await?;
+            (plan, verdict)
         };
         // Many messages share one commit; each is answered once it is durable.
         let intake = self.clone();
@@ -145,7 +148,14 @@ impl Intake {
         db.write_batched(move |mut conn| {
             Box::pin(async move {
                 intake
-                    .record(&mut conn, &message, plan, author_id, source, kind)
+                    .record(
+                        &mut conn,
+                        &message,
+                        (plan, verdict),
+                        author_id,
+                        source,
+                        kind,
+                    )
                     .await
             })
         })
@@ -162,8 +172,37 @@ impl Intake {
         source: Source,
     ) -> Result<MessageView, IntakeError> {
         let plan = self.plan(conn, message).await?;
-        self.record(conn, message, plan, author_id, source, CaseKind::Message)
-            .await
+        let verdict = self.judge(conn, message, &plan, CaseKind::Message).await?;
+        self.record(
+            conn,
+            message,
+            (plan, verdict),
+            author_id,
+            source,
+            CaseKind::Message,
+        )
+        .await
+    }
+
+    /// What the classifier makes of a planned message.
+    async fn judge(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        plan: &Plan,
+        kind: CaseKind,
+    ) -> Result<Option<Verdict>, DbError> {
+        auto_route::judge(
+            conn,
+            self,
+            &Considered {
+                text: &message.text,
+                topic: &plan.topic,
+                routed_by_rules: plan.route.as_ref().map(|r| r.organisation_id),
+                may_skip_moderation: kind == CaseKind::Message,
+            },
+        )
+        .await
     }
 
     /// Checks the topic and the place and chooses the route, reading only.
@@ -197,7 +236,7 @@ impl Intake {
         &self,
         conn: &mut Conn<'_>,
         message: &ValidMessage,
-        plan: Plan,
+        (plan, verdict): (Plan, Option<Verdict>),
         author_id: Option<i64>,
         source: Source,
         kind: CaseKind,
@@ -258,17 +297,8 @@ impl Intake {
             .await?;
         }
         search::index(conn, id).await?;
-        if let Some(live) = &self.model
-            && let Some(loaded) = live.current(conn).await?
-        {
-            let considered = Considered {
-                message_id: id,
-                text: &message.text,
-                topic: &plan.topic,
-                routed_by_rules: plan.route.as_ref().map(|r| r.organisation_id),
-                may_skip_moderation: kind == CaseKind::Message,
-            };
-            auto_route::consider(conn, self, &loaded, &considered).await?;
+        if let Some(verdict) = verdict {
+            auto_route::apply(conn, self, id, verdict).await?;
         }
         let view = messages::get(conn, id).await?.ok_or(DbError::NotFound)?;
         Ok(view)

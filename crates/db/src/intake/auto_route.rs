@@ -9,12 +9,11 @@ use vmeste_routing::classifier::Suggestion;
 use super::Intake;
 use crate::cases::{self, CaseError};
 use crate::routing_labels::{self, Shown};
-use crate::routing_models::{self, Loaded};
+use crate::routing_models;
 use crate::{Conn, DbError, Sql, catalogue};
 
-/// The message as intake took it in.
+/// The message as intake is taking it in.
 pub(super) struct Considered<'a> {
-    pub message_id: i64,
     pub text: &'a str,
     /// The topic the resident chose.
     pub topic: &'a catalogue::Topic,
@@ -22,6 +21,15 @@ pub(super) struct Considered<'a> {
     pub routed_by_rules: Option<i64>,
     /// Formal appeals are registered by a person, never automatically.
     pub may_skip_moderation: bool,
+}
+
+/// What the classifier made of a message, decided on a reader before the
+/// message joins the writer's queue (inference is CPU work the one writer
+/// must not do), and written with the message.
+pub(super) struct Verdict {
+    shown: Shown,
+    /// The organisation to route to at once, and the note saying why.
+    auto_route: Option<(i64, String)>,
 }
 
 /// A confidence as a whole percentage.
@@ -40,16 +48,23 @@ fn because(suggestion: &Suggestion) -> String {
         .join(", ")
 }
 
-pub(super) async fn consider(
+/// The active model's suggestion for a message, and whether it is sure
+/// enough of the resident's topic to route it at once; `None` without a model.
+pub(super) async fn judge(
     conn: &mut Conn<'_>,
     intake: &Intake,
-    loaded: &Loaded,
     message: &Considered<'_>,
-) -> Result<(), DbError> {
+) -> Result<Option<Verdict>, DbError> {
+    let Some(live) = &intake.model else {
+        return Ok(None);
+    };
+    let Some(loaded) = live.current(conn).await? else {
+        return Ok(None);
+    };
     let now = intake.clock.now().timestamp();
     let suggestions = loaded.model.suggest_at(message.text, Some(now), 3);
     let Some(top) = suggestions.topics.first() else {
-        return Ok(());
+        return Ok(None);
     };
     let topic_id = top.label.parse::<i64>().ok();
     let organisation_id = message.routed_by_rules.or_else(|| {
@@ -67,30 +82,45 @@ pub(super) async fn consider(
         None
     };
     let confident = threshold.is_some_and(|t| top.confidence >= t);
-    let mut auto_routed = false;
-    if let (true, true, Some(org)) = (confident, message.may_skip_moderation, organisation_id) {
-        let note = format!(
-            "Направлено автоматически: классификатор уверен в теме «{}» на {} % (порог {} %); слова: {}",
-            message.topic.name_ru,
-            percent(top.confidence),
-            percent(threshold.unwrap_or(1.0)),
-            because(top),
-        );
-        auto_routed = route(conn, intake, message.message_id, org, &note).await?;
-    }
-    routing_labels::record_shown(
-        conn,
-        message.message_id,
-        &Shown {
+    let auto_route = match (confident, message.may_skip_moderation, organisation_id) {
+        (true, true, Some(org)) => Some((
+            org,
+            format!(
+                "Направлено автоматически: классификатор уверен в теме «{}» на {} % (порог {} %); слова: {}",
+                message.topic.name_ru,
+                percent(top.confidence),
+                percent(threshold.unwrap_or(1.0)),
+                because(top),
+            ),
+        )),
+        _ => None,
+    };
+    Ok(Some(Verdict {
+        shown: Shown {
             model_id: loaded.id,
             topic_id,
             topic_confidence: top.confidence,
             organisation_id,
-            auto_routed,
+            auto_routed: false,
         },
-        intake.clock.now(),
-    )
-    .await
+        auto_route,
+    }))
+}
+
+/// Writes the verdict with the message: routes it if the model was sure,
+/// and keeps the suggestion so a moderator's decision counts as a
+/// confirmation or a correction.
+pub(super) async fn apply(
+    conn: &mut Conn<'_>,
+    intake: &Intake,
+    message_id: i64,
+    verdict: Verdict,
+) -> Result<(), DbError> {
+    let mut shown = verdict.shown;
+    if let Some((org, note)) = &verdict.auto_route {
+        shown.auto_routed = route(conn, intake, message_id, *org, note).await?;
+    }
+    routing_labels::record_shown(conn, message_id, &shown, intake.clock.now()).await
 }
 
 /// Routes the message as a moderator would, on the platform's behalf, and
