@@ -45,12 +45,12 @@ pub async fn clusters(
         ..filter.clone()
     };
     let backend = conn.backend();
-    let Some(sql) = narrowed(
+    let Some(narrowed) = narrowed(
         "SELECT COUNT(*) AS count, AVG(m.lat) AS lat, AVG(m.lon) AS lon, \
          MIN(m.lat) AS south, MIN(m.lon) AS west, MAX(m.lat) AS north, MAX(m.lon) AS east, \
          MIN(m.id) AS first_id, MIN(t.name_ru) AS topic_name_ru, MIN(t.name_en) AS topic_name_en, \
-         MIN(m.status) AS status \
-         FROM messages m JOIN topics t ON t.id = m.topic_id",
+         MIN(m.status) AS status",
+        "JOIN topics t ON t.id = m.topic_id",
         backend,
         &filter,
     ) else {
@@ -61,7 +61,9 @@ pub async fn clusters(
         Backend::Sqlite => ("CAST(", " AS INTEGER)"),
         Backend::Postgres => ("FLOOR(", ")"),
     };
-    sql.push(" GROUP BY ")
+    narrowed
+        .sql
+        .push(" GROUP BY ")
         .push(open)
         .push_bound("(m.lat - {})", bbox.south)
         .push_bound(" / {}", cell)

@@ -274,3 +274,51 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
     );
     assert_eq!(found("  ").await.len(), 3, "no words: no narrowing");
 }
+
+#[tokio::test]
+async fn a_search_pages_through_every_match_newest_first() {
+    let test = demo_db().await;
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    let word = "дорога";
+    let (matching, terms) = match c.backend() {
+        vmeste_db::Backend::Sqlite => (
+            "id IN (SELECT rowid FROM search_messages WHERE search_messages MATCH {})",
+            format!("\"{}\"*", vmeste_routing::text::stem(word)),
+        ),
+        vmeste_db::Backend::Postgres => (
+            "id IN (SELECT message_id FROM search_messages \
+             WHERE document @@ plainto_tsquery('russian', {}))",
+            word.to_owned(),
+        ),
+    };
+    let expected: Vec<i64> = Sql::new("SELECT id FROM messages WHERE public = $1")
+        .bind(true)
+        .push_list(
+            " AND status IN ",
+            messages::PUBLISHED.iter().map(|s| s.as_str()),
+        )
+        .push_bound(&format!(" AND {matching}"), terms)
+        .push(" ORDER BY id DESC")
+        .scalars(&mut c)
+        .await
+        .unwrap();
+    assert!(expected.len() > 6, "{} matches", expected.len());
+    let filter = Filter {
+        search: Some(word.into()),
+        ..Filter::default()
+    };
+    assert_eq!(paged(&mut c, filter.clone(), 3).await, expected);
+    // With another filter the pages still hold only what both keep.
+    let closed = Filter {
+        statuses: vec![MessageStatus::Closed],
+        ..filter
+    };
+    let both = paged(&mut c, closed, 2).await;
+    assert!(both.len() < expected.len());
+    for id in both {
+        assert!(expected.contains(&id));
+        let m = messages::get(&mut c, id).await.unwrap().unwrap();
+        assert_eq!(m.status, "closed");
+    }
+}
