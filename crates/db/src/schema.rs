@@ -136,6 +136,11 @@ pub const TABLES: &[Declared] = &[
         ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),
         ("disputed", Int, false), ("rating_sum", Int, false), ("rating_count", Int, false),
     ]),
+    ("counter_rollups", &[
+        ("slice", Text, false), ("period", Date, false), ("key_id", Int, false),
+        ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),
+        ("disputed", Int, false), ("rating_sum", Int, false), ("rating_count", Int, false),
+    ]),
     ("message_events", &[
         ("id", Int, false), ("message_id", Int, false), ("at", Time, false), ("actor_id", Int, true),
         ("action", Text, false), ("from_status", Text, true), ("to_status", Text, false), ("comment", Text, true),

@@ -116,6 +116,7 @@ async fn seeded_messages_have_consistent_counters_statuses_search_and_map() {
         count(db, "SELECT SUM(overdue) FROM daily_counters").await,
         overdue
     );
+    crate::statistics::assert_rollups_agree(db).await;
 
     // Every message is indexed for search and found by its words.
     assert_eq!(

@@ -329,6 +329,7 @@ async fn a_message_lives_from_submission_to_closure() {
             rating_count: 1,
         }
     );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
     // Every step is in the public history, in order.
     let mut handle = s.test.db.read().await.unwrap();
     let actions: Vec<String> =
@@ -587,6 +588,93 @@ async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law
         s.notifications(resident).await,
         ["routed", "copy_sent", "answered"]
     );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+}
+
+#[tokio::test]
+async fn a_redirect_counts_the_message_received_by_both_and_the_statistics_follow() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let operator = person(
+        &test.db,
+        "Оператор",
+        Role::Operator,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    // Routed in one month, redirected in the next.
+    clock.set(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 30)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc(),
+    );
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let submitted = intake(&clock, &calendar, &index)
+        .submit(
+            &test.db,
+            &in_town(f.roads_topic, "Не горит фонарь у дома", None),
+            None,
+            Source::Web,
+        )
+        .await
+        .unwrap();
+    let s = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar,
+        message: submitted.id,
+    };
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+    let route = Command::Route {
+        organisation_id: f.town_roads,
+    };
+    s.act(MODERATE, moderator, route).await.unwrap();
+    clock.advance(Duration::days(3));
+    let redirect = Command::Redirect {
+        organisation_id: f.grid,
+        reason: "Освещение — в ведении сетевой организации".into(),
+    };
+    let triage = Who {
+        triage: true,
+        ..Who::default()
+    };
+    assert_eq!(
+        s.act(triage, operator, redirect).await.unwrap(),
+        MessageStatus::Routed
+    );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+    let mut handle = s.test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    for org in [Some(f.town_roads), Some(f.grid)] {
+        assert_eq!(counters::totals(&mut c, org).await.unwrap().received, 1);
+    }
+    assert_eq!(counters::totals(&mut c, None).await.unwrap().received, 2);
+    // A line for each day, and one for each organisation.
+    let ever = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let days = counters::by(&mut c, counters::Slice::Day, ever)
+        .await
+        .unwrap();
+    assert_eq!(days.len(), 2);
+    let organisations = counters::by(&mut c, counters::Slice::Organisation, ever)
+        .await
+        .unwrap();
+    let mut names: Vec<(String, Option<i64>)> = organisations
+        .iter()
+        .map(|l| (l.key.clone(), l.received))
+        .collect();
+    names.sort();
+    let mut expected = vec![
+        (f.town_roads.to_string(), Some(1)),
+        (f.grid.to_string(), Some(1)),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
 }
 
 #[tokio::test]

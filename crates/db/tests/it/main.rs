@@ -10,3 +10,4 @@ mod listing;
 mod routing;
 mod routing_model;
 mod schema;
+mod statistics;
