@@ -96,7 +96,7 @@ pub struct NewMessage<'a> {
 }
 
 pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbError> {
-    Sql::new(
+    let id = Sql::new(
         "INSERT INTO messages (number, topic_id, organisation_id, territory_id, author_id, text, lat, lon, address, \
          status, public, source, due_date, routing_note, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
@@ -118,7 +118,11 @@ pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbEr
     .bind(m.created_at)
     .bind(m.updated_at)
     .scalar(conn)
-    .await
+    .await?;
+    if m.public && PUBLISHED.contains(&m.status) {
+        crate::map::grid::shown(conn, id, m.lat, m.lon).await?;
+    }
+    Ok(id)
 }
 
 /// The next public number of the year, e.g. `В-2026-000123`. Numbers never
@@ -153,25 +157,6 @@ pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<MessageView>, Db
         .bind(id)
         .fetch_optional(conn)
         .await
-}
-
-pub async fn set_status(
-    conn: &mut Conn<'_>,
-    id: i64,
-    status: MessageStatus,
-    at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let changed = Sql::new("UPDATE messages SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.as_str())
-        .bind(at)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    if changed == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
 }
 
 /// Filters of the public list; every field narrows it.
