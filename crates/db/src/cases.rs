@@ -17,7 +17,7 @@ use vmeste_domain::status::MessageStatus;
 
 use crate::{
     Conn, DbError, Sql, attachments, calendar_days, catalogue, counters, events, followers, houses,
-    intake, messages, notifications, routing_labels, territories,
+    intake, map, messages, notifications, routing_labels, territories,
 };
 
 /// A message with what deciding about it needs.
@@ -152,8 +152,23 @@ fn set(field: &str) -> String {
     format!("UPDATE messages SET {field}, updated_at = $2 WHERE id = $3")
 }
 
-/// Applies a command to a case in the caller's transaction.
+/// Applies a command to a case in the caller's transaction; the map's
+/// counts follow when it shows or hides the message.
 pub async fn apply(
+    conn: &mut Conn<'_>,
+    ctx: Context<'_>,
+    case: &Case,
+    who: Who,
+    actor_id: Option<i64>,
+    command: &Command,
+) -> Result<Outcome, CaseError> {
+    let shown = map::grid::placed(conn, case.id).await?;
+    let outcome = apply_command(conn, ctx, case, who, actor_id, command).await?;
+    map::grid::follow(conn, case.id, shown).await?;
+    Ok(outcome)
+}
+
+async fn apply_command(
     conn: &mut Conn<'_>,
     ctx: Context<'_>,
     case: &Case,

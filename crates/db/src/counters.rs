@@ -1,8 +1,11 @@
 //! Daily counters per organisation, topic, territory and local day, moved in
 //! the same transaction as the change they count, so dashboards read sums
-//! of small rows instead of counting messages.
+//! of small rows instead of counting messages. With them move their
+//! roll-ups, which the statistics read: the region's totals per day, and per
+//! month those of each category, territory and organisation — rows that grow
+//! with days and keys, never with messages.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::{Conn, DbError, Sql};
@@ -83,33 +86,66 @@ impl Change {
     }
 }
 
+/// The counters, in the order every statement here names them.
+const COLUMNS: &str =
+    "received, answered, answered_on_time, overdue, disputed, rating_sum, rating_count";
+
+/// `SET` for an upsert into `table` that adds the new row's counters.
+fn adding(table: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError> {
-    Sql::new(
-        "INSERT INTO daily_counters (day, organisation_id, topic_id, territory_id, received, answered, \
-         answered_on_time, overdue, disputed, rating_sum, rating_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (day, organisation_id, topic_id, territory_id) DO UPDATE SET \
-         received = daily_counters.received + excluded.received, \
-         answered = daily_counters.answered + excluded.answered, \
-         answered_on_time = daily_counters.answered_on_time + excluded.answered_on_time, \
-         overdue = daily_counters.overdue + excluded.overdue, \
-         disputed = daily_counters.disputed + excluded.disputed, \
-         rating_sum = daily_counters.rating_sum + excluded.rating_sum, \
-         rating_count = daily_counters.rating_count + excluded.rating_count",
-    )
-    .bind(key.day)
-    .bind(key.organisation_id)
-    .bind(key.topic_id)
-    .bind(key.territory_id)
-    .bind(c.received)
-    .bind(c.answered)
-    .bind(c.answered_on_time)
-    .bind(c.overdue)
-    .bind(c.disputed)
-    .bind(c.rating_sum)
-    .bind(c.rating_count)
+    let values = "$5, $6, $7, $8, $9, $10, $11";
+    let keyed = |sql: String| {
+        let sql = Sql::new(sql)
+            .bind(key.day)
+            .bind(key.organisation_id)
+            .bind(key.topic_id)
+            .bind(key.territory_id);
+        bind_change(sql, c)
+    };
+    keyed(format!(
+        "INSERT INTO daily_counters (day, organisation_id, topic_id, territory_id, {COLUMNS}) \
+         VALUES ($1, $2, $3, $4, {values}) \
+         ON CONFLICT (day, organisation_id, topic_id, territory_id) DO UPDATE SET {}",
+        adding("daily_counters")
+    ))
+    .execute(conn)
+    .await?;
+    keyed(format!(
+        "INSERT INTO counter_rollups (slice, period, key_id, {COLUMNS}) VALUES \
+         ('day', $1, 0, {values}), \
+         ('category', $12, (SELECT category_id FROM topics WHERE id = $3), {values}), \
+         ('territory', $12, $4, {values}), \
+         ('organisation', $12, $2, {values}) \
+         ON CONFLICT (slice, period, key_id) DO UPDATE SET {}",
+        adding("counter_rollups")
+    ))
+    .bind(month_of(key.day))
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The first day of the day's month, which keys the monthly roll-ups.
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// Binds the counters to the next seven placeholders, in [`COLUMNS`] order.
+fn bind_change(sql: Sql, c: Change) -> Sql {
+    sql.bind(c.received)
+        .bind(c.answered)
+        .bind(c.answered_on_time)
+        .bind(c.overdue)
+        .bind(c.disputed)
+        .bind(c.rating_sum)
+        .bind(c.rating_count)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -125,14 +161,17 @@ struct Sums {
 
 /// An organisation's totals over all days (`None`: the whole region).
 pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result<Change, DbError> {
-    let mut sql = Sql::new(
+    let sql = Sql::new(
         "SELECT SUM(received) AS received, SUM(answered) AS answered, SUM(answered_on_time) AS answered_on_time, \
          SUM(overdue) AS overdue, SUM(disputed) AS disputed, SUM(rating_sum) AS rating_sum, \
-         SUM(rating_count) AS rating_count FROM daily_counters WHERE 1 = 1",
+         SUM(rating_count) AS rating_count FROM counter_rollups",
     );
-    if let Some(org) = organisation_id {
-        sql = sql.push_bound(" AND organisation_id = {}", org);
-    }
+    let sql = match organisation_id {
+        Some(org) => sql
+            .push_bound(" WHERE slice = {}", Slice::Organisation.name())
+            .push_bound(" AND key_id = {}", org),
+        None => sql.push_bound(" WHERE slice = {}", Slice::Day.name()),
+    };
     let s: Sums = sql.fetch_one(conn).await?;
     let n = |v: Option<i64>| i32::try_from(v.unwrap_or(0)).unwrap_or(i32::MAX);
     Ok(Change {
@@ -146,13 +185,25 @@ pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result
     })
 }
 
-/// What statistics are cut by.
+/// What statistics are cut by: the region's days, or a key's months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slice {
     Category,
     Organisation,
     Territory,
     Day,
+}
+
+impl Slice {
+    /// The roll-ups' `slice` of this cut.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Category => "category",
+            Self::Organisation => "organisation",
+            Self::Territory => "territory",
+            Self::Day => "day",
+        }
+    }
 }
 
 /// One line of a cut: its key (an id, or a day as `YYYY-MM-DD`), its name,
@@ -169,8 +220,9 @@ pub struct Line {
     pub rating_count: Option<i64>,
 }
 
-/// The counters summed by one slice, from `since` on: a few hundred rows of
-/// sums whatever the number of messages.
+/// The counters summed by one slice, from `since` on (for the monthly
+/// cuts, from the first of its month): a few hundred rows of roll-ups
+/// whatever the number of messages.
 pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<Vec<Line>, DbError> {
     let sums = "SUM(d.received) AS received, SUM(d.answered) AS answered, \
         SUM(d.answered_on_time) AS answered_on_time, SUM(d.overdue) AS overdue, \
@@ -179,27 +231,37 @@ pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<V
         Slice::Category => (
             "CAST(c.id AS TEXT)",
             "c.name_ru",
-            "JOIN topics t ON t.id = d.topic_id JOIN categories c ON c.id = t.category_id",
+            "JOIN categories c ON c.id = d.key_id",
             "c.id, c.name_ru",
         ),
         Slice::Organisation => (
             "CAST(o.id AS TEXT)",
             "o.short_name_ru",
-            "JOIN organisations o ON o.id = d.organisation_id",
+            "JOIN organisations o ON o.id = d.key_id",
             "o.id, o.short_name_ru",
         ),
         Slice::Territory => (
             "CAST(tr.id AS TEXT)",
             "tr.name_ru",
-            "JOIN territories tr ON tr.id = d.territory_id",
+            "JOIN territories tr ON tr.id = d.key_id",
             "tr.id, tr.name_ru",
         ),
-        Slice::Day => ("CAST(d.day AS TEXT)", "CAST(d.day AS TEXT)", "", "d.day"),
+        Slice::Day => (
+            "CAST(d.period AS TEXT)",
+            "CAST(d.period AS TEXT)",
+            "",
+            "d.period",
+        ),
+    };
+    let since = match slice {
+        Slice::Day => since,
+        _ => month_of(since),
     };
     Sql::new(format!(
-        "SELECT {key} AS key, {name} AS name, {sums} FROM daily_counters d {join} \
-         WHERE d.day >= $1 GROUP BY {group} ORDER BY received DESC"
+        "SELECT {key} AS key, {name} AS name, {sums} FROM counter_rollups d {join} \
+         WHERE d.slice = $1 AND d.period >= $2 GROUP BY {group} ORDER BY received DESC"
     ))
+    .bind(slice.name())
     .bind(since)
     .fetch_all(conn)
     .await

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use vmeste_domain::status::MessageStatus;
 
+use crate::search::Matching;
 use crate::{Conn, DbError, Sql};
 
 /// A message with the names a page or an API response needs. The author is
@@ -48,12 +49,23 @@ impl MessageView {
     }
 }
 
-const VIEW: &str = "SELECT m.id, m.number, m.status, m.text, m.lat, m.lon, m.address, m.public, m.source, m.due_date, \
-    m.created_at, m.updated_at, m.topic_id, t.slug AS topic_slug, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, t.deadline_kind, \
-    c.id AS category_id, c.name_ru AS category_name_ru, c.name_en AS category_name_en, m.organisation_id, \
-    o.short_name_ru AS organisation_name_ru, m.territory_id, tr.name_ru AS territory_name_ru, m.author_id, m.routing_note \
-    FROM messages m JOIN topics t ON t.id = m.topic_id JOIN categories c ON c.id = t.category_id \
-    LEFT JOIN organisations o ON o.id = m.organisation_id LEFT JOIN territories tr ON tr.id = m.territory_id";
+/// What a message view selects, and the tables it joins to `messages m`:
+/// apart, so that a search may put its own table in front (see [`narrowed`]).
+macro_rules! view_columns {
+    () => {
+        "SELECT m.id, m.number, m.status, m.text, m.lat, m.lon, m.address, m.public, m.source, m.due_date, \
+        m.created_at, m.updated_at, m.topic_id, t.slug AS topic_slug, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, t.deadline_kind, \
+        c.id AS category_id, c.name_ru AS category_name_ru, c.name_en AS category_name_en, m.organisation_id, \
+        o.short_name_ru AS organisation_name_ru, m.territory_id, tr.name_ru AS territory_name_ru, m.author_id, m.routing_note"
+    };
+}
+macro_rules! view_joins {
+    () => {
+        "JOIN topics t ON t.id = m.topic_id JOIN categories c ON c.id = t.category_id \
+        LEFT JOIN organisations o ON o.id = m.organisation_id LEFT JOIN territories tr ON tr.id = m.territory_id"
+    };
+}
+const VIEW: &str = concat!(view_columns!(), " FROM messages m ", view_joins!());
 
 /// Statuses shown in public lists: the message passed moderation.
 pub const PUBLISHED: [MessageStatus; 5] = [
@@ -84,7 +96,7 @@ pub struct NewMessage<'a> {
 }
 
 pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbError> {
-    Sql::new(
+    let id = Sql::new(
         "INSERT INTO messages (number, topic_id, organisation_id, territory_id, author_id, text, lat, lon, address, \
          status, public, source, due_date, routing_note, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
@@ -106,7 +118,11 @@ pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbEr
     .bind(m.created_at)
     .bind(m.updated_at)
     .scalar(conn)
-    .await
+    .await?;
+    if m.public && PUBLISHED.contains(&m.status) {
+        crate::map::grid::shown(conn, id, m.lat, m.lon).await?;
+    }
+    Ok(id)
 }
 
 /// The next public number of the year, e.g. `В-2026-000123`. Numbers never
@@ -141,25 +157,6 @@ pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<MessageView>, Db
         .bind(id)
         .fetch_optional(conn)
         .await
-}
-
-pub async fn set_status(
-    conn: &mut Conn<'_>,
-    id: i64,
-    status: MessageStatus,
-    at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let changed = Sql::new("UPDATE messages SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.as_str())
-        .bind(at)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    if changed == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
 }
 
 /// Filters of the public list; every field narrows it.
@@ -216,10 +213,15 @@ pub struct BBox {
     pub north: f64,
 }
 
-/// The public messages' conditions of a filter, after `base`'s `WHERE`-less
-/// text (which joins `topics t` for the category); `None` when no published
-/// status is asked for, so nothing can match.
-pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> Option<Sql> {
+/// The public messages of a filter: `select`, the rows, `joins` (which join
+/// `topics t` for the category) and the conditions; `None` when no
+/// published status is asked for, so nothing can match.
+pub(crate) fn narrowed(
+    select: &str,
+    joins: &str,
+    backend: crate::Backend,
+    filter: &Filter,
+) -> Option<Narrowed> {
     let statuses: Vec<MessageStatus> = if filter.statuses.is_empty() {
         PUBLISHED.to_vec()
     } else {
@@ -233,7 +235,14 @@ pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> 
     if statuses.is_empty() {
         return None;
     }
-    let mut sql = Sql::new(base)
+    let matching = filter
+        .search
+        .as_deref()
+        .and_then(|query| Matching::of(backend, query));
+    let (rows, id) = matching
+        .as_ref()
+        .map_or(("messages m", "m.id"), |m| (m.rows(), m.id()));
+    let mut sql = Sql::new(format!("{select} FROM {rows} {joins}"))
         .push_bound(" WHERE m.public = {}", true)
         .push_list(" AND m.status IN ", statuses.iter().map(|s| s.as_str()));
     if let Some(id) = filter.topic_id {
@@ -264,13 +273,29 @@ pub(crate) fn narrowed(base: &str, backend: crate::Backend, filter: &Filter) -> 
             .push_bound(" AND m.lon BETWEEN {}", b.west)
             .push_bound(" AND {}", b.east);
     }
-    if let Some(id) = filter.before_id {
-        sql = sql.push_bound(" AND m.id < {}", id);
+    if let Some(before) = filter.before_id {
+        sql = sql.push_bound(&format!(" AND {id} < {{}}"), before);
     }
-    if let Some(query) = &filter.search {
-        sql = crate::search::narrow(sql, backend, query);
+    if let Some(matching) = matching {
+        sql = matching.narrow(sql);
     }
-    Some(sql)
+    Some(Narrowed { sql, id })
+}
+
+/// A filter's query without its order, and the column that orders it by
+/// message id: the search's own when it drives the query.
+pub(crate) struct Narrowed {
+    pub sql: Sql,
+    pub id: &'static str,
+}
+
+impl Narrowed {
+    /// Newest first, at most `limit` rows.
+    fn newest(self, limit: i64) -> Sql {
+        self.sql
+            .push(&format!(" ORDER BY {} DESC", self.id))
+            .push_bound(" LIMIT {}", limit)
+    }
 }
 
 /// Public messages, newest first. Only published statuses are ever listed,
@@ -280,15 +305,15 @@ pub async fn list_public(
     filter: &Filter,
     limit: u32,
 ) -> Result<Page, DbError> {
-    let Some(sql) = narrowed(VIEW, conn.backend(), filter) else {
+    let Some(narrowed) = narrowed(view_columns!(), view_joins!(), conn.backend(), filter) else {
         return Ok(Page {
             items: Vec::new(),
             next_before_id: None,
         });
     };
     let limit = limit.clamp(1, 100);
-    let items: Vec<MessageView> = sql
-        .push_bound(" ORDER BY m.id DESC LIMIT {}", i64::from(limit) + 1)
+    let items: Vec<MessageView> = narrowed
+        .newest(i64::from(limit) + 1)
         .fetch_all(conn)
         .await?;
     Ok(Page::of(items, limit))
@@ -302,10 +327,11 @@ pub async fn list_public_window(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<MessageView>, DbError> {
-    let Some(sql) = narrowed(VIEW, conn.backend(), filter) else {
+    let Some(narrowed) = narrowed(view_columns!(), view_joins!(), conn.backend(), filter) else {
         return Ok(Vec::new());
     };
-    sql.push_bound(" ORDER BY m.id DESC LIMIT {}", limit)
+    narrowed
+        .newest(limit)
         .push_bound(" OFFSET {}", offset)
         .fetch_all(conn)
         .await

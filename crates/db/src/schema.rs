@@ -136,6 +136,16 @@ pub const TABLES: &[Declared] = &[
         ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),
         ("disputed", Int, false), ("rating_sum", Int, false), ("rating_count", Int, false),
     ]),
+    ("counter_rollups", &[
+        ("slice", Text, false), ("period", Date, false), ("key_id", Int, false),
+        ("received", Int, false), ("answered", Int, false), ("answered_on_time", Int, false), ("overdue", Int, false),
+        ("disputed", Int, false), ("rating_sum", Int, false), ("rating_count", Int, false),
+    ]),
+    ("map_cells", &[
+        ("level", Int, false), ("cell_row", Int, false), ("cell_col", Int, false), ("count", Int, false),
+        ("sum_lat", Real, false), ("sum_lon", Real, false), ("sum_id", Int, false), ("south", Real, false),
+        ("west", Real, false), ("north", Real, false), ("east", Real, false),
+    ]),
     ("message_events", &[
         ("id", Int, false), ("message_id", Int, false), ("at", Time, false), ("actor_id", Int, true),
         ("action", Text, false), ("from_status", Text, true), ("to_status", Text, false), ("comment", Text, true),

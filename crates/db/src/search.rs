@@ -111,31 +111,60 @@ pub async fn index_missing(conn: &mut Conn<'_>) -> Result<usize, DbError> {
     Ok(missing.len())
 }
 
-/// Narrows a query over `messages m` to those matching every word of
-/// `query` in any of its forms; a query without words narrows nothing.
-pub fn narrow(sql: Sql, backend: Backend, query: &str) -> Sql {
-    let words = text::words(query);
-    if words.is_empty() {
-        return sql;
-    }
-    match backend {
-        Backend::Sqlite => {
+/// A search's part of a list query. On SQLite the full-text table drives
+/// the query, newest match first (FTS5 walks its row ids backwards), so a
+/// page stops after its rows instead of collecting every match first.
+pub(crate) struct Matching {
+    backend: Backend,
+    terms: String,
+}
+
+impl Matching {
+    /// `None` for a query without words, which narrows nothing.
+    pub(crate) fn of(backend: Backend, query: &str) -> Option<Self> {
+        let words = text::words(query);
+        if words.is_empty() {
+            return None;
+        }
+        let terms = match backend {
             // Each stem quoted (no FTS5 syntax from the user), as a prefix so
             // a word still being typed matches.
-            let terms = words
+            Backend::Sqlite => words
                 .iter()
                 .map(|w| format!("\"{}\"*", text::stem(w)))
                 .collect::<Vec<_>>()
-                .join(" AND ");
-            sql.push_bound(
-                " AND m.id IN (SELECT rowid FROM search_messages WHERE search_messages MATCH {})",
-                terms,
-            )
+                .join(" AND "),
+            Backend::Postgres => words.join(" "),
+        };
+        Some(Self { backend, terms })
+    }
+
+    /// The rows the query reads, `messages m` among them.
+    pub(crate) fn rows(&self) -> &'static str {
+        match self.backend {
+            // CROSS JOIN keeps the full-text table the outer loop.
+            Backend::Sqlite => "search_messages s CROSS JOIN messages m ON m.id = s.rowid",
+            Backend::Postgres => "messages m",
         }
-        Backend::Postgres => sql.push_bound(
-            " AND m.id IN (SELECT message_id FROM search_messages \
-             WHERE document @@ plainto_tsquery('russian', {}))",
-            words.join(" "),
-        ),
+    }
+
+    /// The column that orders the rows by message id.
+    pub(crate) fn id(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "s.rowid",
+            Backend::Postgres => "m.id",
+        }
+    }
+
+    /// Keeps the rows matching every word in any of its forms.
+    pub(crate) fn narrow(self, sql: Sql) -> Sql {
+        match self.backend {
+            Backend::Sqlite => sql.push_bound(" AND s.search_messages MATCH {}", self.terms),
+            Backend::Postgres => sql.push_bound(
+                " AND m.id IN (SELECT message_id FROM search_messages \
+                 WHERE document @@ plainto_tsquery('russian', {}))",
+                self.terms,
+            ),
+        }
     }
 }

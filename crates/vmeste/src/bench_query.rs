@@ -29,7 +29,7 @@ pub struct Variant {
 
 enum Op {
     List(Filter),
-    Map(Filter, BBox, f64),
+    Map(Filter, BBox, u8),
     Stats(NaiveDate),
     Message(i64),
 }
@@ -38,8 +38,6 @@ enum Op {
 const PAGE: u32 = 20;
 /// The browser's map, in pixels: what a viewport's box spans at a zoom.
 const VIEWPORT: (f64, f64) = (1280.0, 800.0);
-/// As the map handler: a marker stands for a cell this many pixels wide.
-const CELL_PIXELS: f64 = 64.0;
 const ZOOMS: [u8; 5] = [9, 11, 13, 15, 17];
 const SEARCHES: [&str; 5] = [
     "яма",
@@ -149,7 +147,6 @@ async fn map_variants(conn: &mut Conn<'_>) -> Result<Vec<Variant>, DbError> {
                 east: region.centre_lon + half_w,
                 north: region.centre_lat + half_h,
             };
-            let cell = degrees_per_pixel * CELL_PIXELS;
             Variant {
                 path: format!(
                     "/map/clusters?zoom={zoom}&bbox={:.5},{:.5},{:.5},{:.5}",
@@ -161,7 +158,7 @@ async fn map_variants(conn: &mut Conn<'_>) -> Result<Vec<Variant>, DbError> {
                         ..Filter::default()
                     },
                     bbox,
-                    cell,
+                    zoom,
                 ),
             }
         })
@@ -209,8 +206,8 @@ async fn run_once(db: &Db, op: &Op) -> Result<(), DbError> {
         Op::List(filter) => {
             messages::list_public(&mut conn, filter, PAGE).await?;
         }
-        Op::Map(filter, bbox, cell) => {
-            map::clusters(&mut conn, filter, *bbox, *cell).await?;
+        Op::Map(filter, bbox, zoom) => {
+            map::clusters(&mut conn, filter, *bbox, *zoom).await?;
         }
         Op::Stats(today) => {
             // The statistics page's cuts: months of the last year, and all time.

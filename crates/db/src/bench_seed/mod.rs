@@ -2,9 +2,9 @@
 //! the demo region, for load tests. Messages spread over three years, over
 //! topics as Zipf's law has it (a few topics take most), over the city and
 //! the districts, and over every stage of their life, each with its history,
-//! answers and ratings; the daily counters, the search index and the map's
-//! index end up as the application would have built them message by
-//! message. Deterministic for a seed (relative to the clock's now).
+//! answers and ratings; the daily counters, the search index, the map's
+//! index and its grid end up as the application would have built them
+//! message by message. Deterministic for a seed (relative to the clock's now).
 
 mod rows;
 mod texts;
@@ -71,6 +71,7 @@ pub async fn seed(
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
     rows::create_indexes(&mut conn, &indexes).await?;
+    crate::map::grid::rebuild(&mut conn).await?;
     plan.finish(&mut conn).await?;
     tx.commit().await?;
     analyze(db).await?;

@@ -1,10 +1,12 @@
 use vmeste_db::bench_seed::{self, Options};
-use vmeste_db::messages::{self, BBox, Filter};
+use vmeste_db::messages::{self, Filter};
 use vmeste_db::{Backend, Db, Sql, map, regions};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 use vmeste_domain::status::MessageStatus;
 use vmeste_test_support::{TestDb, fake_clock};
+
+use crate::map::{DEMO_BOXES, EVERYWHERE, assert_grid_is_live};
 
 async fn seeded(messages: u64, seed: u64) -> TestDb {
     let test = TestDb::new().await;
@@ -116,6 +118,7 @@ async fn seeded_messages_have_consistent_counters_statuses_search_and_map() {
         count(db, "SELECT SUM(overdue) FROM daily_counters").await,
         overdue
     );
+    crate::statistics::assert_rollups_agree(db).await;
 
     // Every message is indexed for search and found by its words.
     assert_eq!(
@@ -136,17 +139,13 @@ async fn seeded_messages_have_consistent_counters_statuses_search_and_map() {
     .unwrap();
     assert_eq!(found.items.len(), 20);
 
-    // The map shows every published public message of the region.
-    let everywhere = BBox {
-        west: -180.0,
-        south: -85.0,
-        east: 180.0,
-        north: 85.0,
-    };
-    let clusters = map::clusters(&mut conn, &Filter::default(), everywhere, 1.0)
+    // The map shows every published public message of the region, and its
+    // grid counts them as the live query does.
+    let clusters = map::clusters(&mut conn, &Filter::default(), EVERYWHERE, 7)
         .await
         .unwrap();
     drop(handle);
+    assert_grid_is_live(db, &DEMO_BOXES).await;
     let on_map: i64 = clusters.iter().map(|c| c.count).sum();
     let published = count(
         db,

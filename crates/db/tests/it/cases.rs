@@ -5,6 +5,8 @@
 use chrono::Duration;
 use vmeste_db::cases::{self, CaseError, Context};
 use vmeste_db::intake::{Intake, Source};
+use vmeste_db::map;
+use vmeste_db::messages::{BBox, Filter};
 use vmeste_db::{Db, Sql, counters, escalation, territories, users};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::case::{Command, Refusal, Who};
@@ -329,6 +331,7 @@ async fn a_message_lives_from_submission_to_closure() {
             rating_count: 1,
         }
     );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
     // Every step is in the public history, in order.
     let mut handle = s.test.db.read().await.unwrap();
     let actions: Vec<String> =
@@ -587,6 +590,93 @@ async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law
         s.notifications(resident).await,
         ["routed", "copy_sent", "answered"]
     );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+}
+
+#[tokio::test]
+async fn a_redirect_counts_the_message_received_by_both_and_the_statistics_follow() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let operator = person(
+        &test.db,
+        "Оператор",
+        Role::Operator,
+        Some(f.town_roads),
+        &clock,
+    )
+    .await;
+    // Routed in one month, redirected in the next.
+    clock.set(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 30)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc(),
+    );
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let submitted = intake(&clock, &calendar, &index)
+        .submit(
+            &test.db,
+            &in_town(f.roads_topic, "Не горит фонарь у дома", None),
+            None,
+            Source::Web,
+        )
+        .await
+        .unwrap();
+    let s = Scenario {
+        test,
+        clock: clock.clone(),
+        calendar,
+        message: submitted.id,
+    };
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+    let route = Command::Route {
+        organisation_id: f.town_roads,
+    };
+    s.act(MODERATE, moderator, route).await.unwrap();
+    clock.advance(Duration::days(3));
+    let redirect = Command::Redirect {
+        organisation_id: f.grid,
+        reason: "Освещение — в ведении сетевой организации".into(),
+    };
+    let triage = Who {
+        triage: true,
+        ..Who::default()
+    };
+    assert_eq!(
+        s.act(triage, operator, redirect).await.unwrap(),
+        MessageStatus::Routed
+    );
+    crate::statistics::assert_rollups_agree(&s.test.db).await;
+    let mut handle = s.test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    for org in [Some(f.town_roads), Some(f.grid)] {
+        assert_eq!(counters::totals(&mut c, org).await.unwrap().received, 1);
+    }
+    assert_eq!(counters::totals(&mut c, None).await.unwrap().received, 2);
+    // A line for each day, and one for each organisation.
+    let ever = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let days = counters::by(&mut c, counters::Slice::Day, ever)
+        .await
+        .unwrap();
+    assert_eq!(days.len(), 2);
+    let organisations = counters::by(&mut c, counters::Slice::Organisation, ever)
+        .await
+        .unwrap();
+    let mut names: Vec<(String, Option<i64>)> = organisations
+        .iter()
+        .map(|l| (l.key.clone(), l.received))
+        .collect();
+    names.sort();
+    let mut expected = vec![
+        (f.town_roads.to_string(), Some(1)),
+        (f.grid.to_string(), Some(1)),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
 }
 
 #[tokio::test]
@@ -710,4 +800,91 @@ async fn moderators_hear_once_of_an_appeal_not_registered_within_three_days() {
     assert_eq!(sweep().await.unregistered, 1);
     assert_eq!(sweep().await.unregistered, 0, "once");
     assert_eq!(s.notifications(moderator).await, ["registration_overdue"]);
+}
+
+#[tokio::test]
+async fn the_maps_grid_follows_messages_shown_corrected_and_hidden() {
+    let test = TestDb::new().await;
+    let f = fixture::small_region(&test.db).await;
+    let clock = fake_clock();
+    let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
+    let index = index(&test.db).await;
+    let calendar = ProductionCalendar::russian_federal();
+    let intake = intake(&clock, &calendar, &index);
+    let mut ids = Vec::new();
+    // Far enough apart to be alone in their cells at the district's zoom.
+    for point in [IN_TOWN, fixture::IN_DISTRICT, (55.7, 42.7)] {
+        let message = ValidMessage {
+            place: Place::Point(Point {
+                lat: point.0,
+                lon: point.1,
+            }),
+            ..in_town(f.roads_topic, "Яма на дороге", None)
+        };
+        let submitted = intake
+            .submit(&test.db, &message, None, Source::Web)
+            .await
+            .unwrap();
+        ids.push(submitted.id);
+    }
+    let act = async |id: i64, command: Command| {
+        let mut tx = test.db.write().await.unwrap();
+        let case = cases::get(&mut tx.conn(), id).await.unwrap().unwrap();
+        let ctx = Context {
+            calendar: &calendar,
+            time_zone: TZ,
+            now: clock.now(),
+        };
+        cases::apply(
+            &mut tx.conn(),
+            ctx,
+            &case,
+            MODERATE,
+            Some(moderator),
+            &command,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    };
+    let district = BBox {
+        west: 42.5,
+        south: 55.5,
+        east: 44.0,
+        north: 57.0,
+    };
+    let on_map = async || {
+        crate::map::assert_grid_is_live(&test.db, &[crate::map::EVERYWHERE, district]).await;
+        let mut handle = test.db.read().await.unwrap();
+        let clusters = map::clusters(&mut handle.conn(), &Filter::default(), district, 18)
+            .await
+            .unwrap();
+        clusters
+            .iter()
+            .filter_map(|c| c.lone.as_ref().map(|m| m.first_id))
+            .collect::<Vec<i64>>()
+    };
+    // In moderation: not on the map yet.
+    assert!(on_map().await.is_empty());
+    for &id in &ids {
+        let route = Command::Route {
+            organisation_id: f.town_roads,
+        };
+        act(id, route).await;
+    }
+    let mut all = on_map().await;
+    all.sort_unstable();
+    assert_eq!(all, ids);
+    // A corrected topic and territory leave the point where it is.
+    let correct = Command::Correct {
+        topic_id: f.lighting_topic,
+        territory_id: Some(f.district),
+    };
+    act(ids[0], correct).await;
+    assert_eq!(on_map().await.len(), 3);
+    // An appeal is private: it leaves the map.
+    act(ids[1], Command::ConvertToAppeal).await;
+    let left = on_map().await;
+    assert_eq!(left.len(), 2);
+    assert!(!left.contains(&ids[1]));
 }

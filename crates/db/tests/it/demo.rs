@@ -159,4 +159,6 @@ async fn the_demo_counters_agree_with_its_messages() {
     assert_eq!(i64::from(totals.disputed), disputes);
     assert!(totals.answered_on_time > 0 && totals.answered_on_time <= totals.answered);
     assert!(totals.overdue > 0, "some demo cases are overdue");
+    drop(handle);
+    crate::statistics::assert_rollups_agree(&test.db).await;
 }

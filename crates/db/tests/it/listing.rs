@@ -10,23 +10,65 @@ async fn keyset_pages_cover_the_list_once_newest_first() {
     let test = demo_db().await;
     let mut handle = test.db.read().await.unwrap();
     let mut c = handle.conn();
+    let seen = paged(&mut c, Filter::default(), 37).await;
+    let published = MessageStatusCount::published(&mut c).await;
+    assert_eq!(seen.len() as i64, published);
+}
+
+/// Every id of the filter's list, page after page of `limit`, checked to
+/// come strictly newest first.
+pub async fn paged(c: &mut vmeste_db::Conn<'_>, mut filter: Filter, limit: u32) -> Vec<i64> {
     let mut seen = Vec::new();
-    let mut filter = Filter::default();
     loop {
-        let page = messages::list_public(&mut c, &filter, 37).await.unwrap();
-        assert!(page.items.len() <= 37);
+        let page = messages::list_public(c, &filter, limit).await.unwrap();
+        assert!(page.items.len() <= limit as usize);
         seen.extend(page.items.iter().map(|m| m.id));
         match page.next_before_id {
             Some(id) => filter.before_id = Some(id),
             None => break,
         }
     }
-    let mut sorted = seen.clone();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    sorted.dedup();
-    assert_eq!(seen, sorted, "strictly newest first, no repeats");
-    let published = MessageStatusCount::published(&mut c).await;
-    assert_eq!(seen.len() as i64, published);
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "strictly newest first, no repeats: {seen:?}"
+    );
+    seen
+}
+
+#[tokio::test]
+async fn a_territorys_list_pages_through_its_published_messages_newest_first() {
+    let test = demo_db().await;
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    let territories: Vec<i64> = Sql::new(
+        "SELECT territory_id FROM messages WHERE territory_id IS NOT NULL \
+         GROUP BY territory_id ORDER BY COUNT(*)",
+    )
+    .scalars(&mut c)
+    .await
+    .unwrap();
+    assert!(territories.len() > 2, "the demo spreads over territories");
+    // The smallest and the largest.
+    for territory in [territories[0], territories[territories.len() - 1]] {
+        let filter = Filter {
+            territory_id: Some(territory),
+            ..Filter::default()
+        };
+        let listed = paged(&mut c, filter, 7).await;
+        let expected: Vec<i64> =
+            Sql::new("SELECT id FROM messages WHERE public = $1 AND territory_id = $2")
+                .bind(true)
+                .bind(territory)
+                .push_list(
+                    " AND status IN ",
+                    messages::PUBLISHED.iter().map(|s| s.as_str()),
+                )
+                .push(" ORDER BY id DESC")
+                .scalars(&mut c)
+                .await
+                .unwrap();
+        assert_eq!(listed, expected, "territory {territory}");
+    }
 }
 
 struct MessageStatusCount;
@@ -231,4 +273,52 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
         "no query syntax from users"
     );
     assert_eq!(found("  ").await.len(), 3, "no words: no narrowing");
+}
+
+#[tokio::test]
+async fn a_search_pages_through_every_match_newest_first() {
+    let test = demo_db().await;
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    let word = "дорога";
+    let (matching, terms) = match c.backend() {
+        vmeste_db::Backend::Sqlite => (
+            "id IN (SELECT rowid FROM search_messages WHERE search_messages MATCH {})",
+            format!("\"{}\"*", vmeste_routing::text::stem(word)),
+        ),
+        vmeste_db::Backend::Postgres => (
+            "id IN (SELECT message_id FROM search_messages \
+             WHERE document @@ plainto_tsquery('russian', {}))",
+            word.to_owned(),
+        ),
+    };
+    let expected: Vec<i64> = Sql::new("SELECT id FROM messages WHERE public = $1")
+        .bind(true)
+        .push_list(
+            " AND status IN ",
+            messages::PUBLISHED.iter().map(|s| s.as_str()),
+        )
+        .push_bound(&format!(" AND {matching}"), terms)
+        .push(" ORDER BY id DESC")
+        .scalars(&mut c)
+        .await
+        .unwrap();
+    assert!(expected.len() > 6, "{} matches", expected.len());
+    let filter = Filter {
+        search: Some(word.into()),
+        ..Filter::default()
+    };
+    assert_eq!(paged(&mut c, filter.clone(), 3).await, expected);
+    // With another filter the pages still hold only what both keep.
+    let closed = Filter {
+        statuses: vec![MessageStatus::Closed],
+        ..filter
+    };
+    let both = paged(&mut c, closed, 2).await;
+    assert!(both.len() < expected.len());
+    for id in both {
+        assert!(expected.contains(&id));
+        let m = messages::get(&mut c, id).await.unwrap().unwrap();
+        assert_eq!(m.status, "closed");
+    }
 }

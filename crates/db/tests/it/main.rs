@@ -7,6 +7,8 @@ mod demo;
 mod intake;
 mod jobs;
 mod listing;
+mod map;
 mod routing;
 mod routing_model;
 mod schema;
+mod statistics;

@@ -153,9 +153,6 @@ pub struct Clusters {
     clusters: Vec<Cluster>,
 }
 
-/// A marker about this many pixels wide stands for a grid cell.
-const CELL_PIXELS: f64 = 64.0;
-
 /// The clusters in `bbox` at `zoom` (0–20) for the list's filters.
 pub async fn clusters(
     State(state): State<AppState>,
@@ -171,13 +168,17 @@ pub async fn clusters(
     };
     let mut errors = Vec::new();
     let zoom = match params.zoom.as_deref().map(str::trim).map(str::parse::<u8>) {
-        Some(Ok(z)) if z <= 20 => z,
+        Some(Ok(z)) if z <= map::MAX_ZOOM => z,
         None => {
             errors.push(FieldError::new("zoom", ErrorCode::Required));
             0
         }
         Some(_) => {
-            errors.push(FieldError::with_limit("zoom", ErrorCode::OutOfRange, 20));
+            errors.push(FieldError::with_limit(
+                "zoom",
+                ErrorCode::OutOfRange,
+                map::MAX_ZOOM.into(),
+            ));
             0
         }
     };
@@ -195,10 +196,8 @@ pub async fn clusters(
     let (Some(filter), Some(bbox), true) = (filter, bbox, errors.is_empty()) else {
         return Err(Problem::parameters(lang, &errors));
     };
-    // Web Mercator: 256 pixels span 360° at zoom 0, half that at each step.
-    let cell = 360.0 / f64::from(1_u32 << zoom) * CELL_PIXELS / 256.0;
     let mut handle = state.db().read().await.or_500(lang)?;
-    let clusters = map::clusters(&mut handle.conn(), &filter, bbox, cell)
+    let clusters = map::clusters(&mut handle.conn(), &filter, bbox, zoom)
         .await
         .or_500(lang)?;
     Ok(Json(Clusters { clusters }))

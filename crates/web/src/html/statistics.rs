@@ -1,7 +1,8 @@
-//! Public statistics from the daily counters (sums of small rows, fast at
-//! any number of messages): received, answered, on time, ratings; by month,
-//! category, territory and organisation. Each chart is SVG drawn here, with
-//! a table of the same numbers.
+//! Public statistics from the counters' roll-ups (the region's days and each
+//! key's months: rows that grow with time, not with messages): received,
+//! answered, on time, ratings; by month, category, territory and
+//! organisation. Each chart is SVG drawn here, with a table of the same
+//! numbers.
 
 use std::collections::BTreeMap;
 
