@@ -40,6 +40,18 @@ fn the_interior_point_lies_inside() {
     assert_eq!(index.bounds(2), Some((55.5, 40.5, 56.0, 41.0)));
 }
 
+/// Found by fuzzing: geo's own `InteriorPoint` panicked in its sweep line
+/// («line_intersection returned `None` disagreeing with `CrossingsIter`»,
+/// «segment not found in active-vec-set») on rings that cross themselves.
+#[test]
+fn a_ring_crossing_itself_still_has_an_interior_point() {
+    let crossed =
+        r#"{"type":"Polygon","coordinates":[[[-7.3,-5.5],[1.5,2],[7,0],[0.5,-5.2],[20,5]]]}"#;
+    let index = TerritoryIndex::new([(1, parse_geometry(crossed).unwrap())]);
+    let (lat, lon) = index.interior_point(1).unwrap();
+    assert_eq!(index.containing(lat, lon), vec![1]);
+}
+
 #[test]
 fn bad_geometries_are_refused_with_reasons() {
     assert!(matches!(parse_geometry("{"), Err(TerritoryError::Json(_))));
@@ -54,6 +66,13 @@ fn bad_geometries_are_refused_with_reasons() {
     assert_eq!(
         parse_geometry(
             r#"{"type":"Polygon","coordinates":[[[200,55],[201,55],[201,56],[200,55]]]}"#
+        ),
+        Err(TerritoryError::OutOfRange)
+    );
+    // A hole's coordinates too (found by fuzzing): the bounding box covers the outer ring only.
+    assert_eq!(
+        parse_geometry(
+            r#"{"type":"Polygon","coordinates":[[[40,55],[42,55],[42,57],[40,55]],[[40.5,544],[41,56],[40.5,56]]]}"#
         ),
         Err(TerritoryError::OutOfRange)
     );

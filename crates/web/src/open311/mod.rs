@@ -26,7 +26,7 @@ use model::{Discovery, Endpoint, Error, Item, Listed, xml};
 
 pub use requests::one_request;
 pub use services::service_definition;
-pub use submit::{submit, token};
+pub use submit::{SubmitForm, message_input, submit, token};
 
 /// What the path's suffix asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -203,14 +203,7 @@ async fn input(
     let Some(topic) = topic else {
         return Ok(Err("open311-unknown-service"));
     };
-    let mut input = MessageInput {
-        topic_id: Some(topic.id.to_string()),
-        text: form.description.clone(),
-        lat: form.lat.clone(),
-        lon: form.long.clone(),
-        address: form.address_string.clone(),
-        territory_id: None,
-    };
+    let mut input = message_input(form, topic.id);
     if let (None, None, Some(address)) = (
         given(form.lat.as_ref()),
         given(form.long.as_ref()),
@@ -221,6 +214,20 @@ async fn input(
         input.lon = Some(format!("{:.6}", house.lon));
     }
     Ok(Ok(input))
+}
+
+/// The message a decoded form describes once its service code is known to
+/// be topic `topic_id`: the database-free half of [`input`], which the fuzz
+/// target `open311_form` runs with `validate_message` as the handler does.
+pub fn message_input(form: &SubmitForm, topic_id: i64) -> MessageInput {
+    MessageInput {
+        topic_id: Some(topic_id.to_string()),
+        text: form.description.clone(),
+        lat: form.lat.clone(),
+        lon: form.long.clone(),
+        address: form.address_string.clone(),
+        territory_id: None,
+    }
 }
 
 /// `GET /open311/v2/tokens/{token}.{json,xml}`: the request a token stands for.
