@@ -148,15 +148,16 @@ fn bind_change(sql: Sql, c: Change) -> Sql {
         .bind(c.rating_count)
 }
 
+/// The seven counters of a row as summed by SQL (NULL when no row).
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Sums {
-    received: Option<i64>,
-    answered: Option<i64>,
-    answered_on_time: Option<i64>,
-    overdue: Option<i64>,
-    disputed: Option<i64>,
-    rating_sum: Option<i64>,
-    rating_count: Option<i64>,
+pub struct Sums {
+    pub received: Option<i64>,
+    pub answered: Option<i64>,
+    pub answered_on_time: Option<i64>,
+    pub overdue: Option<i64>,
+    pub disputed: Option<i64>,
+    pub rating_sum: Option<i64>,
+    pub rating_count: Option<i64>,
 }
 
 /// An organisation's totals over all days (`None`: the whole region).

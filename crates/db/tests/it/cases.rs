@@ -100,7 +100,41 @@ struct Scenario {
     message: i64,
 }
 
+/// How a scenario's case comes in: a message (with its author, if any) or
+/// a formal appeal by its author.
+enum Filed {
+    Message(Option<i64>),
+    Appeal(i64),
+}
+
 impl Scenario {
+    /// A case taken in by intake at the clock's time.
+    async fn filed(
+        test: TestDb,
+        clock: &std::sync::Arc<FakeClock>,
+        message: &ValidMessage,
+        filed: Filed,
+    ) -> Self {
+        let index = index(&test.db).await;
+        let calendar = ProductionCalendar::russian_federal();
+        let intake = intake(clock, &calendar, &index);
+        let view = match filed {
+            Filed::Message(author) => intake.submit(&test.db, message, author, Source::Web).await,
+            Filed::Appeal(author) => {
+                intake
+                    .submit_appeal(&test.db, message, author, Source::Web)
+                    .await
+            }
+        }
+        .unwrap();
+        Self {
+            test,
+            clock: clock.clone(),
+            calendar,
+            message: view.id,
+        }
+    }
+
     fn ctx(&self) -> Context<'_> {
         Context {
             calendar: &self.calendar,
@@ -194,27 +228,17 @@ async fn a_message_lives_from_submission_to_closure() {
     )
     .await;
 
-    let index = index(&test.db).await;
-    let calendar = ProductionCalendar::russian_federal();
-    let submitted = intake(&clock, &calendar, &index)
-        .submit(
-            &test.db,
-            &in_town(
-                f.roads_topic,
-                "Глубокая яма у остановки",
-                Some("ул. Садовая, 1"),
-            ),
-            Some(resident),
-            Source::Web,
-        )
-        .await
-        .unwrap();
-    let s = Scenario {
+    let s = Scenario::filed(
         test,
-        clock,
-        calendar,
-        message: submitted.id,
-    };
+        &clock,
+        &in_town(
+            f.roads_topic,
+            "Глубокая яма у остановки",
+            Some("ул. Садовая, 1"),
+        ),
+        Filed::Message(Some(resident)),
+    )
+    .await;
     assert_eq!(s.case().await.status, "moderation");
 
     // Only the regional centre routes.
@@ -474,27 +498,18 @@ async fn an_appeal_is_copied_to_another_body_and_declined_on_a_ground_of_the_law
     )
     .await;
     let grid = person(&test.db, "Энергетик", Role::Operator, Some(f.grid), &clock).await;
-    let index = index(&test.db).await;
-    let calendar = ProductionCalendar::russian_federal();
-    let appeal = intake(&clock, &calendar, &index)
-        .submit_appeal(
-            &test.db,
-            &in_town(
-                f.roads_topic,
-                "Прошу отремонтировать дорогу и восстановить освещение",
-                None,
-            ),
-            resident,
-            Source::Web,
-        )
-        .await
-        .unwrap();
-    let s = Scenario {
+    let s = Scenario::filed(
         test,
-        clock: clock.clone(),
-        calendar: ProductionCalendar::russian_federal(),
-        message: appeal.id,
-    };
+        &clock,
+        &in_town(
+            f.roads_topic,
+            "Прошу отремонтировать дорогу и восстановить освещение",
+            None,
+        ),
+        Filed::Appeal(resident),
+    )
+    .await;
+    let appeal = s.case().await;
     s.act(
         MODERATE,
         moderator,
@@ -615,23 +630,13 @@ async fn a_redirect_counts_the_message_received_by_both_and_the_statistics_follo
             .unwrap()
             .and_utc(),
     );
-    let index = index(&test.db).await;
-    let calendar = ProductionCalendar::russian_federal();
-    let submitted = intake(&clock, &calendar, &index)
-        .submit(
-            &test.db,
-            &in_town(f.roads_topic, "Не горит фонарь у дома", None),
-            None,
-            Source::Web,
-        )
-        .await
-        .unwrap();
-    let s = Scenario {
+    let s = Scenario::filed(
         test,
-        clock: clock.clone(),
-        calendar,
-        message: submitted.id,
-    };
+        &clock,
+        &in_town(f.roads_topic, "Не горит фонарь у дома", None),
+        Filed::Message(None),
+    )
+    .await;
     crate::statistics::assert_rollups_agree(&s.test.db).await;
     let route = Command::Route {
         organisation_id: f.town_roads,
@@ -776,23 +781,13 @@ async fn moderators_hear_once_of_an_appeal_not_registered_within_three_days() {
     let clock = fake_clock();
     let resident = person(&test.db, "Ирина", Role::Resident, None, &clock).await;
     let moderator = person(&test.db, "Модератор", Role::Moderator, None, &clock).await;
-    let index = index(&test.db).await;
-    let calendar = ProductionCalendar::russian_federal();
-    let appeal = intake(&clock, &calendar, &index)
-        .submit_appeal(
-            &test.db,
-            &in_town(f.roads_topic, "Прошу принять меры", None),
-            resident,
-            Source::Web,
-        )
-        .await
-        .unwrap();
-    let s = Scenario {
+    let s = Scenario::filed(
         test,
-        clock: clock.clone(),
-        calendar,
-        message: appeal.id,
-    };
+        &clock,
+        &in_town(f.roads_topic, "Прошу принять меры", None),
+        Filed::Appeal(resident),
+    )
+    .await;
     let sweep = async || escalation::sweep(&s.test.db, s.ctx()).await.unwrap();
     clock.advance(Duration::days(3));
     assert_eq!(sweep().await.unregistered, 0, "3 days are allowed");

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
+use vmeste_db::counters::Sums;
 use vmeste_db::{Db, Sql};
 
 /// The seven counters of a row, in `daily_counters`' column order.
@@ -15,30 +16,18 @@ const SUMS: &str = "SUM(received) AS received, SUM(answered) AS answered, \
     SUM(answered_on_time) AS answered_on_time, SUM(overdue) AS overdue, SUM(disputed) AS disputed, \
     SUM(rating_sum) AS rating_sum, SUM(rating_count) AS rating_count";
 
-#[derive(sqlx::FromRow)]
-struct Sums {
-    received: Option<i64>,
-    answered: Option<i64>,
-    answered_on_time: Option<i64>,
-    overdue: Option<i64>,
-    disputed: Option<i64>,
-    rating_sum: Option<i64>,
-    rating_count: Option<i64>,
-}
-
-impl Sums {
-    fn counters(&self) -> Counters {
-        [
-            self.received,
-            self.answered,
-            self.answered_on_time,
-            self.overdue,
-            self.disputed,
-            self.rating_sum,
-            self.rating_count,
-        ]
-        .map(|v| v.unwrap_or(0))
-    }
+/// A row's counters in `daily_counters`' column order.
+fn counters(s: &Sums) -> Counters {
+    [
+        s.received,
+        s.answered,
+        s.answered_on_time,
+        s.overdue,
+        s.disputed,
+        s.rating_sum,
+        s.rating_count,
+    ]
+    .map(|v| v.unwrap_or(0))
 }
 
 #[derive(sqlx::FromRow)]
@@ -89,7 +78,7 @@ pub async fn assert_rollups_agree(db: &Db) {
             let sum = expected
                 .entry((key.0.to_owned(), key.1, key.2))
                 .or_default();
-            for (s, v) in sum.iter_mut().zip(d.sums.counters()) {
+            for (s, v) in sum.iter_mut().zip(counters(&d.sums)) {
                 *s += v;
             }
         }
@@ -101,7 +90,7 @@ pub async fn assert_rollups_agree(db: &Db) {
     .await
     .unwrap()
     .into_iter()
-    .map(|r| ((r.slice, r.period, r.key_id), r.sums.counters()))
+    .map(|r| ((r.slice, r.period, r.key_id), counters(&r.sums)))
     .collect();
     assert_eq!(actual, expected);
 }
