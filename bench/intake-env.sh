@@ -10,6 +10,21 @@ WORK="$(mktemp -d /tmp/vmeste-bench.XXXXXX)"
 export BENCH_DIR VMESTE_RATE_LIMIT_INTAKE_PER_MINUTE=1000000000 \
   VMESTE_RATE_LIMIT_INTAKE_PER_ACCOUNT_PER_HOUR=1000000000
 
+# The load scripts' options; the caller sets the defaults of BACKEND,
+# DURATION and CONNECTIONS, and RATE (possibly empty) if it takes --rate.
+load_options() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --backend) BACKEND="$2"; shift 2 ;;
+      --duration) DURATION="$2"; shift 2 ;;
+      --connections) CONNECTIONS="$2"; shift 2 ;;
+      --rate) [ -n "${RATE+set}" ] || { echo "unknown option $1" >&2; exit 2; }; RATE="$2"; shift 2 ;;
+      --smoke) DURATION=3s CONNECTIONS=8; shift ;;
+      *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+  done
+}
+
 # A fresh database with the demo region as $BENCH_DB: an SQLite data folder,
 # or a new PostgreSQL database named after the run.
 fresh_database() {

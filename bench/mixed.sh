@@ -9,17 +9,8 @@
 # without it wrk sends as fast as it can. Writes bench/results/mixed-BACKEND.json.
 set -euo pipefail
 BACKEND=sqlite DURATION=60s CONNECTIONS=32 RATE=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --backend) BACKEND="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --rate) RATE="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --smoke) DURATION=3s CONNECTIONS=8; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
 source "$(dirname "$0")/intake-env.sh"
+load_options "$@"
 bench_install
 fresh_database "$BACKEND"
 start_server mixed
