@@ -1,9 +1,10 @@
-//! Group commit. Writes that may share a transaction (taking in a message)
-//! queue to one writer task, which runs as many as are waiting in one
-//! transaction, each in its own savepoint, and answers each only after the
-//! commit. One commit (one WAL sync on SQLite, one WAL flush on PostgreSQL)
-//! then carries many writes, and a write that fails rolls back to its
-//! savepoint without failing the others. See docs/adr/0004-group-commit.md.
+//! Group commit. Writes that may share a transaction queue to one writer
+//! task, which runs as many as are waiting in one transaction and answers
+//! each only after the commit. One commit (one WAL sync on SQLite, one WAL
+//! flush on PostgreSQL) then carries many writes. Messages being taken in
+//! are written together, a few statements for the lot; any other write runs
+//! in its own savepoint; a write that fails rolls back to its savepoint
+//! without failing the others. See docs/adr/0004-group-commit.md.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -12,6 +13,7 @@ use std::pin::Pin;
 use futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::intake::{self, IntakeError, Planned};
 use crate::{Conn, DbError, Sql, Tx};
 
 /// A future that may borrow the writer's connection.
@@ -24,13 +26,23 @@ const MAX_BATCH: usize = 512;
 /// Called once the batch's fate is known: `Ok` once it committed.
 type Answer = Box<dyn FnOnce(Result<(), &DbError>) + Send>;
 
-/// What a job did in its savepoint: keep it, or roll it back.
+/// What a write did in its savepoint: keep it, or roll it back.
 struct Ran {
     keep: bool,
     answer: Answer,
 }
 
-type Job = Box<dyn for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Ran> + Send>;
+type Write = Box<dyn for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Ran> + Send>;
+
+/// Where a message's id (or why it was refused) is sent.
+type Reply = oneshot::Sender<Result<i64, IntakeError>>;
+
+enum Job {
+    /// Any write, in a savepoint of its own.
+    Write(Write),
+    /// A message to take in: a batch's messages are written together.
+    Message(Box<Planned>, Reply),
+}
 
 /// The sending end of the writer's queue; the writer stops when every clone
 /// of it is gone.
@@ -64,25 +76,47 @@ impl Queue {
         E: From<DbError> + Send + 'static,
     {
         let (reply, answered) = oneshot::channel::<Result<T, E>>();
-        let job: Job = Box::new(move |conn| {
+        let write: Write = Box::new(move |conn| {
             Box::pin(async move {
                 let result = work(conn).await;
                 Ran {
                     keep: result.is_ok(),
-                    answer: Box::new(move |committed| {
-                        let answer = match (result, committed) {
-                            (Ok(_), Err(e)) => Err(E::from(not_committed(e))),
-                            (result, _) => result,
-                        };
-                        // The caller may have gone (a client hung up); the write stands.
-                        let _ = reply.send(answer);
-                    }),
+                    answer: answer(reply, result),
                 }
             })
         });
-        self.0.send(job).map_err(|_| E::from(writer_gone()))?;
+        self.0
+            .send(Job::Write(write))
+            .map_err(|_| E::from(writer_gone()))?;
         answered.await.map_err(|_| E::from(writer_gone()))?
     }
+
+    /// Takes in a planned message in the next batch and returns its id once
+    /// the batch committed.
+    pub(crate) async fn take_in(&self, planned: Planned) -> Result<i64, IntakeError> {
+        let (reply, answered) = oneshot::channel();
+        self.0
+            .send(Job::Message(Box::new(planned), reply))
+            .map_err(|_| writer_gone())?;
+        answered.await.map_err(|_| writer_gone())?
+    }
+}
+
+/// Sends `result` once the batch's fate is known, or the reason it did not
+/// commit.
+fn answer<T, E>(reply: oneshot::Sender<Result<T, E>>, result: Result<T, E>) -> Answer
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    Box::new(move |committed| {
+        let answer = match (result, committed) {
+            (Ok(_), Err(e)) => Err(E::from(not_committed(e))),
+            (result, _) => result,
+        };
+        // The caller may have gone (a client hung up); the write stands.
+        let _ = reply.send(answer);
+    })
 }
 
 fn writer_gone() -> DbError {
@@ -99,33 +133,26 @@ where
     F: Future<Output = Result<Tx, DbError>>,
 {
     while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
         let mut tx = match begin().await {
             Ok(tx) => tx,
             Err(e) => {
-                // Dropping the job answers its caller with an error.
+                // Dropping the jobs answers their callers with an error.
                 tracing::error!(error = %e, "cannot begin a write batch");
                 continue;
             }
         };
-        let mut answers = Vec::new();
-        let mut broken = None;
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match in_savepoint(&mut tx, job).await {
-                Ok(answer) => answers.push(answer),
-                Err(e) => {
-                    broken = Some(e);
-                    break;
-                }
-            }
-            if answers.len() < MAX_BATCH {
-                next = jobs.try_recv().ok();
-            }
-        }
+        let mut answers = Vec::with_capacity(batch.len());
         // Dropping the transaction of a broken batch rolls it back.
-        let committed = match broken {
-            None => tx.commit().await,
-            Some(e) => Err(e),
+        let committed = match write(&mut tx, batch, &mut answers).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => Err(e),
         };
         if let Err(e) = &committed {
             tracing::error!(error = %e, writes = answers.len(), "a write batch did not commit");
@@ -136,18 +163,101 @@ where
     }
 }
 
-/// Runs one job in a savepoint of the batch. An error here (not the job's own
-/// error, which only rolls back its savepoint) breaks the whole batch.
-async fn in_savepoint(tx: &mut Tx, job: Job) -> Result<Answer, DbError> {
+/// Runs a batch's jobs: its messages together, then every other write in its
+/// own savepoint. An error here breaks the whole batch.
+async fn write(tx: &mut Tx, batch: Vec<Job>, answers: &mut Vec<Answer>) -> Result<(), DbError> {
+    let mut messages = Vec::new();
+    let mut writes = Vec::new();
+    for job in batch {
+        match job {
+            Job::Message(planned, reply) => messages.push((*planned, reply)),
+            Job::Write(write) => writes.push(write),
+        }
+    }
+    if !messages.is_empty() {
+        take_in_all(tx, messages, answers).await?;
+    }
+    for write in writes {
+        answers.push(in_savepoint(tx, write).await?);
+    }
+    Ok(())
+}
+
+/// Writes the batch's messages in one go; should that fail, each alone in
+/// its own savepoint, so that a bad message fails itself only.
+async fn take_in_all(
+    tx: &mut Tx,
+    messages: Vec<(Planned, Reply)>,
+    answers: &mut Vec<Answer>,
+) -> Result<(), DbError> {
+    let (planned, replies): (Vec<Planned>, Vec<Reply>) = messages.into_iter().unzip();
+    let together = in_own_savepoint(tx, &planned).await?;
+    match together {
+        Ok(ids) => {
+            for (reply, id) in replies.into_iter().zip(ids) {
+                answers.push(answer(reply, Ok(id)));
+            }
+        }
+        Err(e) if planned.len() == 1 => {
+            if let Some(reply) = replies.into_iter().next() {
+                answers.push(answer(reply, Err(e)));
+            }
+        }
+        Err(_) => {
+            for (one, reply) in planned.chunks(1).zip(replies) {
+                let id = in_own_savepoint(tx, one).await?.and_then(|ids| {
+                    ids.first()
+                        .copied()
+                        .ok_or_else(|| IntakeError::Db(DbError::NotFound))
+                });
+                answers.push(answer(reply, id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes planned messages in a savepoint, rolled back if they fail.
+async fn in_own_savepoint(
+    tx: &mut Tx,
+    planned: &[Planned],
+) -> Result<Result<Vec<i64>, IntakeError>, DbError> {
+    savepoint(tx).await?;
+    let written = AssertUnwindSafe(intake::write_all(&mut tx.conn(), planned))
+        .catch_unwind()
+        .await
+        .map_err(|_| panicked())?;
+    release(tx, written.is_ok()).await?;
+    Ok(written)
+}
+
+/// Runs one write in a savepoint of the batch. An error here (not the
+/// write's own error, which only rolls back its savepoint) breaks the batch.
+async fn in_savepoint(tx: &mut Tx, write: Write) -> Result<Answer, DbError> {
+    savepoint(tx).await?;
+    // A panicking write must not take the writer (and every later write) down.
+    let ran = AssertUnwindSafe(write(tx.conn()))
+        .catch_unwind()
+        .await
+        .map_err(|_| panicked())?;
+    release(tx, ran.keep).await?;
+    Ok(ran.answer)
+}
+
+fn panicked() -> DbError {
+    DbError::Corrupt("a write panicked; its batch is rolled back".into())
+}
+
+async fn savepoint(tx: &mut Tx) -> Result<(), DbError> {
     Sql::new("SAVEPOINT batch_write")
         .execute(&mut tx.conn())
         .await?;
-    // A panicking job must not take the writer (and every later write) down.
-    let ran = AssertUnwindSafe(job(tx.conn()))
-        .catch_unwind()
-        .await
-        .map_err(|_| DbError::Corrupt("a write panicked; its batch is rolled back".into()))?;
-    if !ran.keep {
+    Ok(())
+}
+
+/// Ends the savepoint, keeping what was done in it or not.
+async fn release(tx: &mut Tx, keep: bool) -> Result<(), DbError> {
+    if !keep {
         Sql::new("ROLLBACK TO SAVEPOINT batch_write")
             .execute(&mut tx.conn())
             .await?;
@@ -155,5 +265,5 @@ async fn in_savepoint(tx: &mut Tx, job: Job) -> Result<Answer, DbError> {
     Sql::new("RELEASE SAVEPOINT batch_write")
         .execute(&mut tx.conn())
         .await?;
-    Ok(ran.answer)
+    Ok(())
 }

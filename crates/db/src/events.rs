@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Conn, DbError, Sql};
+use crate::{Arg, Conn, DbError, Sql, many_rows};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Event {
@@ -45,6 +45,41 @@ pub async fn record(conn: &mut Conn<'_>, e: &NewEvent<'_>) -> Result<i64, DbErro
     let id = insert(conn, e).await?;
     crate::webhooks::capture(conn, e).await?;
     Ok(id)
+}
+
+/// Writes events in one statement and queues the webhook deliveries they
+/// cause, as [`record`] does for one; for intake's batches.
+pub async fn record_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(), DbError> {
+    insert_all(conn, new).await?;
+    crate::webhooks::capture_all(conn, new).await
+}
+
+/// Writes events in as few statements as they fit in, telling no one: for
+/// history loaded in bulk.
+pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(), DbError> {
+    let rows = new
+        .iter()
+        .map(|e| {
+            vec![
+                Arg::from(e.message_id),
+                e.at.into(),
+                e.actor_id.into(),
+                e.action.into(),
+                e.from_status.map(MessageStatus::as_str).into(),
+                e.to_status.as_str().into(),
+                e.comment.into(),
+                e.public.into(),
+            ]
+        })
+        .collect();
+    many_rows::insert(
+        conn,
+        "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, \
+         comment, public) VALUES ",
+        "({}, {}, {}, {}, {}, {}, {}, {})",
+        rows,
+    )
+    .await
 }
 
 /// Writes an event without telling anyone: for history loaded in bulk (the demo).

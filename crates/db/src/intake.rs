@@ -89,6 +89,109 @@ pub struct Route {
     pub note: String,
 }
 
+/// A message checked, routed and judged on a reader, waiting for the writer.
+pub struct Planned {
+    intake: Intake,
+    message: ValidMessage,
+    plan: Plan,
+    verdict: Option<Verdict>,
+    author_id: Option<i64>,
+    source: Source,
+    kind: CaseKind,
+}
+
+/// Numbers, times and records planned messages together — one statement
+/// each for their numbers, their rows, their histories and their search
+/// entries, however many there are — and returns their ids in order.
+pub(crate) async fn write_all(
+    conn: &mut Conn<'_>,
+    planned: &[Planned],
+) -> Result<Vec<i64>, IntakeError> {
+    let Some(first) = planned.first() else {
+        return Ok(Vec::new());
+    };
+    // One clock and one time zone for a batch: its messages arrive together.
+    let now = first.intake.clock.now();
+    let time_zone = first.intake.time_zone;
+    let numbers =
+        messages::next_numbers(conn, now.with_timezone(&time_zone).year(), planned.len()).await?;
+    let submitted = MessageStatus::Draft
+        .apply(Action::Submit)
+        .map_err(corrupt)?;
+    let status = submitted.apply(Action::SendToModeration).map_err(corrupt)?;
+    let rows: Vec<NewMessage<'_>> = planned
+        .iter()
+        .zip(&numbers)
+        .map(|(p, number)| NewMessage {
+            number,
+            kind: p.kind,
+            topic_id: p.plan.topic.id,
+            organisation_id: p.plan.route.as_ref().map(|r| r.organisation_id),
+            territory_id: p.plan.territory_id,
+            house_id: p.plan.house_id,
+            author_id: p.author_id,
+            text: &p.message.text,
+            lat: p.plan.lat,
+            lon: p.plan.lon,
+            address: p.message.address.as_deref(),
+            status,
+            public: p.plan.public && p.kind == CaseKind::Message,
+            source: p.source.as_str(),
+            due_date: Some(deadline::due_date(
+                now,
+                time_zone,
+                p.plan.deadline,
+                &p.plan.calendar,
+            )),
+            routing_note: p.plan.route.as_ref().map(|r| r.note.as_str()),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let ids = messages::insert_all(conn, &rows).await?;
+    let history: Vec<events::NewEvent<'_>> = planned
+        .iter()
+        .zip(&ids)
+        .flat_map(|(p, &id)| {
+            [
+                (None, None, submitted),
+                (Some(Action::SendToModeration), Some(submitted), status),
+            ]
+            .map(|(action, from, to)| events::NewEvent {
+                message_id: id,
+                at: now,
+                actor_id: p.author_id,
+                action: action.map_or(events::CREATED, Action::as_str),
+                from_status: from,
+                to_status: to,
+                comment: None,
+                public: true,
+            })
+        })
+        .collect();
+    events::record_all(conn, &history).await?;
+    let documents = planned
+        .iter()
+        .zip(&ids)
+        .map(|(p, &id)| {
+            let document = search::indexed(
+                conn.backend(),
+                &p.plan.topic.name_ru,
+                &p.message.text,
+                p.message.address.as_deref(),
+            );
+            (id, document)
+        })
+        .collect();
+    search::insert_new(conn, documents).await?;
+    for (p, &id) in planned.iter().zip(&ids) {
+        if let Some(verdict) = &p.verdict {
+            auto_route::apply(conn, &p.intake, id, verdict).await?;
+        }
+    }
+    Ok(ids)
+}
+
 impl Intake {
     /// Takes in a message.
     pub async fn submit(
@@ -136,30 +239,17 @@ impl Intake {
     ) -> Result<MessageView, IntakeError> {
         // The reads and the classifier run on a reader, many at once; the
         // single writer only writes.
-        let (plan, verdict) = {
+        let planned = {
             let mut handle = db.read().await?;
-            let plan = self.plan(&mut handle.conn(), message).await?;
-            let verdict = self.judge(&mut handle.conn(), message, &plan, kind).await?;
-            (plan, verdict)
+            self.planned(&mut handle.conn(), message, author_id, source, kind)
+                .await?
         };
-        // Many messages share one commit; each is answered once it is durable.
-        let intake = self.clone();
-        let message = message.clone();
-        db.write_batched(move |mut conn| {
-            Box::pin(async move {
-                intake
-                    .record(
-                        &mut conn,
-                        &message,
-                        (plan, verdict),
-                        author_id,
-                        source,
-                        kind,
-                    )
-                    .await
-            })
-        })
-        .await
+        // The messages waiting share a few statements and one commit; each
+        // is answered once it is durable, then read back on a reader.
+        let id = db.take_in(planned).await?;
+        let mut handle = db.read().await?;
+        let view = messages::get(&mut handle.conn(), id).await?;
+        Ok(view.ok_or(DbError::NotFound)?)
     }
 
     /// Takes in a message inside the caller's transaction, for a change that
@@ -171,17 +261,35 @@ impl Intake {
         author_id: Option<i64>,
         source: Source,
     ) -> Result<MessageView, IntakeError> {
+        let planned = self
+            .planned(conn, message, author_id, source, CaseKind::Message)
+            .await?;
+        let ids = write_all(conn, std::slice::from_ref(&planned)).await?;
+        let id = ids.first().copied().ok_or(DbError::NotFound)?;
+        Ok(messages::get(conn, id).await?.ok_or(DbError::NotFound)?)
+    }
+
+    /// Everything the writer needs to take a message in, read and decided
+    /// beforehand.
+    async fn planned(
+        &self,
+        conn: &mut Conn<'_>,
+        message: &ValidMessage,
+        author_id: Option<i64>,
+        source: Source,
+        kind: CaseKind,
+    ) -> Result<Planned, IntakeError> {
         let plan = self.plan(conn, message).await?;
-        let verdict = self.judge(conn, message, &plan, CaseKind::Message).await?;
-        self.record(
-            conn,
-            message,
-            (plan, verdict),
+        let verdict = self.judge(conn, message, &plan, kind).await?;
+        Ok(Planned {
+            intake: self.clone(),
+            message: message.clone(),
+            plan,
+            verdict,
             author_id,
             source,
-            CaseKind::Message,
-        )
-        .await
+            kind,
+        })
     }
 
     /// What the classifier makes of a planned message.
@@ -229,79 +337,6 @@ impl Intake {
             calendar: calendar_days::effective(conn, &self.calendar).await?,
             topic,
         })
-    }
-
-    /// Numbers, times and records a planned message.
-    async fn record(
-        &self,
-        conn: &mut Conn<'_>,
-        message: &ValidMessage,
-        (plan, verdict): (Plan, Option<Verdict>),
-        author_id: Option<i64>,
-        source: Source,
-        kind: CaseKind,
-    ) -> Result<MessageView, IntakeError> {
-        let now = self.clock.now();
-        let local_year = now.with_timezone(&self.time_zone).year();
-        let number = messages::next_number(conn, local_year).await?;
-        let due = deadline::due_date(now, self.time_zone, plan.deadline, &plan.calendar);
-        let submitted = MessageStatus::Draft
-            .apply(Action::Submit)
-            .map_err(corrupt)?;
-        let status = submitted.apply(Action::SendToModeration).map_err(corrupt)?;
-        let id = messages::insert(
-            conn,
-            &NewMessage {
-                number: &number,
-                topic_id: plan.topic.id,
-                organisation_id: plan.route.as_ref().map(|r| r.organisation_id),
-                territory_id: plan.territory_id,
-                author_id,
-                text: &message.text,
-                lat: plan.lat,
-                lon: plan.lon,
-                address: message.address.as_deref(),
-                status,
-                public: plan.public && kind == CaseKind::Message,
-                source: source.as_str(),
-                due_date: Some(due),
-                routing_note: plan.route.as_ref().map(|r| r.note.as_str()),
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .await?;
-        Sql::new("UPDATE messages SET kind = $1, house_id = $2 WHERE id = $3")
-            .bind(kind.as_str())
-            .bind(plan.house_id)
-            .bind(id)
-            .execute(conn)
-            .await?;
-        for (action, from, to) in [
-            (None, None, submitted),
-            (Some(Action::SendToModeration), Some(submitted), status),
-        ] {
-            events::record(
-                conn,
-                &events::NewEvent {
-                    message_id: id,
-                    at: now,
-                    actor_id: author_id,
-                    action: action.map_or(events::CREATED, Action::as_str),
-                    from_status: from,
-                    to_status: to,
-                    comment: None,
-                    public: true,
-                },
-            )
-            .await?;
-        }
-        search::index(conn, id).await?;
-        if let Some(verdict) = verdict {
-            auto_route::apply(conn, self, id, verdict).await?;
-        }
-        let view = messages::get(conn, id).await?.ok_or(DbError::NotFound)?;
-        Ok(view)
     }
 
     /// The point of the message and the territories it lies in, smallest first.

@@ -28,6 +28,7 @@ pub mod invites;
 pub mod jobs;
 pub mod load_test;
 pub mod maintenance;
+mod many_rows;
 pub mod map;
 pub mod messages;
 pub mod notifications;

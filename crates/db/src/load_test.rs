@@ -3,6 +3,7 @@
 //! run after the server was killed.
 
 use chrono::{DateTime, Utc};
+use vmeste_domain::case::CaseKind;
 use vmeste_domain::status::MessageStatus;
 
 use crate::api_keys::{self, Scope};
@@ -76,9 +77,11 @@ pub async fn bare_inserts(
                             &mut conn,
                             &NewMessage {
                                 number: &number,
+                                kind: CaseKind::Message,
                                 topic_id: template.topic_id,
                                 organisation_id: template.organisation_id,
                                 territory_id: template.territory_id,
+                                house_id: None,
                                 author_id: None,
                                 text: "Яма на дороге у дома, глубиной около двадцати сантиметров",
                                 lat: template.lat,

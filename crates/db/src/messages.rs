@@ -1,11 +1,14 @@
 //! Messages: storage, lookups and the public list.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use vmeste_domain::case::CaseKind;
 use vmeste_domain::status::MessageStatus;
 
 use crate::search::Matching;
-use crate::{Conn, DbError, Sql};
+use crate::{Arg, Conn, DbError, Sql, many_rows};
 
 /// A message with the names a page or an API response needs. The author is
 /// not here: this row is safe to show to anyone who may see the message.
@@ -78,9 +81,11 @@ pub const PUBLISHED: [MessageStatus; 5] = [
 
 pub struct NewMessage<'a> {
     pub number: &'a str,
+    pub kind: CaseKind,
     pub topic_id: i64,
     pub organisation_id: Option<i64>,
     pub territory_id: Option<i64>,
+    pub house_id: Option<i64>,
     pub author_id: Option<i64>,
     pub text: &'a str,
     pub lat: f64,
@@ -96,46 +101,92 @@ pub struct NewMessage<'a> {
 }
 
 pub async fn insert(conn: &mut Conn<'_>, m: &NewMessage<'_>) -> Result<i64, DbError> {
-    let id = Sql::new(
-        "INSERT INTO messages (number, topic_id, organisation_id, territory_id, author_id, text, lat, lon, address, \
-         status, public, source, due_date, routing_note, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-    )
-    .bind(m.number)
-    .bind(m.topic_id)
-    .bind(m.organisation_id)
-    .bind(m.territory_id)
-    .bind(m.author_id)
-    .bind(m.text)
-    .bind(m.lat)
-    .bind(m.lon)
-    .bind(m.address)
-    .bind(m.status.as_str())
-    .bind(m.public)
-    .bind(m.source)
-    .bind(m.due_date)
-    .bind(m.routing_note)
-    .bind(m.created_at)
-    .bind(m.updated_at)
-    .scalar(conn)
-    .await?;
-    if m.public && PUBLISHED.contains(&m.status) {
-        crate::map::grid::shown(conn, id, m.lat, m.lon).await?;
+    let ids = insert_all(conn, std::slice::from_ref(m)).await?;
+    ids.first().copied().ok_or(DbError::NotFound)
+}
+
+#[derive(sqlx::FromRow)]
+struct Inserted {
+    id: i64,
+    number: String,
+}
+
+/// Inserts messages in as few statements as the rows fit in and returns
+/// their ids in the order given.
+pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewMessage<'_>]) -> Result<Vec<i64>, DbError> {
+    let rows = new
+        .iter()
+        .map(|m| {
+            vec![
+                Arg::from(m.number),
+                m.kind.as_str().into(),
+                m.topic_id.into(),
+                m.organisation_id.into(),
+                m.territory_id.into(),
+                m.house_id.into(),
+                m.author_id.into(),
+                m.text.into(),
+                m.lat.into(),
+                m.lon.into(),
+                m.address.into(),
+                m.status.as_str().into(),
+                m.public.into(),
+                m.source.into(),
+                m.due_date.into(),
+                m.routing_note.into(),
+                m.created_at.into(),
+                m.updated_at.into(),
+            ]
+        })
+        .collect();
+    let mut ids = HashMap::with_capacity(new.len());
+    for sql in many_rows::statements(
+        "INSERT INTO messages (number, kind, topic_id, organisation_id, territory_id, house_id, author_id, \
+         text, lat, lon, address, status, public, source, due_date, routing_note, created_at, updated_at) VALUES ",
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        // Neither backend promises RETURNING in the order of VALUES: the
+        // unique number tells which row got which id.
+        " RETURNING id, number",
+        rows,
+    ) {
+        for row in sql.fetch_all::<Inserted>(conn).await? {
+            ids.insert(row.number, row.id);
+        }
     }
-    Ok(id)
+    let mut ordered = Vec::with_capacity(new.len());
+    for m in new {
+        let id = *ids.get(m.number).ok_or(DbError::NotFound)?;
+        if m.public && PUBLISHED.contains(&m.status) {
+            crate::map::grid::shown(conn, id, m.lat, m.lon).await?;
+        }
+        ordered.push(id);
+    }
+    Ok(ordered)
 }
 
 /// The next public number of the year, e.g. `В-2026-000123`. Numbers never
 /// repeat; a rolled-back intake leaves a gap, as registration journals do.
 pub async fn next_number(conn: &mut Conn<'_>, year: i32) -> Result<String, DbError> {
+    let mut numbers = next_numbers(conn, year, 1).await?;
+    numbers.pop().ok_or(DbError::NotFound)
+}
+
+/// The year's next `count` numbers in order, taken in one statement.
+pub async fn next_numbers(
+    conn: &mut Conn<'_>,
+    year: i32,
+    count: usize,
+) -> Result<Vec<String>, DbError> {
+    let count = i64::try_from(count).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let last: i64 = Sql::new(
-        "INSERT INTO message_numbers (year, last) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last = message_numbers.last + 1 RETURNING last",
+        "INSERT INTO message_numbers (year, last) VALUES ($1, $2) \
+         ON CONFLICT (year) DO UPDATE SET last = message_numbers.last + $2 RETURNING last",
     )
     .bind(year)
+    .bind(count)
     .scalar(conn)
     .await?;
-    Ok(number(year, last))
+    Ok((last - count + 1..=last).map(|n| number(year, n)).collect())
 }
 
 /// The public number of the year's `last`-th message.

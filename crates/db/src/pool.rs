@@ -217,6 +217,15 @@ impl Db {
         self.batches.run(work).await
     }
 
+    /// Takes in a planned message with the others waiting (group commit,
+    /// see [`crate::batch`]) and returns its id once committed.
+    pub(crate) async fn take_in(
+        &self,
+        planned: crate::intake::Planned,
+    ) -> Result<i64, crate::intake::IntakeError> {
+        self.batches.take_in(planned).await
+    }
+
     /// Checks that the database answers; for readiness probes.
     pub async fn ping(&self) -> Result<(), DbError> {
         let mut handle = self.read().await?;

@@ -9,7 +9,7 @@
 use vmeste_domain::privacy::{public_address, public_text};
 use vmeste_routing::text;
 
-use crate::{Backend, Conn, DbError, Sql};
+use crate::{Arg, Backend, Conn, DbError, Sql, many_rows};
 
 /// The words a message is found by.
 fn document(topic: &str, message_text: &str, address: Option<&str>) -> String {
@@ -61,6 +61,29 @@ pub(crate) fn indexed(
             .join(" "),
         Backend::Postgres => words,
     }
+}
+
+/// Indexes messages just inserted (so nothing to replace) in one
+/// statement: `(id, document)` with each document from [`indexed`].
+pub(crate) async fn insert_new(
+    conn: &mut Conn<'_>,
+    documents: Vec<(i64, String)>,
+) -> Result<(), DbError> {
+    let (head, template) = match conn.backend() {
+        Backend::Sqlite => (
+            "INSERT INTO search_messages (rowid, stems) VALUES ",
+            "({}, {})",
+        ),
+        Backend::Postgres => (
+            "INSERT INTO search_messages (message_id, document) VALUES ",
+            "({}, to_tsvector('russian', {}))",
+        ),
+    };
+    let rows = documents
+        .into_iter()
+        .map(|(id, document)| vec![Arg::from(id), document.into()])
+        .collect();
+    many_rows::insert(conn, head, template, rows).await
 }
 
 async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {

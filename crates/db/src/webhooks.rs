@@ -402,12 +402,36 @@ async fn active(conn: &mut Conn<'_>) -> Result<Vec<Subscription>, DbError> {
 /// transaction, to every active subscription that wants its event and
 /// reaches the message.
 pub async fn capture(conn: &mut Conn<'_>, change: &events::NewEvent<'_>) -> Result<(), DbError> {
-    let Some(event) = Event::of_change(change.action, change.from_status, change.to_status) else {
+    capture_all(conn, std::slice::from_ref(change)).await
+}
+
+/// [`capture`] for many changes, reading the subscriptions once.
+pub async fn capture_all(
+    conn: &mut Conn<'_>,
+    changes: &[events::NewEvent<'_>],
+) -> Result<(), DbError> {
+    let told: Vec<(&events::NewEvent<'_>, Event)> = changes
+        .iter()
+        .filter_map(|c| Event::of_change(c.action, c.from_status, c.to_status).map(|e| (c, e)))
+        .collect();
+    if told.is_empty() {
         return Ok(());
-    };
-    let wanting: Vec<Subscription> = active(conn)
-        .await?
-        .into_iter()
+    }
+    let subscriptions = active(conn).await?;
+    for (change, event) in told {
+        capture_one(conn, &subscriptions, change, event).await?;
+    }
+    Ok(())
+}
+
+async fn capture_one(
+    conn: &mut Conn<'_>,
+    subscriptions: &[Subscription],
+    change: &events::NewEvent<'_>,
+    event: Event,
+) -> Result<(), DbError> {
+    let wanting: Vec<&Subscription> = subscriptions
+        .iter()
         .filter(|s| s.events().contains(&event))
         .collect();
     if wanting.is_empty() {

@@ -6,7 +6,7 @@
 //! index and its grid end up as the application would have built them
 //! message by message. Deterministic for a seed (relative to the clock's now).
 
-mod rows;
+mod indexes;
 mod texts;
 
 use std::collections::HashMap;
@@ -24,7 +24,9 @@ use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 use crate::counters::{Change, Key};
 use crate::demo::counters::{Sums, counted};
 use crate::demo::{data, messages as demo_messages};
-use crate::{Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, regions, search};
+use crate::{
+    Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, many_rows, regions, search,
+};
 
 /// Messages generated and written per transaction.
 const CHUNK: u64 = 50_000;
@@ -51,7 +53,7 @@ pub async fn seed(
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
     let mut plan = Plan::read(&mut conn, clock.now(), calendar, options.seed).await?;
-    let indexes = rows::drop_indexes(&mut conn).await?;
+    let dropped = indexes::drop_all(&mut conn).await?;
     tx.commit().await?;
 
     let mut written = 0;
@@ -70,7 +72,7 @@ pub async fn seed(
 
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
-    rows::create_indexes(&mut conn, &indexes).await?;
+    indexes::create_all(&mut conn, &dropped).await?;
     crate::map::grid::rebuild(&mut conn).await?;
     plan.finish(&mut conn).await?;
     tx.commit().await?;
@@ -230,7 +232,6 @@ impl<'a> Plan<'a> {
         let span = Duration::days(365 * YEARS).num_seconds() as f64;
         let start = self.now - Duration::days(365 * YEARS);
         let mut chunk = Chunk {
-            backend: conn.backend(),
             messages: Vec::new(),
         };
         for i in first..first + count {
@@ -507,55 +508,42 @@ struct Generated {
 }
 
 struct Chunk {
-    backend: Backend,
     messages: Vec<Generated>,
 }
 
 impl Chunk {
     async fn write(self, conn: &mut Conn<'_>) -> Result<(), DbError> {
-        let mut messages = Vec::with_capacity(self.messages.len());
-        let mut history = Vec::new();
-        let mut search = Vec::with_capacity(self.messages.len());
-        for m in self.messages {
-            for e in m.events {
-                history.push(vec![
+        let messages = self
+            .messages
+            .iter()
+            .map(|m| {
+                vec![
                     Arg::from(m.id),
-                    e.at.into(),
-                    e.actor.into(),
-                    e.action.into(),
-                    e.from.map(MessageStatus::as_str).into(),
-                    e.to.as_str().into(),
-                    e.comment.into(),
-                    true.into(),
-                ]);
-            }
-            search.push(vec![Arg::from(m.id), m.search.into()]);
-            messages.push(vec![
-                Arg::from(m.id),
-                m.number.into(),
-                m.topic_id.into(),
-                m.organisation_id.into(),
-                m.territory_id.into(),
-                m.author_id.into(),
-                m.text.into(),
-                m.lat.into(),
-                m.lon.into(),
-                m.address.into(),
-                m.status.as_str().into(),
-                m.public.into(),
-                intake::Source::Web.as_str().into(),
-                m.due_date.into(),
-                m.routing_note.into(),
-                m.created_at.into(),
-                m.updated_at.into(),
-                m.routed_at.into(),
-                m.answered_at.into(),
-                m.rating.map(|(score, _)| i32::from(score)).into(),
-                m.rating.map(|(_, resolved)| resolved).into(),
-                m.disputes.into(),
-            ]);
-        }
-        rows::insert(
+                    m.number.as_str().into(),
+                    m.topic_id.into(),
+                    m.organisation_id.into(),
+                    m.territory_id.into(),
+                    m.author_id.into(),
+                    m.text.as_str().into(),
+                    m.lat.into(),
+                    m.lon.into(),
+                    m.address.as_str().into(),
+                    m.status.as_str().into(),
+                    m.public.into(),
+                    intake::Source::Web.as_str().into(),
+                    m.due_date.into(),
+                    m.routing_note.as_deref().into(),
+                    m.created_at.into(),
+                    m.updated_at.into(),
+                    m.routed_at.into(),
+                    m.answered_at.into(),
+                    m.rating.map(|(score, _)| i32::from(score)).into(),
+                    m.rating.map(|(_, resolved)| resolved).into(),
+                    m.disputes.into(),
+                ]
+            })
+            .collect();
+        many_rows::insert(
             conn,
             "INSERT INTO messages (id, number, topic_id, organisation_id, territory_id, author_id, text, \
              lat, lon, address, status, public, source, due_date, routing_note, created_at, updated_at, \
@@ -564,24 +552,28 @@ impl Chunk {
             messages,
         )
         .await?;
-        rows::insert(
-            conn,
-            "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, \
-             comment, public) VALUES ",
-            "({}, {}, {}, {}, {}, {}, {}, {})",
-            history,
-        )
-        .await?;
-        let (head, template) = match self.backend {
-            Backend::Sqlite => (
-                "INSERT INTO search_messages (rowid, stems) VALUES ",
-                "({}, {})",
-            ),
-            Backend::Postgres => (
-                "INSERT INTO search_messages (message_id, document) VALUES ",
-                "({}, to_tsvector('russian', {}))",
-            ),
-        };
-        rows::insert(conn, head, template, search).await
+        let history: Vec<events::NewEvent<'_>> = self
+            .messages
+            .iter()
+            .flat_map(|m| {
+                m.events.iter().map(|e| events::NewEvent {
+                    message_id: m.id,
+                    at: e.at,
+                    actor_id: e.actor,
+                    action: e.action,
+                    from_status: e.from,
+                    to_status: e.to,
+                    comment: e.comment.as_deref(),
+                    public: true,
+                })
+            })
+            .collect();
+        events::insert_all(conn, &history).await?;
+        let documents = self
+            .messages
+            .into_iter()
+            .map(|m| (m.id, m.search))
+            .collect();
+        search::insert_new(conn, documents).await
     }
 }

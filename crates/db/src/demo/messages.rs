@@ -9,6 +9,7 @@ use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use vmeste_domain::calendar::ProductionCalendar;
+use vmeste_domain::case::CaseKind;
 use vmeste_domain::deadline;
 use vmeste_domain::status::{Action, MessageStatus};
 use vmeste_routing::territory::TerritoryIndex;
@@ -295,9 +296,11 @@ pub(super) async fn generate(
             conn,
             &messages::NewMessage {
                 number: &number,
+                kind: CaseKind::Message,
                 topic_id: topic.id,
                 organisation_id: route.as_ref().map(|r| r.organisation_id),
                 territory_id: containing.first().copied(),
+                house_id: None,
                 author_id: author,
                 text: &text,
                 lat,

@@ -114,9 +114,9 @@ pub(super) async fn apply(
     conn: &mut Conn<'_>,
     intake: &Intake,
     message_id: i64,
-    verdict: Verdict,
+    verdict: &Verdict,
 ) -> Result<(), DbError> {
-    let mut shown = verdict.shown;
+    let mut shown = verdict.shown.clone();
     if let Some((org, note)) = &verdict.auto_route {
         shown.auto_routed = route(conn, intake, message_id, *org, note).await?;
     }

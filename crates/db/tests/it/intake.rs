@@ -276,6 +276,38 @@ async fn messages_sent_together_share_commits_and_a_bad_one_fails_alone() {
 }
 
 #[tokio::test]
+async fn a_message_the_database_refuses_in_a_batch_fails_alone() {
+    let env = env().await;
+    let intake = env.intake();
+    let db = &env.test.db;
+    let roads = env.fixture.roads_topic;
+    // Planning does not look the author up, so only the batch's insert can
+    // refuse the second message: the three go together first, then (after
+    // the refusal) each alone.
+    let m = message(roads, IN_TOWN);
+    let (first, refused, last) = tokio::join!(
+        intake.submit(db, &m, None, Source::Api),
+        intake.submit(db, &m, Some(999_999), Source::Api),
+        intake.submit(db, &m, None, Source::Api),
+    );
+    assert!(matches!(refused, Err(IntakeError::Db(_))), "{refused:?}");
+    let mut numbers = [first.unwrap().number, last.unwrap().number];
+    numbers.sort();
+    // The refused message's number went back with it.
+    assert_eq!(numbers, ["В-2026-000001", "В-2026-000002"]);
+    let mut handle = db.read().await.unwrap();
+    let stored: i64 = vmeste_db::Sql::new("SELECT COUNT(*) FROM messages")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    let events: i64 = vmeste_db::Sql::new("SELECT COUNT(*) FROM message_events")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!((stored, events), (2, 4));
+}
+
+#[tokio::test]
 async fn a_write_that_fails_in_a_batch_rolls_back_only_its_own_changes() {
     use vmeste_db::{DbError, Sql};
     let test = TestDb::new().await;
