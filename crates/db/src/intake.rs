@@ -17,10 +17,13 @@ use crate::messages::{self, MessageView, NewMessage};
 use auto_route::{Considered, Verdict};
 
 mod auto_route;
+mod reference;
 use crate::{
-    Conn, Db, DbError, Sql, calendar_days, catalogue, events, houses, organisations,
-    routing_models, routing_rules, search,
+    Conn, Db, DbError, Sql, catalogue, events, houses, organisations, routing_models,
+    routing_rules, search,
 };
+pub use reference::Reference;
+use reference::Snapshot;
 
 /// What intake needs besides the database; built once at start and cheap to
 /// clone, so that a message can be handed to the batch writer with it.
@@ -33,6 +36,8 @@ pub struct Intake {
     /// The routing classifier, when the product uses it: its suggestion is
     /// kept with the message and, above a topic's threshold, routes it.
     pub model: Option<Arc<routing_models::Live>>,
+    /// The reference data kept between messages.
+    pub reference: Arc<Reference>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,10 +189,13 @@ pub(crate) async fn write_all(
         })
         .collect();
     search::insert_new(conn, documents).await?;
-    for (p, &id) in planned.iter().zip(&ids) {
-        if let Some(verdict) = &p.verdict {
-            auto_route::apply(conn, &p.intake, id, verdict).await?;
-        }
+    let verdicts: Vec<(i64, &Verdict)> = planned
+        .iter()
+        .zip(&ids)
+        .filter_map(|(p, &id)| p.verdict.as_ref().map(|v| (id, v)))
+        .collect();
+    if !verdicts.is_empty() {
+        auto_route::apply(conn, &first.intake, &verdicts).await?;
     }
     Ok(ids)
 }
@@ -226,7 +234,9 @@ impl Intake {
         message: &ValidMessage,
     ) -> Result<Option<Route>, IntakeError> {
         let mut handle = db.read().await?;
-        Ok(self.plan(&mut handle.conn(), message).await?.route)
+        let mut conn = handle.conn();
+        let reference = self.reference.now(&mut conn).await?;
+        Ok(self.plan(&mut conn, &reference, message).await?.route)
     }
 
     async fn take(
@@ -279,8 +289,9 @@ impl Intake {
         source: Source,
         kind: CaseKind,
     ) -> Result<Planned, IntakeError> {
-        let plan = self.plan(conn, message).await?;
-        let verdict = self.judge(conn, message, &plan, kind).await?;
+        let reference = self.reference.now(conn).await?;
+        let plan = self.plan(conn, &reference, message).await?;
+        let verdict = self.judge(conn, &reference, message, &plan, kind).await?;
         Ok(Planned {
             intake: self.clone(),
             message: message.clone(),
@@ -296,12 +307,14 @@ impl Intake {
     async fn judge(
         &self,
         conn: &mut Conn<'_>,
+        reference: &Snapshot<'_>,
         message: &ValidMessage,
         plan: &Plan,
         kind: CaseKind,
     ) -> Result<Option<Verdict>, DbError> {
         auto_route::judge(
             conn,
+            reference,
             self,
             &Considered {
                 text: &message.text,
@@ -314,18 +327,19 @@ impl Intake {
     }
 
     /// Checks the topic and the place and chooses the route, reading only.
-    async fn plan(&self, conn: &mut Conn<'_>, message: &ValidMessage) -> Result<Plan, IntakeError> {
-        let topic = active_topic(conn, message.topic_id).await?;
+    async fn plan(
+        &self,
+        conn: &mut Conn<'_>,
+        reference: &Snapshot<'_>,
+        message: &ValidMessage,
+    ) -> Result<Plan, IntakeError> {
+        let topic = active_topic(reference.topic(conn, message.topic_id).await?)?;
         let (lat, lon, containing) = self.locate(message.place)?;
         let house = houses::find(conn, message.address.as_deref(), lat, lon).await?;
-        let route = route(
-            conn,
-            topic.id,
-            &topic.responsible,
-            &containing,
-            house.as_ref(),
-        )
-        .await?;
+        let route = match house_route(&topic.responsible, house.as_ref()) {
+            Some(route) => Some(route),
+            None => reference.route(conn, &topic, &containing).await?,
+        };
         Ok(Plan {
             public: topic.public,
             deadline: topic.deadline()?,
@@ -334,7 +348,7 @@ impl Intake {
             territory_id: containing.first().copied(),
             house_id: house.map(|h| h.id),
             route,
-            calendar: calendar_days::effective(conn, &self.calendar).await?,
+            calendar: reference.calendar(conn, &self.calendar).await?,
             topic,
         })
     }
@@ -362,8 +376,8 @@ impl Intake {
     }
 }
 
-async fn active_topic(conn: &mut Conn<'_>, id: i64) -> Result<catalogue::Topic, IntakeError> {
-    match catalogue::topic(conn, id).await? {
+fn active_topic(topic: Option<catalogue::Topic>) -> Result<catalogue::Topic, IntakeError> {
+    match topic {
         Some(t) if t.active => Ok(t),
         Some(_) => Err(invalid("topic_id", ErrorCode::InactiveTopic)),
         None => Err(invalid("topic_id", ErrorCode::UnknownTopic)),
@@ -387,19 +401,36 @@ pub async fn route(
     containing: &[i64],
     house: Option<&houses::House>,
 ) -> Result<Option<Route>, DbError> {
-    // The house's own company beats any district default for its topics.
+    match house_route(responsible, house) {
+        Some(route) => Ok(Some(route)),
+        None => rules_route(conn, topic_id, responsible, containing).await,
+    }
+}
+
+/// The house's own company, which beats any district default for its topics.
+fn house_route(responsible: &str, house: Option<&houses::House>) -> Option<Route> {
     if responsible == houses::MANAGED_AREA
         && let Some(house) = house
         && let (Some(manager), Some(name)) = (house.manager_id, &house.manager_name_ru)
     {
-        return Ok(Some(Route {
+        return Some(Route {
             organisation_id: manager,
             note: format!(
                 "дом «{}» по реестру домов обслуживает {name}",
                 house.address
             ),
-        }));
+        });
     }
+    None
+}
+
+/// The organisation the routing rules choose for a topic at a place.
+async fn rules_route(
+    conn: &mut Conn<'_>,
+    topic_id: i64,
+    responsible: &str,
+    containing: &[i64],
+) -> Result<Option<Route>, DbError> {
     let rules = routing_rules::candidates(conn, topic_id, responsible).await?;
     let Some(rule) = routing_rules::choose(&rules, containing) else {
         return Ok(None);

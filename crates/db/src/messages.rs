@@ -141,6 +141,7 @@ pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewMessage<'_>]) -> Result<V
         .collect();
     let mut ids = HashMap::with_capacity(new.len());
     for sql in many_rows::statements(
+        conn.backend(),
         "INSERT INTO messages (number, kind, topic_id, organisation_id, territory_id, house_id, author_id, \
          text, lat, lon, address, status, public, source, due_date, routing_note, created_at, updated_at) VALUES ",
         "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",

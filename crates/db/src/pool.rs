@@ -127,14 +127,18 @@ impl Db {
         let pools = match Backend::of_url(url)? {
             Backend::Sqlite => {
                 let connect = sqlite_options(url, options)?;
+                // A file cannot drop a connection the way a network can: no
+                // ping (a round trip to the connection's thread) per acquire.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(options.acquire_timeout)
+                    .test_before_acquire(false)
                     .connect_with(connect.clone())
                     .await?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(options.max_connections.max(1))
                     .acquire_timeout(options.acquire_timeout)
+                    .test_before_acquire(false)
                     .connect_with(connect.read_only(true))
                     .await?;
                 Pools::Sqlite { read, write }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Conn, DbError, Sql};
+use crate::{Arg, Conn, DbError, Sql, many_rows};
 
 /// The staff's decision agreed with the model's top suggestion.
 pub const CONFIRMED: &str = "confirmed";
@@ -30,26 +30,34 @@ pub struct Shown {
     pub auto_routed: bool,
 }
 
+/// Keeps what the model suggested for each message, in one statement.
 pub async fn record_shown(
     conn: &mut Conn<'_>,
-    message_id: i64,
-    shown: &Shown,
+    shown: &[(i64, Shown)],
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    Sql::new(
+    let rows = shown
+        .iter()
+        .map(|(message_id, shown)| {
+            vec![
+                Arg::from(*message_id),
+                shown.model_id.into(),
+                shown.topic_id.into(),
+                shown.topic_confidence.into(),
+                shown.organisation_id.into(),
+                shown.auto_routed.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    many_rows::insert(
+        conn,
         "INSERT INTO routing_suggestions (message_id, model_id, topic_id, topic_confidence, \
-         organisation_id, auto_routed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         organisation_id, auto_routed, created_at) VALUES ",
+        "({}, {}, {}, {}, {}, {}, {})",
+        rows,
     )
-    .bind(message_id)
-    .bind(shown.model_id)
-    .bind(shown.topic_id)
-    .bind(shown.topic_confidence)
-    .bind(shown.organisation_id)
-    .bind(shown.auto_routed)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn shown(conn: &mut Conn<'_>, message_id: i64) -> Result<Option<Shown>, DbError> {

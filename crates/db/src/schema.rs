@@ -146,6 +146,7 @@ pub const TABLES: &[Declared] = &[
         ("sum_lat", Real, false), ("sum_lon", Real, false), ("sum_id", Int, false), ("south", Real, false),
         ("west", Real, false), ("north", Real, false), ("east", Real, false),
     ]),
+    ("reference_version", &[("id", Int, false), ("version", Int, false)]),
     ("message_events", &[
         ("id", Int, false), ("message_id", Int, false), ("at", Time, false), ("actor_id", Int, true),
         ("action", Text, false), ("from_status", Text, true), ("to_status", Text, false), ("comment", Text, true),

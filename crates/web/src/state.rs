@@ -131,6 +131,7 @@ impl AppState {
                     territories: Arc::new(TerritoryIndex::new(shapes)),
                     time_zone,
                     model: Some(routing_model.clone()),
+                    reference: Arc::default(),
                 },
                 metrics: Metrics::new()?,
                 limiters: Limiters::new(settings.rate_limits),

@@ -10,6 +10,8 @@ mod indexes;
 mod texts;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::distr::weighted::WeightedIndex;
@@ -56,19 +58,31 @@ pub async fn seed(
     let dropped = indexes::drop_all(&mut conn).await?;
     tx.commit().await?;
 
-    let mut written = 0;
-    while written < options.messages {
-        let count = CHUNK.min(options.messages - written);
-        let mut tx = db.write().await?;
-        let mut conn = tx.conn();
+    // The next chunk is generated while the one before is written: the
+    // generator waits on the processor, the writer on the database.
+    let (chunks, queued) = tokio::sync::mpsc::channel(1);
+    let written = Arc::new(AtomicU64::new(0));
+    let writer = tokio::spawn(write_chunks(db.clone(), queued, Arc::clone(&written)));
+    let mut reader = db.read().await?;
+    let mut generated = 0;
+    while generated < options.messages {
+        let count = CHUNK.min(options.messages - generated);
         let chunk = plan
-            .generate(&mut conn, written, count, options.messages)
+            .generate(&mut reader.conn(), generated, count, options.messages)
             .await?;
-        chunk.write(&mut conn).await?;
-        tx.commit().await?;
-        written += count;
-        progress(written);
+        if chunks.send(chunk).await.is_err() {
+            // The writer stopped; its error is reported below.
+            break;
+        }
+        generated += count;
+        progress(written.load(Ordering::Relaxed));
     }
+    drop((chunks, reader));
+    writer
+        .await
+        .map_err(|e| DbError::Config(format!("the seed's writer failed: {e}")))??;
+    let written = written.load(Ordering::Relaxed);
+    progress(written);
 
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
@@ -78,6 +92,23 @@ pub async fn seed(
     tx.commit().await?;
     analyze(db).await?;
     Ok(written)
+}
+
+/// Writes each generated chunk in a transaction of its own, counting the
+/// messages written.
+async fn write_chunks(
+    db: Db,
+    mut chunks: tokio::sync::mpsc::Receiver<Chunk>,
+    written: Arc<AtomicU64>,
+) -> Result<(), DbError> {
+    while let Some(chunk) = chunks.recv().await {
+        let count = chunk.messages.len() as u64;
+        let mut tx = db.write().await?;
+        chunk.write(&mut tx.conn()).await?;
+        tx.commit().await?;
+        written.fetch_add(count, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 /// Fresh planner statistics for the grown tables, and on SQLite one merged

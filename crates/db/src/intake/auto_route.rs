@@ -7,9 +7,9 @@ use vmeste_domain::case::{Command, Who};
 use vmeste_routing::classifier::Suggestion;
 
 use super::Intake;
+use super::reference::Snapshot;
 use crate::cases::{self, CaseError};
 use crate::routing_labels::{self, Shown};
-use crate::routing_models;
 use crate::{Conn, DbError, Sql, catalogue};
 
 /// The message as intake is taking it in.
@@ -52,13 +52,14 @@ fn because(suggestion: &Suggestion) -> String {
 /// enough of the resident's topic to route it at once; `None` without a model.
 pub(super) async fn judge(
     conn: &mut Conn<'_>,
+    reference: &Snapshot<'_>,
     intake: &Intake,
     message: &Considered<'_>,
 ) -> Result<Option<Verdict>, DbError> {
     let Some(live) = &intake.model else {
         return Ok(None);
     };
-    let Some(loaded) = live.current(conn).await? else {
+    let Some(loaded) = reference.model(conn, live).await? else {
         return Ok(None);
     };
     let now = intake.clock.now().timestamp();
@@ -77,7 +78,7 @@ pub(super) async fn judge(
     // where they differ, a person decides.
     let agrees = topic_id == Some(message.topic.id);
     let threshold = if agrees {
-        routing_models::threshold(conn, message.topic.id).await?
+        reference.threshold(conn, message.topic.id).await?
     } else {
         None
     };
@@ -107,20 +108,23 @@ pub(super) async fn judge(
     }))
 }
 
-/// Writes the verdict with the message: routes it if the model was sure,
-/// and keeps the suggestion so a moderator's decision counts as a
-/// confirmation or a correction.
+/// Writes the verdicts with their messages: routes those the model was sure
+/// of, and keeps every suggestion (in one statement) so a moderator's
+/// decision counts as a confirmation or a correction.
 pub(super) async fn apply(
     conn: &mut Conn<'_>,
     intake: &Intake,
-    message_id: i64,
-    verdict: &Verdict,
+    verdicts: &[(i64, &Verdict)],
 ) -> Result<(), DbError> {
-    let mut shown = verdict.shown.clone();
-    if let Some((org, note)) = &verdict.auto_route {
-        shown.auto_routed = route(conn, intake, message_id, *org, note).await?;
+    let mut shown = Vec::with_capacity(verdicts.len());
+    for &(message_id, verdict) in verdicts {
+        let mut suggestion = verdict.shown.clone();
+        if let Some((org, note)) = &verdict.auto_route {
+            suggestion.auto_routed = route(conn, intake, message_id, *org, note).await?;
+        }
+        shown.push((message_id, suggestion));
     }
-    routing_labels::record_shown(conn, message_id, &shown, intake.clock.now()).await
+    routing_labels::record_shown(conn, &shown, intake.clock.now()).await
 }
 
 /// Routes the message as a moderator would, on the platform's behalf, and

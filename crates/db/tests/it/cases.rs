@@ -80,6 +80,7 @@ fn intake(
         territories: std::sync::Arc::new(index.clone()),
         time_zone: TZ,
         model: None,
+        reference: std::sync::Arc::default(),
     }
 }
 

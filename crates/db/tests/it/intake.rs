@@ -56,6 +56,7 @@ impl Env {
             territories: std::sync::Arc::new(self.index.clone()),
             time_zone: chrono_tz::Europe::Moscow,
             model: None,
+            reference: std::sync::Arc::default(),
         }
     }
 }
@@ -128,6 +129,101 @@ async fn a_region_wide_rule_routes_anywhere() {
         .unwrap();
     assert_eq!(view.organisation_id, Some(env.fixture.grid));
     assert!(view.routing_note.unwrap().contains("grid"));
+}
+
+#[tokio::test]
+async fn intake_follows_changes_to_rules_and_topics_at_once() {
+    use vmeste_db::routing_rules::{self, Target};
+    let env = env().await;
+    // One intake, as a server keeps it, with its reference data in memory.
+    let intake = env.intake();
+    let db = &env.test.db;
+    let roads = env.fixture.roads_topic;
+    let routed = || async {
+        intake
+            .submit(db, &message(roads, IN_TOWN), None, Source::Api)
+            .await
+            .map(|view| view.organisation_id)
+    };
+    assert_eq!(routed().await.unwrap(), Some(env.fixture.town_roads));
+
+    let mut tx = db.write().await.unwrap();
+    let rule = routing_rules::insert(
+        &mut tx.conn(),
+        Target::Topic(roads),
+        Some(env.fixture.town),
+        env.fixture.grid,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(routed().await.unwrap(), Some(env.fixture.grid));
+
+    let mut tx = db.write().await.unwrap();
+    routing_rules::delete(&mut tx.conn(), rule).await.unwrap();
+    vmeste_db::Sql::new("UPDATE topics SET active = $1 WHERE id = $2")
+        .bind(false)
+        .bind(roads)
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    match routed().await {
+        Err(IntakeError::Invalid(errors)) => assert_eq!(errors[0].code, ErrorCode::InactiveTopic),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_change_to_reference_data_moves_its_version() {
+    use vmeste_db::Sql;
+    use vmeste_domain::calendar::{DayKind, SpecialDay};
+    let env = env().await;
+    let db = &env.test.db;
+    let version = || async {
+        let mut handle = db.read().await.unwrap();
+        Sql::new("SELECT version FROM reference_version WHERE id = 1")
+            .scalar::<i64>(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    // The tables intake keeps in memory (intake/reference.rs) but the
+    // models', whose changes routing_model.rs follows through a kept intake.
+    for table in [
+        "categories",
+        "topics",
+        "routing_rules",
+        "organisations",
+        "territories",
+    ] {
+        let before = version().await;
+        let mut tx = db.write().await.unwrap();
+        Sql::new(format!(
+            "UPDATE {table} SET id = id WHERE id IN (SELECT MIN(id) FROM {table})"
+        ))
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert!(version().await > before, "{table}");
+    }
+    let before = version().await;
+    let mut tx = db.write().await.unwrap();
+    let day = SpecialDay {
+        date: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        kind: DayKind::Holiday,
+        note: "test".into(),
+    };
+    vmeste_db::calendar_days::set(
+        &mut tx.conn(),
+        &day,
+        None,
+        vmeste_domain::clock::Clock::now(env.clock.as_ref()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(version().await > before, "calendar_days");
 }
 
 #[tokio::test]

@@ -202,6 +202,7 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
         territories: std::sync::Arc::new(index),
         time_zone: chrono_tz::Europe::Moscow,
         model: None,
+        reference: std::sync::Arc::default(),
     };
     let mut ids = Vec::new();
     for text in [

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use vmeste_db::cases::{self, Context};
-use vmeste_db::intake::{Intake, Source};
+use vmeste_db::intake::{Intake, Reference, Source};
 use vmeste_db::routing_labels::{self, Decision};
 use vmeste_db::routing_models::{self, Live, NewModel};
 use vmeste_db::routing_training::{self, Retrained};
@@ -46,6 +46,9 @@ struct Env {
     calendar: Arc<ProductionCalendar>,
     index: Arc<TerritoryIndex>,
     live: Arc<Live>,
+    /// Kept across submissions, as a server keeps it, so that activations
+    /// and thresholds must reach it through the reference version.
+    reference: Arc<Reference>,
 }
 
 async fn env() -> Env {
@@ -67,6 +70,7 @@ async fn env() -> Env {
         calendar: Arc::new(ProductionCalendar::russian_federal()),
         index: Arc::new(index),
         live: Arc::new(Live::new()),
+        reference: Arc::default(),
     }
 }
 
@@ -78,6 +82,7 @@ impl Env {
             territories: self.index.clone(),
             time_zone: chrono_tz::Europe::Moscow,
             model: Some(self.live.clone()),
+            reference: self.reference.clone(),
         }
     }
 
