@@ -5,10 +5,12 @@
 //! month those of each category, territory and organisation — rows that grow
 //! with days and keys, never with messages.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::{Conn, DbError, Sql};
+use crate::{Arg, Conn, DbError, Sql, many_rows};
 
 /// Which row a change counts in.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +88,18 @@ impl Change {
     }
 }
 
+impl std::ops::AddAssign for Change {
+    fn add_assign(&mut self, c: Self) {
+        self.received += c.received;
+        self.answered += c.answered;
+        self.answered_on_time += c.answered_on_time;
+        self.overdue += c.overdue;
+        self.disputed += c.disputed;
+        self.rating_sum += c.rating_sum;
+        self.rating_count += c.rating_count;
+    }
+}
+
 /// The counters, in the order every statement here names them.
 const COLUMNS: &str =
     "received, answered, answered_on_time, overdue, disputed, rating_sum, rating_count";
@@ -129,6 +143,99 @@ pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError
     .bind(month_of(key.day))
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Adds many changes at once (a bulk load): the daily rows and their
+/// roll-ups summed in memory first, then written many rows a statement.
+pub async fn add_all(
+    conn: &mut Conn<'_>,
+    changes: impl IntoIterator<Item = (Key, Change)>,
+) -> Result<(), DbError> {
+    let categories: HashMap<i64, i64> = Sql::new("SELECT id, category_id FROM topics")
+        .fetch_all::<(i64, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut daily = HashMap::new();
+    let mut rollups: HashMap<(&str, NaiveDate, i64), Change> = HashMap::new();
+    for (key, change) in changes {
+        let month = month_of(key.day);
+        let category = categories.get(&key.topic_id).copied().unwrap_or(0);
+        for slice in [
+            ("day", key.day, 0),
+            ("category", month, category),
+            ("territory", month, key.territory_id),
+            ("organisation", month, key.organisation_id),
+        ] {
+            *rollups.entry(slice).or_default() += change;
+        }
+        let day_key = (key.day, key.organisation_id, key.topic_id, key.territory_id);
+        *daily.entry(day_key).or_default() += change;
+    }
+    let values = |c: Change| {
+        [
+            c.received,
+            c.answered,
+            c.answered_on_time,
+            c.overdue,
+            c.disputed,
+            c.rating_sum,
+            c.rating_count,
+        ]
+        .map(Arg::from)
+    };
+    let daily = daily
+        .into_iter()
+        .map(|((day, organisation, topic, territory), c)| {
+            let key = [
+                day.into(),
+                organisation.into(),
+                topic.into(),
+                territory.into(),
+            ];
+            key.into_iter().chain(values(c)).collect()
+        })
+        .collect();
+    upsert_all(
+        conn,
+        "daily_counters (day, organisation_id, topic_id, territory_id",
+        "day, organisation_id, topic_id, territory_id",
+        daily,
+    )
+    .await?;
+    let rollups = rollups
+        .into_iter()
+        .map(|((slice, period, key), c)| {
+            let key = [slice.into(), period.into(), key.into()];
+            key.into_iter().chain(values(c)).collect()
+        })
+        .collect();
+    upsert_all(
+        conn,
+        "counter_rollups (slice, period, key_id",
+        "slice, period, key_id",
+        rollups,
+    )
+    .await
+}
+
+/// Adds rows of a key's columns and the counters to `table` (named with its
+/// key's columns, the parenthesis left open).
+async fn upsert_all(
+    conn: &mut Conn<'_>,
+    table_and_key: &str,
+    key: &str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), DbError> {
+    let table = table_and_key.split(' ').next().unwrap_or_default();
+    let width = rows.first().map_or(0, Vec::len);
+    let template = format!("({})", vec!["{}"; width].join(", "));
+    let head = format!("INSERT INTO {table_and_key}, {COLUMNS}) VALUES ");
+    let tail = format!(" ON CONFLICT ({key}) DO UPDATE SET {}", adding(table));
+    for sql in many_rows::statements(conn.backend(), &head, &template, &tail, rows) {
+        sql.execute(conn).await?;
+    }
     Ok(())
 }
 

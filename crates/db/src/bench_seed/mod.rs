@@ -52,6 +52,7 @@ pub async fn seed(
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64, DbError> {
     crate::demo::load(db, clock, calendar).await?;
+    tracing::info!("demo region loaded");
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
     let mut plan = Plan::read(&mut conn, clock.now(), calendar, options.seed).await?;
@@ -84,13 +85,21 @@ pub async fn seed(
     let written = written.load(Ordering::Relaxed);
     progress(written);
 
+    let phase = std::time::Instant::now();
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
     indexes::create_all(&mut conn, &dropped).await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
     crate::map::grid::rebuild(&mut conn).await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
     plan.finish(&mut conn).await?;
     tx.commit().await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
     analyze(db).await?;
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "statistics and search index merged"
+    );
     Ok(written)
 }
 

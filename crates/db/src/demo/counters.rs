@@ -90,35 +90,28 @@ pub(crate) struct Sums(HashMap<(NaiveDate, i64, i64, i64), Change>);
 
 impl Sums {
     pub(crate) fn add(&mut self, key: Key, change: Change) {
-        let sum = self
+        *self
             .0
             .entry((key.day, key.organisation_id, key.topic_id, key.territory_id))
-            .or_default();
-        sum.received += change.received;
-        sum.answered += change.answered;
-        sum.answered_on_time += change.answered_on_time;
-        sum.overdue += change.overdue;
-        sum.disputed += change.disputed;
-        sum.rating_sum += change.rating_sum;
-        sum.rating_count += change.rating_count;
+            .or_default() += change;
     }
 
     /// Adds the sums to the stored counters; how many rows they touched.
     pub(crate) async fn write(self, conn: &mut Conn<'_>) -> Result<usize, DbError> {
         let rows = self.0.len();
-        for ((day, organisation_id, topic_id, territory_id), change) in self.0 {
-            counters::add(
-                conn,
-                Key {
-                    day,
-                    organisation_id,
-                    topic_id,
-                    territory_id,
-                },
-                change,
-            )
-            .await?;
-        }
+        let changes =
+            self.0
+                .into_iter()
+                .map(|((day, organisation_id, topic_id, territory_id), change)| {
+                    let key = Key {
+                        day,
+                        organisation_id,
+                        topic_id,
+                        territory_id,
+                    };
+                    (key, change)
+                });
+        counters::add_all(conn, changes).await?;
         Ok(rows)
     }
 }
