@@ -33,6 +33,7 @@ pub mod map;
 pub mod messages;
 pub mod notifications;
 pub mod organisations;
+pub mod reference;
 pub mod regions;
 pub mod routing_labels;
 pub mod routing_models;

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod body_limit;
 mod case_form;
+mod choices;
 mod cookies;
 mod csrf;
 pub mod drafts;

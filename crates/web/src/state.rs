@@ -35,6 +35,8 @@ struct Inner {
     form_key: tokio::sync::OnceCell<crate::signing::FormKey>,
     /// The active routing model, as this node last loaded it.
     routing_model: Arc<vmeste_db::routing_models::Live>,
+    /// What forms and filters offer, kept by reference version.
+    choices: vmeste_db::reference::Kept<crate::choices::Choices>,
 }
 
 /// Settings of the web layer.
@@ -139,6 +141,7 @@ impl AppState {
                 oidc: crate::oidc::Client::new(settings.oidc.clone()),
                 form_key: tokio::sync::OnceCell::new(),
                 routing_model,
+                choices: vmeste_db::reference::Kept::default(),
                 settings,
             }),
         })
@@ -225,6 +228,10 @@ impl AppState {
 
     pub(crate) fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    pub fn choices(&self) -> &vmeste_db::reference::Kept<crate::choices::Choices> {
+        &self.inner.choices
     }
 
     pub fn intake(&self) -> &Intake {

@@ -1,11 +1,9 @@
 //! What intake reads for every message that stays the same for many — the
 //! topic, the rules' route for a topic at a place, the calendar with the
 //! administrators' corrections, the active model and a topic's auto-route
-//! threshold — kept in memory for as long as that data has not changed.
-//! Every change to its tables moves `reference_version` (triggers,
-//! migration 0016), so a message costs one read of that number instead of
-//! seven queries, and no node ever uses data older than the database's
-//! (which a time-to-live cache could not promise with many nodes).
+//! threshold — kept in memory while the reference data's version stands
+//! (see [`crate::reference`]): a message costs one read of that number
+//! instead of seven queries.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -15,7 +13,7 @@ use vmeste_domain::calendar::ProductionCalendar;
 
 use super::Route;
 use crate::routing_models::Loaded;
-use crate::{Conn, DbError, Sql, catalogue};
+use crate::{Conn, DbError, catalogue};
 
 /// This node's copy, shared by its requests.
 #[derive(Debug, Default)]
@@ -37,9 +35,7 @@ struct Kept {
 impl Reference {
     /// The data as the database has it now.
     pub(super) async fn now(&self, conn: &mut Conn<'_>) -> Result<Snapshot<'_>, DbError> {
-        let version = Sql::new("SELECT version FROM reference_version WHERE id = 1")
-            .scalar(conn)
-            .await?;
+        let version = crate::reference::version(conn).await?;
         Ok(Snapshot {
             reference: self,
             version,

@@ -260,8 +260,8 @@ async fn incident_page(
             .dismiss_reason
             .clone()
             .map(|reason| lang.t_with("incident-dismissed", &[("reason", reason.into())])),
-        groups: ChoiceGroup::topics(tree, typed.topic_id.as_deref()),
-        territories: territory_choices(places, typed.territory_id.as_deref()),
+        groups: ChoiceGroup::topics(&tree, typed.topic_id.as_deref()),
+        territories: territory_choices(&places, typed.territory_id.as_deref()),
         source: incident.source,
         url: incident.url,
         author: incident.author_handle,

@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use vmeste_db::messages::{self, Filter};
-use vmeste_db::{catalogue, organisations, territories};
 
 use super::view::{Card, Choice, ChoiceGroup, status_label, territory_choices};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::choices;
 use crate::error::{OrPage, PageError};
 use crate::i18n::field_message;
 use crate::listing::{ListParams, PERIODS};
@@ -95,12 +95,10 @@ pub async fn results(
         }
         Err(errors) => (Vec::new(), None, errors),
     };
-    let tree = catalogue::active_tree(&mut conn).await.or_page()?;
-    let territories = territories::list(&mut conn).await.or_page()?;
-    let organisations = organisations::list(&mut conn).await.or_page()?;
+    let choices = choices::current(state, &mut conn).await.or_page()?;
     Ok(Results {
         action,
-        topics: ChoiceGroup::topics(tree, params.topic.as_deref()),
+        topics: ChoiceGroup::topics(&choices.tree, params.topic.as_deref()),
         statuses: messages::PUBLISHED
             .iter()
             .map(|s| {
@@ -118,10 +116,11 @@ pub async fn results(
                 Choice::new(days, label, params.period.as_deref())
             })
             .collect(),
-        territories: territory_choices(territories, params.territory.as_deref()),
-        organisations: organisations
-            .into_iter()
-            .map(|o| Choice::new(o.id, o.short_name_ru, params.organisation.as_deref()))
+        territories: territory_choices(&choices.territories, params.territory.as_deref()),
+        organisations: choices
+            .organisations
+            .iter()
+            .map(|o| Choice::new(o.id, &o.short_name_ru, params.organisation.as_deref()))
             .collect(),
         category: params.category.clone().filter(|c| !c.trim().is_empty()),
         q: params.q.clone().unwrap_or_default(),

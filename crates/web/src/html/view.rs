@@ -84,12 +84,12 @@ impl Choice {
 /// The region's districts (its top territory left out: it is «anywhere»),
 /// named in the page's language, `current` selected.
 pub fn territory_choices(
-    territories: Vec<vmeste_db::territories::Territory>,
+    territories: &[vmeste_db::territories::Territory],
     current: Option<&str>,
 ) -> Vec<Choice> {
     let lang = crate::i18n::current();
     territories
-        .into_iter()
+        .iter()
         .filter(|t| t.parent_id.is_some())
         .map(|t| Choice::new(t.id, lang.pick(&t.name_ru, &t.name_en), current))
         .collect()
@@ -104,11 +104,11 @@ pub struct ChoiceGroup {
 impl ChoiceGroup {
     /// The catalogue's topics by category, `current` selected.
     pub fn topics(
-        tree: Vec<vmeste_db::catalogue::CategoryWithTopics>,
+        tree: &[vmeste_db::catalogue::CategoryWithTopics],
         current: Option<&str>,
     ) -> Vec<Self> {
         let lang = crate::i18n::current();
-        tree.into_iter()
+        tree.iter()
             .map(|c| ChoiceGroup {
                 label: lang
                     .pick(&c.category.name_ru, &c.category.name_en)

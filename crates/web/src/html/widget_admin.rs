@@ -187,7 +187,7 @@ async fn widget_page(
             .to_owned(),
         origins: origins.into_iter().map(|o| (o.id, o.origin)).collect(),
         origin: shown.origin,
-        topics: ChoiceGroup::topics(tree, current_topic.as_deref()),
+        topics: ChoiceGroup::topics(&tree, current_topic.as_deref()),
         snippet: snippet(&state.settings().public_url, org.id, &saved_settings),
         preview_data: data_attributes(org.id, &saved_settings, "page"),
         typed,

@@ -40,6 +40,37 @@ async fn the_public_list_filters_and_pages() {
 }
 
 #[tokio::test]
+async fn the_lists_filters_and_the_report_form_offer_a_renamed_topic_at_once() {
+    let app = TestApp::demo().await;
+    // Kept in memory after the first pages; a change must still show.
+    assert_eq!(app.get("/messages").await.status, StatusCode::OK);
+    assert_eq!(app.get("/report").await.status, StatusCode::OK);
+    let mut tx = app.test.db.write().await.unwrap();
+    vmeste_db::Sql::new("UPDATE topics SET name_ru = $1 WHERE id = (SELECT MIN(id) FROM topics)")
+        .bind("Переименованная тема")
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    vmeste_db::Sql::new(
+        "UPDATE organisations SET short_name_ru = $1 WHERE id = (SELECT MIN(id) FROM organisations)",
+    )
+    .bind("Переименованная организация")
+    .execute(&mut tx.conn())
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let list = app.get("/messages").await.body;
+    assert!(list.contains("Переименованная тема"));
+    assert!(list.contains("Переименованная организация"));
+    assert!(
+        app.get("/report")
+            .await
+            .body
+            .contains("Переименованная тема")
+    );
+}
+
+#[tokio::test]
 async fn a_message_page_shows_its_history_and_strangers_get_404() {
     let app = TestApp::demo().await;
     let page = app

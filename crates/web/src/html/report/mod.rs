@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vmeste_db::intake::{IntakeError, Source};
-use vmeste_db::{catalogue, houses, messages, territories};
+use vmeste_db::{catalogue, houses, messages};
 use vmeste_domain::validation::{FieldError, MessageInput, Place, ValidMessage, validate_message};
 
 use super::map::MapView;
@@ -243,11 +243,11 @@ async fn page(
     let state = flow.state;
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
-    let tree = catalogue::active_tree(&mut conn).await.or_page()?;
-    let territories = territories::list(&mut conn).await.or_page()?;
+    let choices = crate::choices::current(state, &mut conn).await.or_page()?;
+    let tree = &choices.tree;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let found = (!find.trim().is_empty()).then(|| {
-        let mut found = find_topics(&tree, find);
+        let mut found = find_topics(tree, find);
         for t in &mut found {
             t.href = flow.with_topic(t.id);
         }
@@ -270,7 +270,7 @@ async fn page(
         action: flow.action(),
         keep: flow.widget.map(Framed::keep).unwrap_or_default(),
         groups: ChoiceGroup::topics(tree, form.topic_id.as_deref()),
-        territories: territory_choices(territories, form.territory_id.as_deref()),
+        territories: territory_choices(&choices.territories, form.territory_id.as_deref()),
         text: value(&form.text),
         address: value(&form.address),
         lat: value(&form.lat),
