@@ -14,6 +14,7 @@ use futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::intake::{self, IntakeError, Planned};
+use crate::messages::MessageView;
 use crate::{Conn, DbError, Sql, Tx};
 
 /// A future that may borrow the writer's connection.
@@ -34,8 +35,8 @@ struct Ran {
 
 type Write = Box<dyn for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Ran> + Send>;
 
-/// Where a message's id (or why it was refused) is sent.
-type Reply = oneshot::Sender<Result<i64, IntakeError>>;
+/// Where a message as taken in (or why it was refused) is sent.
+type Reply = oneshot::Sender<Result<MessageView, IntakeError>>;
 
 enum Job {
     /// Any write, in a savepoint of its own.
@@ -91,9 +92,9 @@ impl Queue {
         answered.await.map_err(|_| E::from(writer_gone()))?
     }
 
-    /// Takes in a planned message in the next batch and returns its id once
-    /// the batch committed.
-    pub(crate) async fn take_in(&self, planned: Planned) -> Result<i64, IntakeError> {
+    /// Takes in a planned message in the next batch and returns it once the
+    /// batch committed.
+    pub(crate) async fn take_in(&self, planned: Planned) -> Result<MessageView, IntakeError> {
         let (reply, answered) = oneshot::channel();
         self.0
             .send(Job::Message(Box::new(planned), reply))
@@ -193,9 +194,9 @@ async fn take_in_all(
     let (planned, replies): (Vec<Planned>, Vec<Reply>) = messages.into_iter().unzip();
     let together = in_own_savepoint(tx, &planned).await?;
     match together {
-        Ok(ids) => {
-            for (reply, id) in replies.into_iter().zip(ids) {
-                answers.push(answer(reply, Ok(id)));
+        Ok(views) => {
+            for (reply, view) in replies.into_iter().zip(views) {
+                answers.push(answer(reply, Ok(view)));
             }
         }
         Err(e) if planned.len() == 1 => {
@@ -205,12 +206,13 @@ async fn take_in_all(
         }
         Err(_) => {
             for (one, reply) in planned.chunks(1).zip(replies) {
-                let id = in_own_savepoint(tx, one).await?.and_then(|ids| {
-                    ids.first()
-                        .copied()
-                        .ok_or_else(|| IntakeError::Db(DbError::NotFound))
+                let view = in_own_savepoint(tx, one).await?.and_then(|views| {
+                    views
+                        .into_iter()
+                        .next()
+                        .ok_or(IntakeError::Db(DbError::NotFound))
                 });
-                answers.push(answer(reply, id));
+                answers.push(answer(reply, view));
             }
         }
     }
@@ -221,7 +223,7 @@ async fn take_in_all(
 async fn in_own_savepoint(
     tx: &mut Tx,
     planned: &[Planned],
-) -> Result<Result<Vec<i64>, IntakeError>, DbError> {
+) -> Result<Result<Vec<MessageView>, IntakeError>, DbError> {
     savepoint(tx).await?;
     let written = AssertUnwindSafe(intake::write_all(&mut tx.conn(), planned))
         .catch_unwind()

@@ -106,12 +106,13 @@ pub struct Planned {
 }
 
 /// Numbers, times and records planned messages together — one statement
-/// each for their numbers, their rows, their histories and their search
-/// entries, however many there are — and returns their ids in order.
+/// each for their numbers, their rows, their histories, their search
+/// entries and reading them back, however many there are — and returns
+/// them in order.
 pub(crate) async fn write_all(
     conn: &mut Conn<'_>,
     planned: &[Planned],
-) -> Result<Vec<i64>, IntakeError> {
+) -> Result<Vec<MessageView>, IntakeError> {
     let Some(first) = planned.first() else {
         return Ok(Vec::new());
     };
@@ -197,7 +198,11 @@ pub(crate) async fn write_all(
     if !verdicts.is_empty() {
         auto_route::apply(conn, &first.intake, &verdicts).await?;
     }
-    Ok(ids)
+    let views = messages::get_all(conn, &ids).await?;
+    if views.len() != ids.len() {
+        return Err(DbError::NotFound.into());
+    }
+    Ok(views)
 }
 
 impl Intake {
@@ -255,11 +260,8 @@ impl Intake {
                 .await?
         };
         // The messages waiting share a few statements and one commit; each
-        // is answered once it is durable, then read back on a reader.
-        let id = db.take_in(planned).await?;
-        let mut handle = db.read().await?;
-        let view = messages::get(&mut handle.conn(), id).await?;
-        Ok(view.ok_or(DbError::NotFound)?)
+        // is answered once it is durable.
+        db.take_in(planned).await
     }
 
     /// Takes in a message inside the caller's transaction, for a change that
@@ -274,9 +276,8 @@ impl Intake {
         let planned = self
             .planned(conn, message, author_id, source, CaseKind::Message)
             .await?;
-        let ids = write_all(conn, std::slice::from_ref(&planned)).await?;
-        let id = ids.first().copied().ok_or(DbError::NotFound)?;
-        Ok(messages::get(conn, id).await?.ok_or(DbError::NotFound)?)
+        let views = write_all(conn, std::slice::from_ref(&planned)).await?;
+        Ok(views.into_iter().next().ok_or(DbError::NotFound)?)
     }
 
     /// Everything the writer needs to take a message in, read and decided

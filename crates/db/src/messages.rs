@@ -204,6 +204,19 @@ pub fn ascii_number(number: &str) -> &str {
     number.strip_prefix(NUMBER_LETTER).unwrap_or(number)
 }
 
+/// Messages by id, in the order asked (those not found left out).
+pub async fn get_all(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<MessageView>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<MessageView> = Sql::new(format!("{VIEW} WHERE m.id IN "))
+        .push_list("", ids.iter().copied())
+        .fetch_all(conn)
+        .await?;
+    let mut by_id: HashMap<i64, MessageView> = found.into_iter().map(|m| (m.id, m)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 pub async fn get(conn: &mut Conn<'_>, id: i64) -> Result<Option<MessageView>, DbError> {
     Sql::new(format!("{VIEW} WHERE m.id = $1"))
         .bind(id)

@@ -222,11 +222,11 @@ impl Db {
     }
 
     /// Takes in a planned message with the others waiting (group commit,
-    /// see [`crate::batch`]) and returns its id once committed.
+    /// see [`crate::batch`]) and returns it once committed.
     pub(crate) async fn take_in(
         &self,
         planned: crate::intake::Planned,
-    ) -> Result<i64, crate::intake::IntakeError> {
+    ) -> Result<crate::messages::MessageView, crate::intake::IntakeError> {
         self.batches.take_in(planned).await
     }
 
