@@ -60,7 +60,7 @@ impl Queue {
     /// Starts the writer task; `begin` opens each batch's transaction.
     pub(crate) fn start<B, F>(begin: B) -> Self
     where
-        B: Fn() -> F + Send + 'static,
+        B: Fn() -> F + Send + Sync + 'static,
         F: Future<Output = Result<Tx, DbError>> + Send + 'static,
     {
         let (sender, jobs) = mpsc::unbounded_channel();
@@ -130,31 +130,26 @@ fn not_committed(e: &DbError) -> DbError {
 
 async fn write_batches<B, F>(begin: B, mut jobs: mpsc::UnboundedReceiver<Job>)
 where
-    B: Fn() -> F,
+    B: Fn() -> F + Sync,
     F: Future<Output = Result<Tx, DbError>>,
 {
     while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut messages = Vec::new();
+        let mut writes = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Message(planned, reply) => messages.push((*planned, reply)),
+                Job::Write(write) => writes.push(write),
+            }
+            if messages.len() + writes.len() < MAX_BATCH {
+                next = jobs.try_recv().ok();
             }
         }
-        let mut tx = match begin().await {
-            Ok(tx) => tx,
-            Err(e) => {
-                // Dropping the jobs answers their callers with an error.
-                tracing::error!(error = %e, "cannot begin a write batch");
-                continue;
-            }
-        };
-        let mut answers = Vec::with_capacity(batch.len());
-        // Dropping the transaction of a broken batch rolls it back.
-        let committed = match write(&mut tx, batch, &mut answers).await {
-            Ok(()) => tx.commit().await,
-            Err(e) => Err(e),
-        };
+        let mut answers = Vec::with_capacity(messages.len() + writes.len());
+        // Jobs dropped unanswered (the batch broke before them) tell their
+        // callers the writer dropped them; dropping a transaction rolls it back.
+        let committed = write(&begin, messages, writes, &mut answers).await;
         if let Err(e) = &committed {
             tracing::error!(error = %e, writes = answers.len(), "a write batch did not commit");
         }
@@ -164,59 +159,74 @@ where
     }
 }
 
-/// Runs a batch's jobs: its messages together, then every other write in its
-/// own savepoint. An error here breaks the whole batch.
-async fn write(tx: &mut Tx, batch: Vec<Job>, answers: &mut Vec<Answer>) -> Result<(), DbError> {
-    let mut messages = Vec::new();
-    let mut writes = Vec::new();
-    for job in batch {
-        match job {
-            Job::Message(planned, reply) => messages.push((*planned, reply)),
-            Job::Write(write) => writes.push(write),
-        }
-    }
+/// Runs a batch in one transaction: its messages together, then every other
+/// write in its own savepoint. An error here breaks the whole batch.
+async fn write<B, F>(
+    begin: &B,
+    messages: Vec<(Planned, Reply)>,
+    writes: Vec<Write>,
+    answers: &mut Vec<Answer>,
+) -> Result<(), DbError>
+where
+    B: Fn() -> F + Sync,
+    F: Future<Output = Result<Tx, DbError>>,
+{
+    let mut tx = begin().await?;
     if !messages.is_empty() {
-        take_in_all(tx, messages, answers).await?;
+        tx = take_in_all(begin, tx, messages, answers).await?;
     }
     for write in writes {
-        answers.push(in_savepoint(tx, write).await?);
+        answers.push(in_savepoint(&mut tx, write).await?);
     }
-    Ok(())
+    tx.commit().await
 }
 
-/// Writes the batch's messages in one go; should that fail, each alone in
-/// its own savepoint, so that a bad message fails itself only.
-async fn take_in_all(
-    tx: &mut Tx,
+/// Writes the batch's messages in one go, first in its transaction — so
+/// without a savepoint: should that fail, the transaction holds nothing
+/// else yet and begins again, and each message is written alone in a
+/// savepoint of its own, so that a bad message fails itself only.
+async fn take_in_all<B, F>(
+    begin: &B,
+    mut tx: Tx,
     messages: Vec<(Planned, Reply)>,
     answers: &mut Vec<Answer>,
-) -> Result<(), DbError> {
+) -> Result<Tx, DbError>
+where
+    B: Fn() -> F + Sync,
+    F: Future<Output = Result<Tx, DbError>>,
+{
     let (planned, replies): (Vec<Planned>, Vec<Reply>) = messages.into_iter().unzip();
-    let together = in_own_savepoint(tx, &planned).await?;
+    let together = AssertUnwindSafe(intake::write_all(&mut tx.conn(), &planned))
+        .catch_unwind()
+        .await
+        .map_err(|_| panicked())?;
     match together {
         Ok(views) => {
             for (reply, view) in replies.into_iter().zip(views) {
                 answers.push(answer(reply, Ok(view)));
             }
+            return Ok(tx);
         }
         Err(e) if planned.len() == 1 => {
             if let Some(reply) = replies.into_iter().next() {
                 answers.push(answer(reply, Err(e)));
             }
+            drop(tx);
+            return begin().await;
         }
-        Err(_) => {
-            for (one, reply) in planned.chunks(1).zip(replies) {
-                let view = in_own_savepoint(tx, one).await?.and_then(|views| {
-                    views
-                        .into_iter()
-                        .next()
-                        .ok_or(IntakeError::Db(DbError::NotFound))
-                });
-                answers.push(answer(reply, view));
-            }
-        }
+        Err(_) => drop(tx),
     }
-    Ok(())
+    let mut tx = begin().await?;
+    for (one, reply) in planned.chunks(1).zip(replies) {
+        let view = in_own_savepoint(&mut tx, one).await?.and_then(|views| {
+            views
+                .into_iter()
+                .next()
+                .ok_or(IntakeError::Db(DbError::NotFound))
+        });
+        answers.push(answer(reply, view));
+    }
+    Ok(tx)
 }
 
 /// Writes planned messages in a savepoint, rolled back if they fail.
