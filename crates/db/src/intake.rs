@@ -103,6 +103,8 @@ pub struct Planned {
     author_id: Option<i64>,
     source: Source,
     kind: CaseKind,
+    /// What the search index keeps of it, stemmed here rather than on the writer.
+    document: String,
 }
 
 /// Numbers, times and records planned messages together — one statement
@@ -179,15 +181,7 @@ pub(crate) async fn write_all(
     let documents = planned
         .iter()
         .zip(&ids)
-        .map(|(p, &id)| {
-            let document = search::indexed(
-                conn.backend(),
-                &p.plan.topic.name_ru,
-                &p.message.text,
-                p.message.address.as_deref(),
-            );
-            (id, document)
-        })
+        .map(|(p, &id)| (id, p.document.clone()))
         .collect();
     search::insert_new(conn, documents).await?;
     let verdicts: Vec<(i64, &Verdict)> = planned
@@ -293,7 +287,14 @@ impl Intake {
         let reference = self.reference.now(conn).await?;
         let plan = self.plan(conn, &reference, message).await?;
         let verdict = self.judge(conn, &reference, message, &plan, kind).await?;
+        let document = search::indexed(
+            conn.backend(),
+            &plan.topic.name_ru,
+            &message.text,
+            message.address.as_deref(),
+        );
         Ok(Planned {
+            document,
             intake: self.clone(),
             message: message.clone(),
             plan,
