@@ -3,8 +3,6 @@
 //! and a message whose topic the model is sure enough of — by that topic's
 //! own threshold, off unless an administrator set one — is routed at once.
 
-use std::sync::Arc;
-
 use vmeste_domain::case::{Command, Who};
 use vmeste_routing::classifier::Suggestion;
 
@@ -65,14 +63,7 @@ pub(super) async fn judge(
         return Ok(None);
     };
     let now = intake.clock.now().timestamp();
-    // Inference is a fraction of a millisecond of CPU: off the async
-    // workers, so the batch writer's next step never waits behind it.
-    let text = message.text.to_owned();
-    let model = Arc::clone(&loaded);
-    let suggestions =
-        tokio::task::spawn_blocking(move || model.model.suggest_at(&text, Some(now), 3))
-            .await
-            .map_err(|e| DbError::Corrupt(format!("the routing classifier failed: {e}")))?;
+    let suggestions = loaded.model.suggest_at(message.text, Some(now), 3);
     let Some(top) = suggestions.topics.first() else {
         return Ok(None);
     };
