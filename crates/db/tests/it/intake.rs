@@ -49,6 +49,21 @@ async fn env() -> Env {
 }
 
 impl Env {
+    /// An administrator's correction of the calendar: `date` becomes a holiday.
+    async fn set_holiday(&self, date: NaiveDate, note: &str) {
+        let day = vmeste_domain::calendar::SpecialDay {
+            date,
+            kind: vmeste_domain::calendar::DayKind::Holiday,
+            note: note.into(),
+        };
+        let mut tx = self.test.db.write().await.unwrap();
+        let now = vmeste_domain::clock::Clock::now(self.clock.as_ref());
+        vmeste_db::calendar_days::set(&mut tx.conn(), &day, None, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     fn intake(&self) -> Intake {
         Intake {
             clock: self.clock.clone(),
@@ -177,7 +192,6 @@ async fn intake_follows_changes_to_rules_and_topics_at_once() {
 #[tokio::test]
 async fn every_change_to_reference_data_moves_its_version() {
     use vmeste_db::Sql;
-    use vmeste_domain::calendar::{DayKind, SpecialDay};
     let env = env().await;
     let db = &env.test.db;
     let version = || async {
@@ -208,21 +222,8 @@ async fn every_change_to_reference_data_moves_its_version() {
         assert!(version().await > before, "{table}");
     }
     let before = version().await;
-    let mut tx = db.write().await.unwrap();
-    let day = SpecialDay {
-        date: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-        kind: DayKind::Holiday,
-        note: "test".into(),
-    };
-    vmeste_db::calendar_days::set(
-        &mut tx.conn(),
-        &day,
-        None,
-        vmeste_domain::clock::Clock::now(env.clock.as_ref()),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    env.set_holiday(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), "test")
+        .await;
     assert!(version().await > before, "calendar_days");
 }
 
@@ -303,30 +304,15 @@ async fn an_administrators_holiday_moves_working_day_deadlines() {
             .unwrap()
     };
     let before = submit().await;
-    let holiday = vmeste_domain::calendar::SpecialDay {
-        date: NaiveDate::from_ymd_opt(2026, 3, 18).unwrap(),
-        kind: vmeste_domain::calendar::DayKind::Holiday,
-        note: "Региональный праздник".into(),
-    };
-    {
-        let mut tx = env.test.db.write().await.unwrap();
-        vmeste_db::calendar_days::set(
-            &mut tx.conn(),
-            &holiday,
-            None,
-            vmeste_domain::clock::Clock::now(env.clock.as_ref()),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-    }
+    let holiday = NaiveDate::from_ymd_opt(2026, 3, 18).unwrap();
+    env.set_holiday(holiday, "Региональный праздник").await;
     let after = submit().await;
     assert_eq!(after, before + chrono::Duration::days(1));
     // Removing the correction restores the shipped calendar.
     {
         let mut tx = env.test.db.write().await.unwrap();
         assert!(
-            vmeste_db::calendar_days::remove(&mut tx.conn(), holiday.date)
+            vmeste_db::calendar_days::remove(&mut tx.conn(), holiday)
                 .await
                 .unwrap()
         );
