@@ -45,6 +45,19 @@ enum Job {
     Message(Box<Planned>, Reply),
 }
 
+/// Where the writer runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriterHome {
+    /// A task among the requests' (PostgreSQL: its statements wait on the
+    /// network, and its connections belong to the pool's runtime).
+    Shared,
+    /// A thread of its own (SQLite: each statement is a round trip to the
+    /// connection's thread, and a writer task waits behind the requests'
+    /// tasks at every one of them: measured, a batch took 15 ms on shared
+    /// workers and 3 ms on its own thread; docs/PERFORMANCE.md).
+    OwnThread,
+}
+
 /// The sending end of the writer's queue; the writer stops when every clone
 /// of it is gone.
 #[derive(Clone)]
@@ -57,15 +70,30 @@ impl std::fmt::Debug for Queue {
 }
 
 impl Queue {
-    /// Starts the writer task; `begin` opens each batch's transaction.
-    pub(crate) fn start<B, F>(begin: B) -> Self
+    /// Starts the writer where `home` says; `begin` opens each batch's
+    /// transaction.
+    pub(crate) fn start<B, F>(begin: B, home: WriterHome) -> Result<Self, DbError>
     where
         B: Fn() -> F + Send + Sync + 'static,
         F: Future<Output = Result<Tx, DbError>> + Send + 'static,
     {
         let (sender, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(write_batches(begin, jobs));
-        Self(sender)
+        match home {
+            WriterHome::Shared => {
+                tokio::spawn(write_batches(begin, jobs));
+            }
+            WriterHome::OwnThread => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| DbError::Config(format!("cannot start the writer: {e}")))?;
+                std::thread::Builder::new()
+                    .name("vmeste-writer".into())
+                    .spawn(move || runtime.block_on(write_batches(begin, jobs)))
+                    .map_err(|e| DbError::Config(format!("cannot start the writer: {e}")))?;
+            }
+        }
+        Ok(Self(sender))
     }
 
     /// Runs `work` in the next batch and returns its result once the batch

@@ -13,7 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
-use crate::batch::{BoxFuture, Queue};
+use crate::batch::{BoxFuture, Queue, WriterHome};
 use crate::{Conn, DbError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -155,10 +155,14 @@ impl Db {
                 Pools::Postgres(pool)
             }
         };
+        let home = match pools {
+            Pools::Sqlite { .. } => WriterHome::OwnThread,
+            Pools::Postgres(_) => WriterHome::Shared,
+        };
         let pools = Arc::new(pools);
         let writer = Arc::clone(&pools);
         Ok(Self {
-            batches: Queue::start(move || begin(Arc::clone(&writer))),
+            batches: Queue::start(move || begin(Arc::clone(&writer)), home)?,
             pools,
         })
     }
