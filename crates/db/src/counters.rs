@@ -1,9 +1,10 @@
 //! Daily counters per organisation, topic, territory and local day, moved in
 //! the same transaction as the change they count, so dashboards read sums
 //! of small rows instead of counting messages. With them move their
-//! roll-ups, which the statistics read: the region's totals per day, and per
+//! roll-ups, which the statistics read: the region's totals per day, per
 //! month those of each category, territory and organisation — rows that grow
-//! with days and keys, never with messages.
+//! with days and keys, never with messages — and the all-time totals of the
+//! region and of each key, a row a key.
 
 use std::collections::HashMap;
 
@@ -136,11 +137,16 @@ pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError
          ('day', $1, 0, {values}), \
          ('category', $12, (SELECT category_id FROM topics WHERE id = $3), {values}), \
          ('territory', $12, $4, {values}), \
-         ('organisation', $12, $2, {values}) \
+         ('organisation', $12, $2, {values}), \
+         ('region_all', $13, 0, {values}), \
+         ('category_all', $13, (SELECT category_id FROM topics WHERE id = $3), {values}), \
+         ('territory_all', $13, $4, {values}), \
+         ('organisation_all', $13, $2, {values}) \
          ON CONFLICT (slice, period, key_id) DO UPDATE SET {}",
         adding("counter_rollups")
     ))
     .bind(month_of(key.day))
+    .bind(ALL_TIME)
     .execute(conn)
     .await?;
     Ok(())
@@ -167,6 +173,10 @@ pub async fn add_all(
             ("category", month, category),
             ("territory", month, key.territory_id),
             ("organisation", month, key.organisation_id),
+            ("region_all", ALL_TIME, 0),
+            ("category_all", ALL_TIME, category),
+            ("territory_all", ALL_TIME, key.territory_id),
+            ("organisation_all", ALL_TIME, key.organisation_id),
         ] {
             *rollups.entry(slice).or_default() += change;
         }
@@ -239,6 +249,9 @@ async fn upsert_all(
     Ok(())
 }
 
+/// The period of the all-time roll-ups (migration 0017).
+const ALL_TIME: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
 /// The first day of the day's month, which keys the monthly roll-ups.
 fn month_of(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
@@ -276,9 +289,9 @@ pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result
     );
     let sql = match organisation_id {
         Some(org) => sql
-            .push_bound(" WHERE slice = {}", Slice::Organisation.name())
+            .push_bound(" WHERE slice = {}", Slice::Organisation.all_time_name())
             .push_bound(" AND key_id = {}", org),
-        None => sql.push_bound(" WHERE slice = {}", Slice::Day.name()),
+        None => sql.push_bound(" WHERE slice = {}", Slice::Day.all_time_name()),
     };
     let s: Sums = sql.fetch_one(conn).await?;
     let n = |v: Option<i64>| i32::try_from(v.unwrap_or(0)).unwrap_or(i32::MAX);
@@ -312,6 +325,39 @@ impl Slice {
             Self::Day => "day",
         }
     }
+
+    /// The slice of this cut's all-time roll-ups (for `Day`, the region's).
+    fn all_time_name(self) -> &'static str {
+        match self {
+            Self::Category => "category_all",
+            Self::Organisation => "organisation_all",
+            Self::Territory => "territory_all",
+            Self::Day => "region_all",
+        }
+    }
+
+    /// What names a key of this cut: its key as text, its name, and the join
+    /// to the names' table (none for days).
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Category => (
+                "CAST(c.id AS TEXT)",
+                "c.name_ru",
+                "JOIN categories c ON c.id = d.key_id",
+            ),
+            Self::Organisation => (
+                "CAST(o.id AS TEXT)",
+                "o.short_name_ru",
+                "JOIN organisations o ON o.id = d.key_id",
+            ),
+            Self::Territory => (
+                "CAST(tr.id AS TEXT)",
+                "tr.name_ru",
+                "JOIN territories tr ON tr.id = d.key_id",
+            ),
+            Self::Day => ("CAST(d.period AS TEXT)", "CAST(d.period AS TEXT)", ""),
+        }
+    }
 }
 
 /// One line of a cut: its key (an id, or a day as `YYYY-MM-DD`), its name,
@@ -332,41 +378,17 @@ pub struct Line {
 /// cuts, from the first of its month): a few hundred rows of roll-ups
 /// whatever the number of messages.
 pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<Vec<Line>, DbError> {
-    let sums = "SUM(d.received) AS received, SUM(d.answered) AS answered, \
-        SUM(d.answered_on_time) AS answered_on_time, SUM(d.overdue) AS overdue, \
-        SUM(d.rating_sum) AS rating_sum, SUM(d.rating_count) AS rating_count";
-    let (key, name, join, group) = match slice {
-        Slice::Category => (
-            "CAST(c.id AS TEXT)",
-            "c.name_ru",
-            "JOIN categories c ON c.id = d.key_id",
-            "c.id, c.name_ru",
-        ),
-        Slice::Organisation => (
-            "CAST(o.id AS TEXT)",
-            "o.short_name_ru",
-            "JOIN organisations o ON o.id = d.key_id",
-            "o.id, o.short_name_ru",
-        ),
-        Slice::Territory => (
-            "CAST(tr.id AS TEXT)",
-            "tr.name_ru",
-            "JOIN territories tr ON tr.id = d.key_id",
-            "tr.id, tr.name_ru",
-        ),
-        Slice::Day => (
-            "CAST(d.period AS TEXT)",
-            "CAST(d.period AS TEXT)",
-            "",
-            "d.period",
-        ),
+    let (key, name, join) = slice.names();
+    let group = match slice {
+        Slice::Day => "d.period".to_owned(),
+        _ => format!("{key}, {name}"),
     };
     let since = match slice {
         Slice::Day => since,
         _ => month_of(since),
     };
     Sql::new(format!(
-        "SELECT {key} AS key, {name} AS name, {sums} FROM counter_rollups d {join} \
+        "SELECT {key} AS key, {name} AS name, {SUMMED} FROM counter_rollups d {join} \
          WHERE d.slice = $1 AND d.period >= $2 GROUP BY {group} ORDER BY received DESC"
     ))
     .bind(slice.name())
@@ -374,3 +396,32 @@ pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<V
     .fetch_all(conn)
     .await
 }
+
+/// Each key's all-time counters, most received first: a row a key, however
+/// long the region has counted (for `Day`, the region's one line).
+pub async fn all_time(conn: &mut Conn<'_>, slice: Slice) -> Result<Vec<Line>, DbError> {
+    let (key, name, join) = slice.names();
+    Sql::new(format!(
+        "SELECT {key} AS key, {name} AS name, {} FROM counter_rollups d {join} \
+         WHERE d.slice = $1 ORDER BY d.received DESC, d.key_id",
+        // PostgreSQL's counters are 32-bit; `Line` takes the sums' width.
+        [
+            "received",
+            "answered",
+            "answered_on_time",
+            "overdue",
+            "rating_sum",
+            "rating_count"
+        ]
+        .map(|c| format!("CAST(d.{c} AS BIGINT) AS {c}"))
+        .join(", ")
+    ))
+    .bind(slice.all_time_name())
+    .fetch_all(conn)
+    .await
+}
+
+/// The counters of [`Line`] summed over the roll-ups `d`.
+const SUMMED: &str = "SUM(d.received) AS received, SUM(d.answered) AS answered, \
+    SUM(d.answered_on_time) AS answered_on_time, SUM(d.overdue) AS overdue, \
+    SUM(d.rating_sum) AS rating_sum, SUM(d.rating_count) AS rating_count";

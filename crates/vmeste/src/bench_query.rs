@@ -215,11 +215,10 @@ async fn run_once(db: &Db, op: &Op) -> Result<(), DbError> {
                 .with_day(1)
                 .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
                 .unwrap_or(*today);
-            let ever = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(*today);
             counters::totals(&mut conn, None).await?;
             counters::by(&mut conn, Slice::Day, year_ago).await?;
             for slice in [Slice::Category, Slice::Territory, Slice::Organisation] {
-                counters::by(&mut conn, slice, ever).await?;
+                counters::all_time(&mut conn, slice).await?;
             }
         }
         Op::Message(id) => {

@@ -1,5 +1,6 @@
 //! The statistics' roll-ups move with the daily counters: summed from
-//! those, by day for the region and by month for each key, they are the same.
+//! those, by day for the region, by month for each key and over all time for
+//! both, they are the same.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -67,6 +68,7 @@ pub async fn assert_rollups_agree(db: &Db) {
         .into_iter()
         .collect();
     let mut expected = Rollups::new();
+    let all_time = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     for d in &daily {
         let month = d.day.with_day(1).unwrap();
         for key in [
@@ -74,6 +76,10 @@ pub async fn assert_rollups_agree(db: &Db) {
             ("category", month, categories[&d.topic_id]),
             ("territory", month, d.territory_id),
             ("organisation", month, d.organisation_id),
+            ("region_all", all_time, 0),
+            ("category_all", all_time, categories[&d.topic_id]),
+            ("territory_all", all_time, d.territory_id),
+            ("organisation_all", all_time, d.organisation_id),
         ] {
             let sum = expected
                 .entry((key.0.to_owned(), key.1, key.2))

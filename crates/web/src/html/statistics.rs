@@ -1,5 +1,6 @@
-//! Public statistics from the counters' roll-ups (the region's days and each
-//! key's months: rows that grow with time, not with messages): received,
+//! Public statistics from the counters' roll-ups (the region's days of the
+//! last year and all-time totals, a row a key, whatever the number of
+//! messages or the years counted): received,
 //! answered, on time, ratings; by month, category, territory and
 //! organisation. Each chart is SVG drawn here, with a table of the same
 //! numbers.
@@ -10,7 +11,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months};
 use vmeste_db::counters::{self, Line, Slice};
 
 use super::chart::{Bar, bars};
@@ -87,21 +88,19 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
             .with_day(1)
             .and_then(|d| d.checked_sub_months(Months::new(11)))
             .unwrap_or(today);
-        // Before any message could be (both backends take this date).
-        let ever = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today);
         let mut handle = state.db().read().await.or_page()?;
         let mut conn = handle.conn();
         let totals = counters::totals(&mut conn, None).await.or_page()?;
         let days = counters::by(&mut conn, Slice::Day, year_ago)
             .await
             .or_page()?;
-        let categories = counters::by(&mut conn, Slice::Category, ever)
+        let categories = counters::all_time(&mut conn, Slice::Category)
             .await
             .or_page()?;
-        let territories = counters::by(&mut conn, Slice::Territory, ever)
+        let territories = counters::all_time(&mut conn, Slice::Territory)
             .await
             .or_page()?;
-        let organisations = counters::by(&mut conn, Slice::Organisation, ever)
+        let organisations = counters::all_time(&mut conn, Slice::Organisation)
             .await
             .or_page()?;
         drop(handle);

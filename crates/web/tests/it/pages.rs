@@ -335,8 +335,18 @@ async fn statistics_come_from_the_counters_as_svg_charts_each_with_its_table() {
     );
     assert!(!body.contains("<script"), "no script needed");
     // The monthly table adds up to what was received in the last months.
-    let months: i64 = body
-        .split("Поступило и отвечено по месяцам")
+    let months = received_in(body, "Поступило и отвечено по месяцам");
+    assert!(months > 0 && months <= i64::from(totals.received));
+    // Every message has a category: their all-time rows add up to the region's.
+    assert_eq!(
+        received_in(body, "id=\"by-category\""),
+        i64::from(totals.received)
+    );
+}
+
+/// The sum of the "received" column of the first table after `marker`.
+fn received_in(body: &str, marker: &str) -> i64 {
+    body.split(marker)
         .nth(1)
         .unwrap()
         .split("</tbody>")
@@ -354,6 +364,5 @@ async fn statistics_come_from_the_counters_as_svg_charts_each_with_its_table() {
                 .parse::<i64>()
                 .unwrap()
         })
-        .sum();
-    assert!(months > 0 && months <= i64::from(totals.received));
+        .sum()
 }
