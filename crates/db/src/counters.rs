@@ -1,10 +1,10 @@
 //! Daily counters per organisation, topic, territory and local day, moved in
 //! the same transaction as the change they count, so dashboards read sums
 //! of small rows instead of counting messages. With them move their
-//! roll-ups, which the statistics read: the region's totals per day, per
-//! month those of each category, territory and organisation — rows that grow
-//! with days and keys, never with messages — and the all-time totals of the
-//! region and of each key, a row a key.
+//! roll-ups, which the statistics read: the region's totals per day and per
+//! month, per month those of each category, territory and organisation —
+//! rows that grow with days and keys, never with messages — and the all-time
+//! totals of the region and of each key, a row a key.
 
 use std::collections::HashMap;
 
@@ -138,6 +138,7 @@ pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError
          ('category', $12, (SELECT category_id FROM topics WHERE id = $3), {values}), \
          ('territory', $12, $4, {values}), \
          ('organisation', $12, $2, {values}), \
+         ('region_month', $12, 0, {values}), \
          ('region_all', $13, 0, {values}), \
          ('category_all', $13, (SELECT category_id FROM topics WHERE id = $3), {values}), \
          ('territory_all', $13, $4, {values}), \
@@ -173,6 +174,7 @@ pub async fn add_all(
             ("category", month, category),
             ("territory", month, key.territory_id),
             ("organisation", month, key.organisation_id),
+            ("region_month", month, 0),
             ("region_all", ALL_TIME, 0),
             ("category_all", ALL_TIME, category),
             ("territory_all", ALL_TIME, key.territory_id),
@@ -306,13 +308,15 @@ pub async fn totals(conn: &mut Conn<'_>, organisation_id: Option<i64>) -> Result
     })
 }
 
-/// What statistics are cut by: the region's days, or a key's months.
+/// What statistics are cut by: the region's days or months, or a key's
+/// months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slice {
     Category,
     Organisation,
     Territory,
     Day,
+    Month,
 }
 
 impl Slice {
@@ -323,21 +327,23 @@ impl Slice {
             Self::Organisation => "organisation",
             Self::Territory => "territory",
             Self::Day => "day",
+            Self::Month => "region_month",
         }
     }
 
-    /// The slice of this cut's all-time roll-ups (for `Day`, the region's).
+    /// The slice of this cut's all-time roll-ups (for `Day` and `Month`, the
+    /// region's).
     fn all_time_name(self) -> &'static str {
         match self {
             Self::Category => "category_all",
             Self::Organisation => "organisation_all",
             Self::Territory => "territory_all",
-            Self::Day => "region_all",
+            Self::Day | Self::Month => "region_all",
         }
     }
 
     /// What names a key of this cut: its key as text, its name, and the join
-    /// to the names' table (none for days).
+    /// to the names' table (none for the region's days and months).
     fn names(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Self::Category => (
@@ -355,7 +361,7 @@ impl Slice {
                 "tr.name_ru",
                 "JOIN territories tr ON tr.id = d.key_id",
             ),
-            Self::Day => ("CAST(d.period AS TEXT)", "CAST(d.period AS TEXT)", ""),
+            Self::Day | Self::Month => ("CAST(d.period AS TEXT)", "CAST(d.period AS TEXT)", ""),
         }
     }
 }
@@ -380,7 +386,7 @@ pub struct Line {
 pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<Vec<Line>, DbError> {
     let (key, name, join) = slice.names();
     let group = match slice {
-        Slice::Day => "d.period".to_owned(),
+        Slice::Day | Slice::Month => "d.period".to_owned(),
         _ => format!("{key}, {name}"),
     };
     let since = match slice {
@@ -398,7 +404,7 @@ pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<V
 }
 
 /// Each key's all-time counters, most received first: a row a key, however
-/// long the region has counted (for `Day`, the region's one line).
+/// long the region has counted (for `Day` and `Month`, the region's one line).
 pub async fn all_time(conn: &mut Conn<'_>, slice: Slice) -> Result<Vec<Line>, DbError> {
     let (key, name, join) = slice.names();
     Sql::new(format!(

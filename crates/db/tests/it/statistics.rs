@@ -1,6 +1,6 @@
 //! The statistics' roll-ups move with the daily counters: summed from
-//! those, by day for the region, by month for each key and over all time for
-//! both, they are the same.
+//! those, by day and month for the region, by month for each key and over
+//! all time for both, they are the same.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -76,6 +76,7 @@ pub async fn assert_rollups_agree(db: &Db) {
             ("category", month, categories[&d.topic_id]),
             ("territory", month, d.territory_id),
             ("organisation", month, d.organisation_id),
+            ("region_month", month, 0),
             ("region_all", all_time, 0),
             ("category_all", all_time, categories[&d.topic_id]),
             ("territory_all", all_time, d.territory_id),

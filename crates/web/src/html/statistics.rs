@@ -1,4 +1,4 @@
-//! Public statistics from the counters' roll-ups (the region's days of the
+//! Public statistics from the counters' roll-ups (the region's months of the
 //! last year and all-time totals, a row a key, whatever the number of
 //! messages or the years counted): received,
 //! answered, on time, ratings; by month, category, territory and
@@ -91,7 +91,7 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
         let mut handle = state.db().read().await.or_page()?;
         let mut conn = handle.conn();
         let totals = counters::totals(&mut conn, None).await.or_page()?;
-        let days = counters::by(&mut conn, Slice::Day, year_ago)
+        let months = counters::by(&mut conn, Slice::Month, year_ago)
             .await
             .or_page()?;
         let categories = counters::all_time(&mut conn, Slice::Category)
@@ -104,14 +104,15 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
             .await
             .or_page()?;
         drop(handle);
-        // Months in order, each with what was received and answered.
-        let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for d in &days {
-            let month = d.key.get(..7).unwrap_or(&d.key).to_owned();
-            let sum = months.entry(month).or_default();
-            sum.0 += d.received.unwrap_or(0);
-            sum.1 += d.answered.unwrap_or(0);
-        }
+        // Months in order (keyed by their first day), each with what was
+        // received and answered.
+        let months: BTreeMap<String, (i64, i64)> = months
+            .iter()
+            .map(|m| {
+                let month = m.key.get(..7).unwrap_or(&m.key).to_owned();
+                (month, (m.received.unwrap_or(0), m.answered.unwrap_or(0)))
+            })
+            .collect();
         let lang = crate::i18n::current();
         let month_name = |key: &str| -> String {
             let (year, month) = key.split_once('-').unwrap_or((key, "01"));
