@@ -92,3 +92,8 @@ run_wrk() { # script duration connections [rate-per-second or empty]
 machine_line() {
   printf '%s; %s CPUs; load:%s' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$(uptime | sed 's/.*load average://')"
 }
+
+# The server's CPU time so far (user and system), in seconds.
+server_cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$BENCH_SERVER_PID/stat"
+}
