@@ -403,13 +403,38 @@ pub async fn by(conn: &mut Conn<'_>, slice: Slice, since: NaiveDate) -> Result<V
     .await
 }
 
-/// Each key's all-time counters, most received first: a row a key, however
-/// long the region has counted (for `Day` and `Month`, the region's one line).
-pub async fn all_time(conn: &mut Conn<'_>, slice: Slice) -> Result<Vec<Line>, DbError> {
-    let (key, name, join) = slice.names();
-    Sql::new(format!(
-        "SELECT {key} AS key, {name} AS name, {} FROM counter_rollups d {join} \
-         WHERE d.slice = $1 ORDER BY d.received DESC, d.key_id",
+/// The all-time cuts of the statistics: the region's totals and each
+/// category's, territory's and organisation's, most received first.
+#[derive(Debug, Default)]
+pub struct AllTime {
+    /// `None` before anything was counted.
+    pub region: Option<Line>,
+    pub categories: Vec<Line>,
+    pub territories: Vec<Line>,
+    pub organisations: Vec<Line>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Cut {
+    slice: String,
+    #[sqlx(flatten)]
+    line: Line,
+}
+
+/// Reads [`AllTime`] in one statement: a row a key, however long the region
+/// has counted. Keys without a name (0: no organisation or territory yet)
+/// are left out, as from the other cuts.
+pub async fn all_time(conn: &mut Conn<'_>) -> Result<AllTime, DbError> {
+    let cuts: Vec<Cut> = Sql::new(format!(
+        "SELECT d.slice AS slice, CAST(d.key_id AS TEXT) AS key, \
+         COALESCE(c.name_ru, o.short_name_ru, tr.name_ru, '') AS name, {} \
+         FROM counter_rollups d \
+         LEFT JOIN categories c ON d.slice = 'category_all' AND c.id = d.key_id \
+         LEFT JOIN organisations o ON d.slice = 'organisation_all' AND o.id = d.key_id \
+         LEFT JOIN territories tr ON d.slice = 'territory_all' AND tr.id = d.key_id \
+         WHERE d.slice IN ('region_all', 'category_all', 'organisation_all', 'territory_all') \
+         AND (d.slice = 'region_all' OR c.id IS NOT NULL OR o.id IS NOT NULL OR tr.id IS NOT NULL) \
+         ORDER BY d.received DESC, d.key_id",
         // PostgreSQL's counters are 32-bit; `Line` takes the sums' width.
         [
             "received",
@@ -422,9 +447,18 @@ pub async fn all_time(conn: &mut Conn<'_>, slice: Slice) -> Result<Vec<Line>, Db
         .map(|c| format!("CAST(d.{c} AS BIGINT) AS {c}"))
         .join(", ")
     ))
-    .bind(slice.all_time_name())
     .fetch_all(conn)
-    .await
+    .await?;
+    let mut all = AllTime::default();
+    for Cut { slice, line } in cuts {
+        match slice.as_str() {
+            "region_all" => all.region = Some(line),
+            "category_all" => all.categories.push(line),
+            "territory_all" => all.territories.push(line),
+            _ => all.organisations.push(line),
+        }
+    }
+    Ok(all)
 }
 
 /// The counters of [`Line`] summed over the roll-ups `d`.

@@ -215,11 +215,8 @@ async fn run_once(db: &Db, op: &Op) -> Result<(), DbError> {
                 .with_day(1)
                 .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
                 .unwrap_or(*today);
-            counters::totals(&mut conn, None).await?;
             counters::by(&mut conn, Slice::Month, year_ago).await?;
-            for slice in [Slice::Category, Slice::Territory, Slice::Organisation] {
-                counters::all_time(&mut conn, slice).await?;
-            }
+            counters::all_time(&mut conn).await?;
         }
         Op::Message(id) => {
             messages::get(&mut conn, *id).await?;

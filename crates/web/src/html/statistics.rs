@@ -63,11 +63,11 @@ fn average(sum: i64, count: i64) -> String {
 #[template(path = "statistics.html")]
 struct StatsPage {
     layout: Layout,
-    received: i32,
-    answered: i32,
+    received: i64,
+    answered: i64,
     on_time: String,
     rating: String,
-    overdue: i32,
+    overdue: i64,
     months_chart: String,
     months: Vec<(String, i64, i64)>,
     categories_chart: String,
@@ -90,20 +90,13 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
             .unwrap_or(today);
         let mut handle = state.db().read().await.or_page()?;
         let mut conn = handle.conn();
-        let totals = counters::totals(&mut conn, None).await.or_page()?;
         let months = counters::by(&mut conn, Slice::Month, year_ago)
             .await
             .or_page()?;
-        let categories = counters::all_time(&mut conn, Slice::Category)
-            .await
-            .or_page()?;
-        let territories = counters::all_time(&mut conn, Slice::Territory)
-            .await
-            .or_page()?;
-        let organisations = counters::all_time(&mut conn, Slice::Organisation)
-            .await
-            .or_page()?;
+        let all = counters::all_time(&mut conn).await.or_page()?;
         drop(handle);
+        let n = |v: Option<i64>| v.unwrap_or(0);
+        let region = all.region.as_ref();
         // Months in order (keyed by their first day), each with what was
         // received and answered.
         let months: BTreeMap<String, (i64, i64)> = months
@@ -134,14 +127,17 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
         };
         let page = StatsPage {
             layout: Layout::new(&state, user.as_ref()),
-            received: totals.received,
-            answered: totals.answered,
+            received: n(region.and_then(|r| r.received)),
+            answered: n(region.and_then(|r| r.answered)),
             on_time: percent(
-                i64::from(totals.answered_on_time),
-                i64::from(totals.answered),
+                n(region.and_then(|r| r.answered_on_time)),
+                n(region.and_then(|r| r.answered)),
             ),
-            rating: average(i64::from(totals.rating_sum), i64::from(totals.rating_count)),
-            overdue: totals.overdue,
+            rating: average(
+                n(region.and_then(|r| r.rating_sum)),
+                n(region.and_then(|r| r.rating_count)),
+            ),
+            overdue: n(region.and_then(|r| r.overdue)),
             months_chart: bars(
                 &lang.t("stats-chart-months"),
                 &months
@@ -153,14 +149,17 @@ pub async fn show(State(state): State<AppState>, CurrentUser(user): CurrentUser)
                     .collect::<Vec<_>>(),
             ),
             months,
-            categories_chart: bars(&lang.t("stats-chart-categories"), &bar_of(&categories, 15)),
-            categories: categories.iter().map(Row::from).collect(),
+            categories_chart: bars(
+                &lang.t("stats-chart-categories"),
+                &bar_of(&all.categories, 15),
+            ),
+            categories: all.categories.iter().map(Row::from).collect(),
             territories_chart: bars(
                 &lang.t("stats-chart-territories"),
-                &bar_of(&territories, 15),
+                &bar_of(&all.territories, 15),
             ),
-            territories: territories.iter().map(Row::from).collect(),
-            organisations: organisations.iter().map(Row::from).collect(),
+            territories: all.territories.iter().map(Row::from).collect(),
+            organisations: all.organisations.iter().map(Row::from).collect(),
         };
         Ok::<_, PageError>(render(StatusCode::OK, &page))
     }
