@@ -97,21 +97,75 @@ pub async fn set_manager(
 /// The registered house at a typed address. The register leaves out the
 /// town that residents often type first («г. Приозёрск, ул. Ленина, 10»), so
 /// the address's tails are tried too, longest first, down to a street and
-/// a number.
+/// a number — in one query.
 pub async fn by_address(conn: &mut Conn<'_>, typed: &str) -> Result<Option<House>, DbError> {
     let key = address::fold(typed);
     let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    for start in 0..words.len().saturating_sub(1) {
-        let tail = words[start..].join(" ");
-        let found: Option<House> = Sql::new(format!("{HOUSE} WHERE h.address_key = $1"))
-            .bind(tail)
-            .fetch_optional(conn)
-            .await?;
-        if found.is_some() {
-            return Ok(found);
-        }
+    let tails: Vec<String> = (0..words.len().saturating_sub(1))
+        .map(|start| words[start..].join(" "))
+        .collect();
+    if tails.is_empty() {
+        return Ok(None);
     }
-    Ok(None)
+    // Keys are unique, and a longer tail is a longer key.
+    Sql::new(format!("{HOUSE} WHERE h.address_key IN "))
+        .push_list("", tails)
+        .push(" ORDER BY LENGTH(h.address_key) DESC LIMIT 1")
+        .fetch_optional(conn)
+        .await
+}
+
+/// The reference data's version (see [`crate::reference`]) and the
+/// registered houses near a point, read together: intake needs both for
+/// every message, and on SQLite each statement is a round trip to another
+/// thread.
+pub async fn near_with_reference_version(
+    conn: &mut Conn<'_>,
+    lat: f64,
+    lon: f64,
+) -> Result<(i64, Vec<House>), DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        version: i64,
+        id: Option<i64>,
+        address: Option<String>,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        manager_id: Option<i64>,
+        manager_name_ru: Option<String>,
+    }
+    // A box a little larger than the radius, on the (lat, lon) index.
+    let dlat = NEAR_METRES / 111_000.0 * 1.5;
+    let dlon = dlat / lat.to_radians().cos().max(0.1);
+    let rows: Vec<Row> = Sql::new(
+        "SELECT r.version, h.id, h.address, h.lat, h.lon, h.manager_id, \
+         o.name_ru AS manager_name_ru \
+         FROM reference_version r \
+         LEFT JOIN houses h ON h.lat BETWEEN $1 AND $2 AND h.lon BETWEEN $3 AND $4 \
+         LEFT JOIN organisations o ON o.id = h.manager_id \
+         WHERE r.id = 1",
+    )
+    .bind(lat - dlat)
+    .bind(lat + dlat)
+    .bind(lon - dlon)
+    .bind(lon + dlon)
+    .fetch_all(conn)
+    .await?;
+    let version = rows.first().map(|r| r.version).ok_or(DbError::NotFound)?;
+    let houses = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(House {
+                id: r.id?,
+                address: r.address?,
+                lat: r.lat?,
+                lon: r.lon?,
+                manager_id: r.manager_id,
+                manager_name_ru: r.manager_name_ru,
+            })
+        })
+        .collect();
+    Ok((version, houses))
 }
 
 /// The house a message is about: the typed address first, then the nearest
@@ -122,24 +176,24 @@ pub async fn find(
     lat: f64,
     lon: f64,
 ) -> Result<Option<House>, DbError> {
+    let (_, near) = near_with_reference_version(conn, lat, lon).await?;
+    choose(conn, typed_address, lat, lon, near).await
+}
+
+/// [`find`] among the houses `near` the point, read beforehand.
+pub async fn choose(
+    conn: &mut Conn<'_>,
+    typed_address: Option<&str>,
+    lat: f64,
+    lon: f64,
+    near: Vec<House>,
+) -> Result<Option<House>, DbError> {
     if let Some(typed) = typed_address {
         let by_address = by_address(conn, typed).await?;
         if by_address.is_some() {
             return Ok(by_address);
         }
     }
-    // A box a little larger than the radius, on the (lat, lon) index.
-    let dlat = NEAR_METRES / 111_000.0 * 1.5;
-    let dlon = dlat / lat.to_radians().cos().max(0.1);
-    let near: Vec<House> = Sql::new(format!(
-        "{HOUSE} WHERE h.lat BETWEEN $1 AND $2 AND h.lon BETWEEN $3 AND $4"
-    ))
-    .bind(lat - dlat)
-    .bind(lat + dlat)
-    .bind(lon - dlon)
-    .bind(lon + dlon)
-    .fetch_all(conn)
-    .await?;
     Ok(near
         .into_iter()
         .map(|h| (metres(lat, lon, h.lat, h.lon), h))

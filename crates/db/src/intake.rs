@@ -233,9 +233,7 @@ impl Intake {
         message: &ValidMessage,
     ) -> Result<Option<Route>, IntakeError> {
         let mut handle = db.read().await?;
-        let mut conn = handle.conn();
-        let reference = self.reference.now(&mut conn).await?;
-        Ok(self.plan(&mut conn, &reference, message).await?.route)
+        Ok(self.plan(&mut handle.conn(), message).await?.1.route)
     }
 
     async fn take(
@@ -284,8 +282,7 @@ impl Intake {
         source: Source,
         kind: CaseKind,
     ) -> Result<Planned, IntakeError> {
-        let reference = self.reference.now(conn).await?;
-        let plan = self.plan(conn, &reference, message).await?;
+        let (reference, plan) = self.plan(conn, message).await?;
         let verdict = self.judge(conn, &reference, message, &plan, kind).await?;
         let document = search::indexed(
             conn.backend(),
@@ -328,21 +325,29 @@ impl Intake {
         .await
     }
 
-    /// Checks the topic and the place and chooses the route, reading only.
+    /// Checks the topic and the place and chooses the route, reading only;
+    /// with the reference data it read them at.
     async fn plan(
         &self,
         conn: &mut Conn<'_>,
-        reference: &Snapshot<'_>,
         message: &ValidMessage,
-    ) -> Result<Plan, IntakeError> {
-        let topic = active_topic(reference.topic(conn, message.topic_id).await?)?;
-        let (lat, lon, containing) = self.locate(message.place)?;
-        let house = houses::find(conn, message.address.as_deref(), lat, lon).await?;
+    ) -> Result<(Snapshot<'_>, Plan), IntakeError> {
+        let located = self.locate(message.place);
+        let (reference, near) = match &located {
+            Ok((lat, lon, _)) => self.reference.now_near(conn, *lat, *lon).await?,
+            Err(_) => (self.reference.now(conn).await?, Vec::new()),
+        };
+        let topic = active_topic(reference.topic(conn, message.topic_id).await?);
+        let (topic, (lat, lon, containing)) = match (topic, located) {
+            (Ok(topic), Ok(located)) => (topic, located),
+            (topic, located) => return Err(both_invalid(topic.err(), located.err())),
+        };
+        let house = houses::choose(conn, message.address.as_deref(), lat, lon, near).await?;
         let route = match house_route(&topic.responsible, house.as_ref()) {
             Some(route) => Some(route),
             None => reference.route(conn, &topic, &containing).await?,
         };
-        Ok(Plan {
+        let plan = Plan {
             public: topic.public,
             deadline: topic.deadline()?,
             lat,
@@ -352,7 +357,8 @@ impl Intake {
             route,
             calendar: reference.calendar(conn, &self.calendar).await?,
             topic,
-        })
+        };
+        Ok((reference, plan))
     }
 
     /// The point of the message and the territories it lies in, smallest first.
@@ -384,6 +390,19 @@ fn active_topic(topic: Option<catalogue::Topic>) -> Result<catalogue::Topic, Int
         Some(_) => Err(invalid("topic_id", ErrorCode::InactiveTopic)),
         None => Err(invalid("topic_id", ErrorCode::UnknownTopic)),
     }
+}
+
+/// The topic's and the place's errors together, so that the resident sees
+/// both at once.
+fn both_invalid(topic: Option<IntakeError>, place: Option<IntakeError>) -> IntakeError {
+    let mut fields = Vec::new();
+    for error in [topic, place].into_iter().flatten() {
+        match error {
+            IntakeError::Invalid(errors) => fields.extend(errors),
+            other @ IntakeError::Db(_) => return other,
+        }
+    }
+    IntakeError::Invalid(fields)
 }
 
 fn invalid(field: &'static str, code: ErrorCode) -> IntakeError {

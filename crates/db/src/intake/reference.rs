@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use vmeste_domain::calendar::ProductionCalendar;
 
 use super::Route;
+use crate::houses::House;
 use crate::routing_models::Loaded;
 use crate::{Conn, DbError, catalogue};
 
@@ -40,6 +41,22 @@ impl Reference {
             reference: self,
             version,
         })
+    }
+
+    /// [`Reference::now`] and the registered houses near a point, in one
+    /// read.
+    pub(super) async fn now_near(
+        &self,
+        conn: &mut Conn<'_>,
+        lat: f64,
+        lon: f64,
+    ) -> Result<(Snapshot<'_>, Vec<House>), DbError> {
+        let (version, near) = crate::houses::near_with_reference_version(conn, lat, lon).await?;
+        let snapshot = Snapshot {
+            reference: self,
+            version,
+        };
+        Ok((snapshot, near))
     }
 }
 

@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 use vmeste_db::intake::{Intake, IntakeError, Source};
-use vmeste_db::{Db, events, territories};
+use vmeste_db::{Db, events, houses, territories};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, Place, Point, ValidMessage};
@@ -241,13 +241,13 @@ async fn a_territory_instead_of_a_point_places_the_message_inside_it() {
     assert_eq!(view.organisation_id, Some(env.fixture.town_roads));
 }
 
-async fn refused(env: &Env, msg: ValidMessage) -> (&'static str, ErrorCode) {
+async fn refused(env: &Env, msg: ValidMessage) -> Vec<(&'static str, ErrorCode)> {
     match env
         .intake()
         .submit(&env.test.db, &msg, None, Source::Api)
         .await
     {
-        Err(IntakeError::Invalid(errors)) => (errors[0].field, errors[0].code),
+        Err(IntakeError::Invalid(errors)) => errors.iter().map(|e| (e.field, e.code)).collect(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -257,21 +257,29 @@ async fn bad_places_and_topics_are_refused_by_field() {
     let env = env().await;
     assert_eq!(
         refused(&env, message(env.fixture.roads_topic, OUTSIDE)).await,
-        ("location", ErrorCode::OutsideRegion)
+        [("location", ErrorCode::OutsideRegion)]
     );
     assert_eq!(
         refused(&env, message(9999, IN_TOWN)).await,
-        ("topic_id", ErrorCode::UnknownTopic)
+        [("topic_id", ErrorCode::UnknownTopic)]
     );
     assert_eq!(
         refused(&env, message(env.fixture.retired_topic, IN_TOWN)).await,
-        ("topic_id", ErrorCode::InactiveTopic)
+        [("topic_id", ErrorCode::InactiveTopic)]
+    );
+    // Both wrong: the resident hears of both at once.
+    assert_eq!(
+        refused(&env, message(9999, OUTSIDE)).await,
+        [
+            ("topic_id", ErrorCode::UnknownTopic),
+            ("location", ErrorCode::OutsideRegion)
+        ]
     );
     let mut msg = message(env.fixture.roads_topic, IN_TOWN);
     msg.place = Place::Territory(424_242);
     assert_eq!(
         refused(&env, msg).await,
-        ("territory_id", ErrorCode::UnknownTerritory)
+        [("territory_id", ErrorCode::UnknownTerritory)]
     );
     // Nothing was stored, and no number was used up.
     let ok = env
@@ -426,4 +434,60 @@ async fn a_write_that_fails_in_a_batch_rolls_back_only_its_own_changes() {
             .await
             .unwrap();
     assert_eq!(years, [3001, 3003]);
+}
+
+#[tokio::test]
+async fn a_typed_address_finds_the_house_of_its_longest_registered_tail_else_the_nearest() {
+    let env = env().await;
+    let region: i64 = {
+        let mut handle = env.test.db.read().await.unwrap();
+        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
+            .bind(env.fixture.town)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let now = vmeste_domain::clock::Clock::now(env.clock.as_ref());
+    let (lat, lon) = IN_TOWN;
+    let mut tx = env.test.db.write().await.unwrap();
+    let mut add = async |address: &str, lat: f64, lon: f64| {
+        let house = houses::NewHouse {
+            region_id: region,
+            address,
+            lat,
+            lon,
+            manager_id: None,
+        };
+        houses::insert(&mut tx.conn(), &house, now)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let in_town = add("ул. Ленина, 10", lat + 0.01, lon).await;
+    let in_village = add("пос. Лесной, ул. Ленина, 10", lat + 0.02, lon).await;
+    let at_the_point = add("ул. Садовая, 3", lat + 0.0001, lon).await;
+    tx.commit().await.unwrap();
+
+    let mut handle = env.test.db.read().await.unwrap();
+    let mut find = async |typed: Option<&str>| {
+        houses::find(&mut handle.conn(), typed, lat, lon)
+            .await
+            .unwrap()
+            .map(|h| h.id)
+    };
+    assert_eq!(
+        find(Some("посёлок Лесной, улица Ленина, д. 10")).await,
+        Some(in_village)
+    );
+    assert_eq!(
+        find(Some("г. Приозёрск, ул. Ленина, дом 10")).await,
+        Some(in_town)
+    );
+    // An address the register does not know: the house at the point (11 m away).
+    assert_eq!(find(Some("ул. Ленина, 12")).await, Some(at_the_point));
+    assert_eq!(find(None).await, Some(at_the_point));
+    let far = houses::find(&mut handle.conn(), None, lat - 0.01, lon)
+        .await
+        .unwrap();
+    assert!(far.is_none(), "no house within 40 m: {far:?}");
 }
