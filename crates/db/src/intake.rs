@@ -83,7 +83,8 @@ struct Plan {
     territory_id: Option<i64>,
     house_id: Option<i64>,
     route: Option<Route>,
-    calendar: ProductionCalendar,
+    /// Shared with every message planned at the same reference version.
+    calendar: Arc<ProductionCalendar>,
 }
 
 /// The organisation chosen for a message and why, in words a resident and a

@@ -3,6 +3,7 @@
 //! stem by the Snowball Russian stemmer (Latin words by the English one), so
 //! «ямы», «ямой» and «ям» meet as one.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -12,8 +13,11 @@ static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 
 /// The text without HTML tags (a tag becomes a space, so words either side
 /// stay apart) and with every entity decoded, named or numeric; no-break
-/// spaces become plain ones.
-pub fn strip_markup(text: &str) -> String {
+/// spaces become plain ones. Plain text (most messages) is not copied.
+pub fn strip_markup(text: &str) -> Cow<'_, str> {
+    if !text.contains(['<', '&', '\u{a0}']) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut in_tag = false;
     for c in text.chars() {
@@ -27,17 +31,21 @@ pub fn strip_markup(text: &str) -> String {
             _ => {}
         }
     }
-    html_escape::decode_html_entities(&out).replace('\u{a0}', " ")
+    Cow::Owned(html_escape::decode_html_entities(&out).replace('\u{a0}', " "))
 }
 
-/// Lower case, «ё» as «е», words apart: letters and digits only.
+/// Lower case, «ё» as «е», words apart: letters and digits only. Each word
+/// is folded on its own, so the text is copied once, word by word.
 pub fn words(text: &str) -> Vec<String> {
     strip_markup(text)
-        .to_lowercase()
-        .replace('ё', "е")
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_owned)
+        .map(|w| {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ё' { 'е' } else { c })
+                .collect()
+        })
         .collect()
 }
 
@@ -106,6 +114,8 @@ fn common_prefix(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::{fit, query_stems, stems, strip_markup, words};
 
     #[test]
@@ -153,6 +163,15 @@ mod tests {
             " Фонарь — Свет "
         );
         assert_eq!(words("ул. Ленина, д.10а"), ["ул", "ленина", "д", "10а"]);
+        assert_eq!(
+            words("ЁЖИК у Ёлки\u{a0}ДОМА"),
+            ["ежик", "у", "елки", "дома"]
+        );
+        assert_eq!(strip_markup("Ямы & лужи"), "Ямы & лужи");
+        assert!(
+            matches!(strip_markup("яма у дома"), Cow::Borrowed(_)),
+            "plain text is not copied"
+        );
         assert_eq!(stems("parking lights"), ["park", "light"]);
     }
 }

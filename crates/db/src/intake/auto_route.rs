@@ -4,7 +4,7 @@
 //! own threshold, off unless an administrator set one — is routed at once.
 
 use vmeste_domain::case::{Command, Who};
-use vmeste_routing::classifier::Suggestion;
+use vmeste_routing::classifier::{Suggestion, Wanted};
 
 use super::Intake;
 use super::reference::Snapshot;
@@ -63,7 +63,13 @@ pub(super) async fn judge(
         return Ok(None);
     };
     let now = intake.clock.now().timestamp();
-    let suggestions = loaded.model.suggest_at(message.text, Some(now), 3);
+    // Only the first topic counts here, and an organisation only where the
+    // rules chose none: ranking and explaining more is wasted at intake.
+    let wanted = Wanted {
+        topics: 1,
+        organisations: usize::from(message.routed_by_rules.is_none()),
+    };
+    let suggestions = loaded.model.suggest_wanted(message.text, Some(now), wanted);
     let Some(top) = suggestions.topics.first() else {
         return Ok(None);
     };

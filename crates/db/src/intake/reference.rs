@@ -28,7 +28,7 @@ struct Kept {
     topics: HashMap<i64, Option<catalogue::Topic>>,
     /// The rules' route by topic and the territories of the place.
     routes: HashMap<(i64, Vec<i64>), Option<Route>>,
-    calendar: HashMap<(), ProductionCalendar>,
+    calendar: HashMap<(), Arc<ProductionCalendar>>,
     model: HashMap<(), Option<Arc<Loaded>>>,
     thresholds: HashMap<i64, Option<f64>>,
 }
@@ -92,8 +92,12 @@ impl Snapshot<'_> {
         &self,
         conn: &mut Conn<'_>,
         shipped: &ProductionCalendar,
-    ) -> Result<ProductionCalendar, DbError> {
-        let load = crate::calendar_days::effective(conn, shipped);
+    ) -> Result<Arc<ProductionCalendar>, DbError> {
+        let load = async {
+            Ok(Arc::new(
+                crate::calendar_days::effective(conn, shipped).await?,
+            ))
+        };
         self.kept(|k| &mut k.calendar, (), load).await
     }
 

@@ -131,15 +131,29 @@ impl Vocabulary {
     }
 
     /// The text's known features, sublinear tf times idf, unit length.
+    /// Looks the features up as it goes (the pair in one reused buffer): it
+    /// runs for every message, and only known features count.
     pub fn vector(&self, tokens: &[Token]) -> Sparse {
-        let mut vector: Sparse = terms(tokens)
-            .into_iter()
-            .filter_map(|(key, (count, _))| {
-                let i = *self.index.get(&key)?;
-                Some((i, (1.0 + (count as f32).ln()) * self.idf[i as usize]))
+        let mut found: Vec<u32> = Vec::with_capacity(tokens.len() * 2);
+        let mut pair = String::new();
+        for (i, token) in tokens.iter().enumerate() {
+            found.extend(self.index.get(&token.key));
+            if let Some(next) = tokens.get(i + 1) {
+                pair.clear();
+                pair.push_str(&token.key);
+                pair.push(' ');
+                pair.push_str(&next.key);
+                found.extend(self.index.get(&pair));
+            }
+        }
+        found.sort_unstable();
+        let mut vector: Sparse = found
+            .chunk_by(|a, b| a == b)
+            .map(|same| {
+                let i = same[0];
+                (i, (1.0 + (same.len() as f32).ln()) * self.idf[i as usize])
             })
             .collect();
-        vector.sort_unstable_by_key(|(i, _)| *i);
         let norm = vector.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, v) in &mut vector {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::features::Sparse;
 use super::linear::{Linear, softmax};
-use super::ranker::{Ranked, Ranker, Seen};
+use super::ranker::{Ranked, Ranker, Seen, top};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Head {
@@ -53,10 +53,7 @@ impl Head {
         if let Some(ranker) = &self.ranker {
             return ranker.rank(seen, k);
         }
-        let mut order: Vec<usize> = (0..seen.own.len()).collect();
-        order.sort_by(|a, b| seen.own[*b].total_cmp(&seen.own[*a]).then(a.cmp(b)));
-        order.truncate(k);
-        order
+        top(seen.own, k)
             .into_iter()
             .map(|class| Ranked {
                 class,

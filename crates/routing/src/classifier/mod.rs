@@ -124,6 +124,13 @@ pub struct Suggestions {
     pub organisations: Vec<Suggestion>,
 }
 
+/// How many suggestions of each prediction a caller wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    pub topics: usize,
+    pub organisations: usize,
+}
+
 /// How many words an explanation names.
 const REASONS: usize = 3;
 
@@ -162,6 +169,20 @@ impl Model {
     /// The `k` likeliest topics and organisations for a text that came at
     /// `at` (in the unit of the training examples' times).
     pub fn suggest_at(&self, text: &str, at: Option<i64>, k: usize) -> Suggestions {
+        self.suggest_wanted(
+            text,
+            at,
+            Wanted {
+                topics: k,
+                organisations: k,
+            },
+        )
+    }
+
+    /// As many likeliest topics and organisations as wanted: a caller that
+    /// needs only the first topic, or no organisation, does not pay for
+    /// ranking and explaining the rest.
+    pub fn suggest_wanted(&self, text: &str, at: Option<i64>, wanted: Wanted) -> Suggestions {
         let x = self.vocabulary.vector(&tokens(text));
         let topics = self.topics.probabilities(&x);
         let organisations = self
@@ -181,17 +202,18 @@ impl Model {
                 (&self.topics, &topics),
                 organisations.as_ref().map(|(h, p)| (*h, p.as_slice())),
                 (at, votes.as_ref().map(|v| &v.0)),
-                k,
+                wanted.topics,
             ),
-            organisations: organisations.as_ref().map_or_else(Vec::new, |(head, p)| {
-                self.explain(
+            organisations: match &organisations {
+                Some((head, p)) if wanted.organisations > 0 => self.explain(
                     &x,
                     (head, p),
                     Some((&self.topics, &topics)),
                     (at, votes.as_ref().map(|v| &v.1)),
-                    k,
-                )
-            }),
+                    wanted.organisations,
+                ),
+                _ => Vec::new(),
+            },
         }
     }
 

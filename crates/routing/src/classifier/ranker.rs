@@ -260,9 +260,7 @@ impl Context {
 
     /// The text's likeliest classes, each with its row of signals.
     fn candidates(&self, seen: &Seen) -> Vec<(usize, Vec<f32>)> {
-        let mut order: Vec<usize> = (0..seen.own.len()).collect();
-        order.sort_by(|a, b| seen.own[*b].total_cmp(&seen.own[*a]).then(a.cmp(b)));
-        order.truncate(CANDIDATES);
+        let order = top(seen.own, CANDIDATES);
         let top = order.first().map_or(1.0, |&c| seen.own[c]).max(1e-9);
         let related = self.related_mass(seen);
         let dated = self.history.as_ref().zip(seen.at);
@@ -329,11 +327,17 @@ impl Context {
     }
 }
 
-/// The indices of the `n` largest values.
-fn top(values: &[f32], n: usize) -> Vec<usize> {
+/// The indices of the `n` largest values, largest first (the lower index
+/// first among equals). Selects before sorting: a prediction has hundreds of
+/// classes and a caller wants a dozen.
+pub(super) fn top(values: &[f32], n: usize) -> Vec<usize> {
+    let by_value = |a: &usize, b: &usize| values[*b].total_cmp(&values[*a]).then(a.cmp(b));
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|a, b| values[*b].total_cmp(&values[*a]));
-    order.truncate(n);
+    if n < order.len() {
+        order.select_nth_unstable_by(n, by_value);
+        order.truncate(n);
+    }
+    order.sort_unstable_by(by_value);
     order
 }
 
@@ -375,4 +379,19 @@ fn fit(rows: &[Vec<f32>], groups: &[Range<usize>], truth: &[bool]) -> Boosted {
         },
         BoostOptions { rounds, ..options },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top;
+
+    #[test]
+    fn the_largest_come_first_and_equals_by_index() {
+        let values = [0.1, 0.5, 0.3, 0.5, 0.0, 0.9];
+        assert_eq!(top(&values, 3), [5, 1, 3]);
+        assert_eq!(top(&values, 4), [5, 1, 3, 2]);
+        assert_eq!(top(&values, 10), [5, 1, 3, 2, 0, 4]);
+        assert!(top(&values, 0).is_empty());
+        assert!(top(&[], 3).is_empty());
+    }
 }

@@ -2,7 +2,9 @@
 //! residents' messages): it learns, explains, round-trips through its file
 //! and is measured honestly.
 
-use vmeste_routing::classifier::{self, Example, Model, ModelError, NoProgress, TrainError};
+use vmeste_routing::classifier::{
+    self, Example, Model, ModelError, NoProgress, TrainError, Wanted,
+};
 
 /// Short messages about four topics, each topic handled by its own organisation.
 fn fixture() -> Vec<Example> {
@@ -157,6 +159,33 @@ fn training_needs_two_topics_and_some_words() {
         Model::train(&blank, &NoProgress).err(),
         Some(TrainError::NoFeatures)
     );
+}
+
+#[test]
+fn only_the_suggestions_wanted_are_made() {
+    let model = Model::train(&fixture(), &NoProgress).expect("trained");
+    let text = "огромная яма на дороге";
+    let all = model.suggest_at(text, Some(50), 3);
+    let first_topic = model.suggest_wanted(
+        text,
+        Some(50),
+        Wanted {
+            topics: 1,
+            organisations: 0,
+        },
+    );
+    assert_eq!(first_topic.topics, all.topics[..1]);
+    assert!(first_topic.organisations.is_empty());
+    let both = model.suggest_wanted(
+        text,
+        Some(50),
+        Wanted {
+            topics: 2,
+            organisations: 1,
+        },
+    );
+    assert_eq!(both.topics, all.topics[..2]);
+    assert_eq!(both.organisations, all.organisations[..1]);
 }
 
 #[test]
