@@ -16,6 +16,7 @@ pub(crate) mod html;
 mod i18n;
 mod idempotency;
 mod listing;
+mod live_keys;
 pub mod mail;
 mod metrics;
 pub mod oidc;

@@ -94,21 +94,27 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Principal {
     }
 }
 
-/// The key with this secret unless it is unknown or revoked, its use noted.
+/// The key with this secret unless it is unknown or revoked, its use noted;
+/// a key checked lately is not read again (see [`crate::live_keys`]).
 pub async fn live_key(state: &AppState, secret: &str) -> Result<Option<ApiKey>, DbError> {
     let now = state.clock().now();
+    if let Some(key) = state.live_keys().get(secret, now) {
+        return Ok(Some(key));
+    }
     let key = {
         let mut handle = state.db().read().await?;
         api_keys::by_secret(&mut handle.conn(), secret).await?
     };
-    let Some(key) = key.filter(|k| k.revoked_at.is_none()) else {
+    let Some(mut key) = key.filter(|k| k.revoked_at.is_none()) else {
         return Ok(None);
     };
     if api_keys::use_is_news(&key, now) {
         let mut tx = state.db().write().await?;
         api_keys::mark_used(&mut tx.conn(), key.id, now).await?;
         tx.commit().await?;
+        key.last_used_at = Some(now);
     }
+    state.live_keys().keep(secret, key.clone(), now);
     Ok(Some(key))
 }
 

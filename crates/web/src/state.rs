@@ -37,6 +37,8 @@ struct Inner {
     routing_model: Arc<vmeste_db::routing_models::Live>,
     /// What forms and filters offer, kept by reference version.
     choices: vmeste_db::reference::Kept<crate::choices::Choices>,
+    /// API keys checked lately.
+    live_keys: crate::live_keys::LiveKeys,
 }
 
 /// Settings of the web layer.
@@ -142,6 +144,7 @@ impl AppState {
                 form_key: tokio::sync::OnceCell::new(),
                 routing_model,
                 choices: vmeste_db::reference::Kept::default(),
+                live_keys: crate::live_keys::LiveKeys::default(),
                 settings,
             }),
         })
@@ -149,6 +152,10 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    pub fn live_keys(&self) -> &crate::live_keys::LiveKeys {
+        &self.inner.live_keys
     }
 
     pub fn clock(&self) -> &dyn Clock {

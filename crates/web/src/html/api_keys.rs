@@ -227,7 +227,7 @@ pub async fn revoke(
         permission: Permission::ManageApiKeys,
         back: "api-keys",
     };
-    button
+    let pressed = button
         .press(
             org_id,
             csrf.accepts(form.token()),
@@ -249,5 +249,8 @@ pub async fn revoke(
                 Ok((tx, did))
             },
         )
-        .await
+        .await;
+    // After the commit, so no request reading the key meanwhile keeps it.
+    state.live_keys().forget(key_id);
+    pressed
 }

@@ -3,7 +3,7 @@
 //! invitations, and what the public may see.
 
 use axum::http::{StatusCode, header};
-use vmeste_db::Sql;
+use vmeste_db::{Sql, api_keys};
 use vmeste_domain::clock::Clock;
 use vmeste_web::mail::Email;
 
@@ -547,6 +547,40 @@ async fn api_keys_are_shown_once_scoped_and_revocable() {
         audit,
         ["api_key.create", "api_key.create", "api_key.revoke"]
     );
+}
+
+#[tokio::test]
+async fn a_key_revoked_on_another_node_is_refused_within_ten_seconds() {
+    let app = TestApp::demo().await;
+    let catalogue = || {
+        axum::http::Request::get("/api/v1/catalogue")
+            .header(header::AUTHORIZATION, &app.bearer)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    assert_eq!(app.send(catalogue()).await.status, StatusCode::OK);
+    {
+        // As another node's administrator would: straight in the database.
+        let mut tx = app.test.db.write().await.unwrap();
+        let id: i64 = Sql::new("SELECT id FROM api_keys WHERE name = $1")
+            .bind("tests")
+            .scalar(&mut tx.conn())
+            .await
+            .unwrap();
+        api_keys::revoke(&mut tx.conn(), id, app.clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(
+        app.send(catalogue()).await.status,
+        StatusCode::OK,
+        "this node trusts what it read a moment ago"
+    );
+    app.clock.advance(chrono::Duration::seconds(10));
+    let refused = app.send(catalogue()).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.json()["code"], "invalid_api_key");
 }
 
 #[tokio::test]
