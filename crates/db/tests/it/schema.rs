@@ -52,3 +52,44 @@ async fn the_bundled_sqlite_has_the_workspaces_compile_options() {
         "STAT4 still on: {options:?}"
     );
 }
+
+/// The writer never checkpoints (inside a commit, a checkpoint holds up every
+/// message of the batch); a connection of its own copies the log back into
+/// the database file beside it, well before SQLite's thousand pages.
+#[tokio::test]
+async fn the_log_is_copied_back_beside_the_writer() {
+    let test = TestDb::new().await;
+    if test.db.backend() != vmeste_db::Backend::Sqlite {
+        return;
+    }
+    let path = test.url.trim_start_matches("sqlite://").to_owned();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    let mut tx = test.db.write().await.unwrap();
+    let autocheckpoint: i64 = vmeste_db::Sql::new("PRAGMA wal_autocheckpoint")
+        .scalar(&mut tx.conn())
+        .await
+        .unwrap();
+    assert_eq!(autocheckpoint, 0, "the writer checkpoints");
+    for sql in [
+        "CREATE TABLE filler (b BLOB)",
+        "INSERT INTO filler SELECT randomblob(4000) FROM \
+         (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n)",
+    ] {
+        vmeste_db::Sql::new(sql)
+            .execute(&mut tx.conn())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // 200 pages are in the log now; the file grows only by a checkpoint.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while size() < before + 700_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not copied back: {} bytes",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
