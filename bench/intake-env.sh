@@ -7,6 +7,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PG_ADMIN="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 WORK="$(mktemp -d /tmp/vmeste-bench.XXXXXX)"
+# The run's database goes with it (an intake run leaves hundreds of MB).
+trap 'rm -rf "$WORK"' EXIT
 export BENCH_DIR VMESTE_RATE_LIMIT_INTAKE_PER_MINUTE=1000000000 \
   VMESTE_RATE_LIMIT_INTAKE_PER_ACCOUNT_PER_HOUR=1000000000
 
@@ -40,13 +42,14 @@ fresh_database() {
   bench_vmeste demo load >/dev/null
 }
 
-# Stops what runs and drops the PostgreSQL database of the run.
+# Stops what runs, drops the PostgreSQL database of the run and its files.
 intake_cleanup() {
   [ -z "${CLIENT_PID:-}" ] || kill "$CLIENT_PID" 2>/dev/null || true
   bench_stop >/dev/null
   if [ "${BACKEND:-}" = postgres ]; then
     psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" || true
   fi
+  rm -rf "$WORK"
 }
 
 # bench_start, with our cleanup on exit rather than its own.
