@@ -14,6 +14,7 @@ pub mod bench_seed;
 pub mod calendar_days;
 pub mod cases;
 pub mod catalogue;
+mod checkpoints;
 pub mod counters;
 pub mod demo;
 pub mod escalation;

@@ -124,12 +124,24 @@ impl Tx {
 impl Db {
     /// Opens the database at `url`, creating an SQLite file (and its folder) if missing.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Self, DbError> {
-        let pools = match Backend::of_url(url)? {
+        let (pools, checkpoint) = match Backend::of_url(url)? {
             Backend::Sqlite => {
                 let connect = sqlite_options(url, options)?;
                 // A file cannot drop a connection the way a network can: no
                 // ping (a round trip to the connection's thread) per acquire.
+                // A connection of its own copies the log back beside the
+                // writer (see `checkpoints`); the writer checkpoints only
+                // what is left, and far less often, to restart the log.
                 let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(options.acquire_timeout)
+                    .test_before_acquire(false)
+                    .connect_with(connect.clone().pragma(
+                        "wal_autocheckpoint",
+                        crate::checkpoints::WRITER_EVERY_PAGES.to_string(),
+                    ))
+                    .await?;
+                let checkpoint = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(options.acquire_timeout)
                     .test_before_acquire(false)
@@ -141,7 +153,7 @@ impl Db {
                     .test_before_acquire(false)
                     .connect_with(connect.read_only(true))
                     .await?;
-                Pools::Sqlite { read, write }
+                (Pools::Sqlite { read, write }, Some(checkpoint))
             }
             Backend::Postgres => {
                 let connect = PgConnectOptions::from_str(url).map_err(|e| {
@@ -152,7 +164,7 @@ impl Db {
                     .acquire_timeout(options.acquire_timeout)
                     .connect_with(connect)
                     .await?;
-                Pools::Postgres(pool)
+                (Pools::Postgres(pool), None)
             }
         };
         let home = match pools {
@@ -160,6 +172,9 @@ impl Db {
             Pools::Postgres(_) => WriterHome::Shared,
         };
         let pools = Arc::new(pools);
+        if let Some(checkpoint) = checkpoint {
+            crate::checkpoints::start(checkpoint, Arc::downgrade(&pools))?;
+        }
         let writer = Arc::clone(&pools);
         Ok(Self {
             batches: Queue::start(move || begin(Arc::clone(&writer)), home)?,

@@ -52,3 +52,100 @@ async fn the_bundled_sqlite_has_the_workspaces_compile_options() {
         "STAT4 still on: {options:?}"
     );
 }
+
+/// Inside a commit, a checkpoint holds up every message of the batch; a
+/// connection of its own copies the log back into the database file beside
+/// the writer, well before the writer's own threshold.
+#[tokio::test]
+async fn the_log_is_copied_back_beside_the_writer() {
+    let test = TestDb::new().await;
+    if test.db.backend() != vmeste_db::Backend::Sqlite {
+        return;
+    }
+    let path = test.url.trim_start_matches("sqlite://").to_owned();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    let mut tx = test.db.write().await.unwrap();
+    let autocheckpoint: i64 = vmeste_db::Sql::new("PRAGMA wal_autocheckpoint")
+        .scalar(&mut tx.conn())
+        .await
+        .unwrap();
+    assert!(
+        autocheckpoint > 1000,
+        "the writer checkpoints every {autocheckpoint} pages"
+    );
+    for sql in [
+        "CREATE TABLE filler (b BLOB)",
+        "INSERT INTO filler SELECT randomblob(4000) FROM \
+         (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n)",
+    ] {
+        vmeste_db::Sql::new(sql)
+            .execute(&mut tx.conn())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // 200 pages are in the log now; the file grows only by a checkpoint.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while size() < before + 700_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not copied back: {} bytes",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Writes without a pause, beside readers, must not grow the log without
+/// bound: the log restarts only when a write begins with all of it copied
+/// back, which a checkpoint beside a busy writer never achieves alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_stays_bounded_under_constant_writes() {
+    let test = TestDb::new().await;
+    if test.db.backend() != vmeste_db::Backend::Sqlite {
+        return;
+    }
+    let log = format!("{}-wal", test.url.trim_start_matches("sqlite://"));
+    let log_size = || std::fs::metadata(&log).map_or(0, |m| m.len());
+    let mut tx = test.db.write().await.unwrap();
+    vmeste_db::Sql::new("CREATE TABLE filler (b BLOB)")
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, done) = (test.db.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut handle = db.read().await.unwrap();
+                    vmeste_db::Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM filler LIMIT 100)")
+                        .scalar::<i64>(&mut handle.conn())
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    // 16,000 pages (64 MB) in all, 40 pages a transaction.
+    let mut largest = 0;
+    for _ in 0..400 {
+        let mut tx = test.db.write().await.unwrap();
+        vmeste_db::Sql::new(
+            "INSERT INTO filler SELECT randomblob(4000) FROM \
+             (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT i FROM n)",
+        )
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        largest = largest.max(log_size());
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        reader.await.unwrap();
+    }
+    assert!(largest < 32 << 20, "the log reached {largest} bytes");
+}
