@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Intake throughput: wrk POSTs random valid messages (random topics, texts and
 # places inside the demo territories) to /api/v1/messages on a release server,
-# then the same database takes as many bare inserts of the same row with the
-# same concurrency (`vmeste bench ceiling intake`): the product-to-ceiling ratio.
+# then the same database takes as many bare inserts of the same row, as many a
+# commit as there were connections (`vmeste bench ceiling intake`): the
+# product-to-ceiling ratio.
 #
 #   bench/intake.sh [--backend sqlite|postgres] [--duration 30s] [--connections 64] [--smoke]
 #

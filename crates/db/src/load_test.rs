@@ -45,8 +45,10 @@ struct Template {
 }
 
 /// Inserts `messages` rows shaped like the newest message (same columns,
-/// same indexes, through the same group commit as intake) from `concurrency`
-/// tasks, with none of intake's checks, routing, history or search entry.
+/// same indexes, through the same writer as intake) with none of intake's
+/// checks, routing, history or search entry: `concurrency` rows a commit
+/// in one statement — the most a commit of intake can carry with that many
+/// clients, written the fastest way.
 pub async fn bare_inserts(
     db: &Db,
     messages: u64,
@@ -63,52 +65,51 @@ pub async fn bare_inserts(
         .await?
     };
     let run = now.timestamp_micros();
-    let tasks = (0..concurrency.max(1)).map(|task| {
-        let db = db.clone();
+    let per_commit = concurrency.max(1);
+    let mut first = 0;
+    while first < messages {
+        let numbers: Vec<String> = (first..messages.min(first + per_commit))
+            .map(|i| format!("bench-{run}-{i}"))
+            .collect();
+        first += per_commit;
         let template = template.clone();
-        tokio::spawn(async move {
-            let mut i = task;
-            while i < messages {
-                let template = template.clone();
-                db.write_batched(move |mut conn| {
-                    Box::pin(async move {
-                        let number = format!("bench-{run}-{i}");
-                        messages::insert(
-                            &mut conn,
-                            &NewMessage {
-                                number: &number,
-                                kind: CaseKind::Message,
-                                topic_id: template.topic_id,
-                                organisation_id: template.organisation_id,
-                                territory_id: template.territory_id,
-                                house_id: None,
-                                author_id: None,
-                                text: "Яма на дороге у дома, глубиной около двадцати сантиметров",
-                                lat: template.lat,
-                                lon: template.lon,
-                                address: None,
-                                status: MessageStatus::Moderation,
-                                public: true,
-                                source: "api",
-                                due_date: Some(now.date_naive()),
-                                routing_note: None,
-                                created_at: now,
-                                updated_at: now,
-                            },
-                        )
-                        .await
-                    })
-                })
-                .await?;
-                i += concurrency.max(1);
-            }
-            Ok::<(), DbError>(())
+        db.write_batched(move |mut conn| {
+            Box::pin(async move {
+                let rows: Vec<NewMessage<'_>> = numbers
+                    .iter()
+                    .map(|number| template.row(number, now))
+                    .collect();
+                messages::insert_all(&mut conn, &rows).await.map(drop)
+            })
         })
-    });
-    for task in futures_util::future::join_all(tasks).await {
-        task.map_err(|e| DbError::Config(format!("a bare-insert task failed: {e}")))??;
+        .await?;
     }
     Ok(())
+}
+
+impl Template {
+    fn row<'a>(&self, number: &'a str, now: DateTime<Utc>) -> NewMessage<'a> {
+        NewMessage {
+            number,
+            kind: CaseKind::Message,
+            topic_id: self.topic_id,
+            organisation_id: self.organisation_id,
+            territory_id: self.territory_id,
+            house_id: None,
+            author_id: None,
+            text: "Яма на дороге у дома, глубиной около двадцати сантиметров",
+            lat: self.lat,
+            lon: self.lon,
+            address: None,
+            status: MessageStatus::Moderation,
+            public: true,
+            source: "api",
+            due_date: Some(now.date_naive()),
+            routing_note: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// A message the server acknowledged with 201, as the client sent it.

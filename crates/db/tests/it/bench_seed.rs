@@ -188,3 +188,22 @@ async fn seeding_keeps_the_indexes_and_repeats_for_a_seed() {
     assert_eq!(texts(&a).await, texts(&b).await);
     assert_ne!(texts(&a).await, texts(&c).await);
 }
+
+/// The bare-insert ceiling writes exactly the rows asked for, also when
+/// they do not fill its last commit.
+#[tokio::test]
+async fn the_bare_insert_ceiling_writes_every_row_asked() {
+    let test = seeded(20, 3).await;
+    let before = count(&test.db, "SELECT COUNT(*) FROM messages").await;
+    vmeste_db::load_test::bare_inserts(&test.db, 10, 4, fake_clock().now())
+        .await
+        .unwrap();
+    let after = count(&test.db, "SELECT COUNT(*) FROM messages").await;
+    assert_eq!(after - before, 10);
+    let bench = count(
+        &test.db,
+        "SELECT COUNT(DISTINCT number) FROM messages WHERE number LIKE 'bench-%'",
+    )
+    .await;
+    assert_eq!(bench, 10);
+}
