@@ -4,6 +4,8 @@
 //! «ямы», «ямой» and «ям» meet as one.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -34,23 +36,54 @@ pub fn strip_markup(text: &str) -> Cow<'_, str> {
     Cow::Owned(html_escape::decode_html_entities(&out).replace('\u{a0}', " "))
 }
 
-/// Lower case, «ё» as «е», words apart: letters and digits only. Each word
-/// is folded on its own, so the text is copied once, word by word.
+/// Lower case, «ё» as «е», words apart: letters and digits only. One pass
+/// over the text; Russian and Latin letters are folded without Unicode's
+/// tables (a search of them a letter was most of the cost), others with.
 pub fn words(text: &str) -> Vec<String> {
-    strip_markup(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.chars()
-                .flat_map(char::to_lowercase)
-                .map(|c| if c == 'ё' { 'е' } else { c })
-                .collect()
-        })
-        .collect()
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in strip_markup(text).chars() {
+        match c {
+            'а'..='я' | 'a'..='z' | '0'..='9' => word.push(c),
+            'А'..='Я' => word.push(char::from_u32(u32::from(c) + 32).unwrap_or(c)),
+            'A'..='Z' => word.push(c.to_ascii_lowercase()),
+            'ё' | 'Ё' => word.push('е'),
+            c if c.is_alphanumeric() => word.extend(c.to_lowercase()),
+            _ if word.is_empty() => {}
+            _ => words.push(std::mem::take(&mut word)),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Words stemmed lately, per thread: a region's messages repeat their words,
+/// and the stemmer is the dearest step of indexing a text. Emptied when
+/// full, which keeps it within a few megabytes.
+const STEMS_KEPT: usize = 20_000;
+
+thread_local! {
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
 /// One word's stem; numbers stay as they are.
 pub fn stem(word: &str) -> String {
+    STEMS.with_borrow_mut(|kept| {
+        if let Some(stem) = kept.get(word) {
+            return stem.clone();
+        }
+        let stem = stem_anew(word);
+        if kept.len() >= STEMS_KEPT {
+            kept.clear();
+        }
+        kept.insert(word.to_owned(), stem.clone());
+        stem
+    })
+}
+
+fn stem_anew(word: &str) -> String {
     if word.chars().any(|c| ('а'..='я').contains(&c)) {
         RUSSIAN.stem(word).into_owned()
     } else if word.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -116,7 +149,7 @@ fn common_prefix(a: &str, b: &str) -> usize {
 mod tests {
     use std::borrow::Cow;
 
-    use super::{fit, query_stems, stems, strip_markup, words};
+    use super::{STEMS_KEPT, fit, query_stems, stem, stem_anew, stems, strip_markup, words};
 
     #[test]
     fn plain_words_find_a_topic() {
@@ -167,11 +200,54 @@ mod tests {
             words("ЁЖИК у Ёлки\u{a0}ДОМА"),
             ["ежик", "у", "елки", "дома"]
         );
+        // Beyond Russian and Latin, Unicode's folding: Ukrainian, Greek,
+        // digits of other scripts; punctuation and symbols part words.
+        assert_eq!(
+            words("Їжак—ΣΟΦΙΑ №٣ Zürich_1"),
+            ["їжак", "σοφια", "٣", "zürich", "1"]
+        );
         assert_eq!(strip_markup("Ямы & лужи"), "Ямы & лужи");
         assert!(
             matches!(strip_markup("яма у дома"), Cow::Borrowed(_)),
             "plain text is not copied"
         );
         assert_eq!(stems("parking lights"), ["park", "light"]);
+    }
+
+    /// The fast paths of [`words`] fold as Unicode does, letter by letter.
+    #[test]
+    fn words_fold_every_letter_as_unicode_does() {
+        let by_unicode = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    w.chars()
+                        .flat_map(char::to_lowercase)
+                        .map(|c| if c == 'ё' { 'е' } else { c })
+                        .collect()
+                })
+                .collect()
+        };
+        let every: String = (0..0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !matches!(c, '<' | '>' | '&'))
+            .flat_map(|c| [c, 'ж', c, ' '])
+            .collect();
+        assert_eq!(words(&every), by_unicode(&every));
+    }
+
+    /// Stems kept from earlier calls are the stems computed anew, also after
+    /// the kept ones were let go.
+    #[test]
+    fn kept_stems_are_the_stems() {
+        let forms = ["дорогами", "освещения", "lights", "10а", "дворы"];
+        let anew: Vec<String> = forms.iter().map(|w| stem_anew(w)).collect();
+        for round in 0..2 {
+            let kept: Vec<String> = forms.iter().map(|w| stem(w)).collect();
+            assert_eq!(kept, anew, "round {round}");
+            for i in 0..STEMS_KEPT {
+                stem(&format!("слово{i}"));
+            }
+        }
     }
 }
