@@ -19,6 +19,13 @@ use crate::{Conn, DbError};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Prepared statements the SQLite writer keeps. A batch of n messages is
+/// five statements whose text depends on n (one row per message), and
+/// batches come in every size up to the clients waiting: with sqlx's
+/// hundred they pushed each other out and were prepared anew (1.6 % of the
+/// server's samples under intake; 0.1 % with these, at the same RSS).
+const WRITER_STATEMENTS: usize = 512;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -136,10 +143,15 @@ impl Db {
                     .max_connections(1)
                     .acquire_timeout(options.acquire_timeout)
                     .test_before_acquire(false)
-                    .connect_with(connect.clone().pragma(
-                        "wal_autocheckpoint",
-                        crate::checkpoints::WRITER_EVERY_PAGES.to_string(),
-                    ))
+                    .connect_with(
+                        connect
+                            .clone()
+                            .pragma(
+                                "wal_autocheckpoint",
+                                crate::checkpoints::WRITER_EVERY_PAGES.to_string(),
+                            )
+                            .statement_cache_capacity(WRITER_STATEMENTS),
+                    )
                     .await?;
                 let checkpoint = SqlitePoolOptions::new()
                     .max_connections(1)
