@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use vmeste_domain::status::MessageStatus;
 
-use crate::{Arg, Conn, DbError, Sql, many_rows};
+use crate::{Arg, Backend, Conn, DbError, Sql, many_rows};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Event {
@@ -57,6 +57,12 @@ pub async fn record_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(),
 /// Writes events in as few statements as they fit in, telling no one: for
 /// history loaded in bulk.
 pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(), DbError> {
+    let statements = insert_statements(conn.backend(), new);
+    many_rows::run(conn, statements).await
+}
+
+/// The statements of [`insert_all`], to build away from the writer.
+pub(crate) fn insert_statements(backend: Backend, new: &[NewEvent<'_>]) -> Vec<Sql> {
     let rows = new
         .iter()
         .map(|e| {
@@ -72,14 +78,14 @@ pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(),
             ]
         })
         .collect();
-    many_rows::insert(
-        conn,
+    many_rows::statements(
+        backend,
         "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, \
          comment, public) VALUES ",
         "({}, {}, {}, {}, {}, {}, {}, {})",
+        "",
         rows,
     )
-    .await
 }
 
 /// Writes an event without telling anyone: for history loaded in bulk (the demo).

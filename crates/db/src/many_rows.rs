@@ -57,7 +57,13 @@ pub(crate) async fn insert(
     template: &str,
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), DbError> {
-    for sql in statements(conn.backend(), head, template, "", rows) {
+    let statements = statements(conn.backend(), head, template, "", rows);
+    run(conn, statements).await
+}
+
+/// Runs statements built beforehand (see [`statements`]), in order.
+pub(crate) async fn run(conn: &mut Conn<'_>, statements: Vec<Sql>) -> Result<(), DbError> {
+    for sql in statements {
         sql.execute(conn).await?;
     }
     Ok(())

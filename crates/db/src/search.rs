@@ -69,7 +69,13 @@ pub(crate) async fn insert_new(
     conn: &mut Conn<'_>,
     documents: Vec<(i64, String)>,
 ) -> Result<(), DbError> {
-    let (head, template) = match conn.backend() {
+    let statements = new_statements(conn.backend(), documents);
+    many_rows::run(conn, statements).await
+}
+
+/// The statements of [`insert_new`], to build away from the writer.
+pub(crate) fn new_statements(backend: Backend, documents: Vec<(i64, String)>) -> Vec<Sql> {
+    let (head, template) = match backend {
         Backend::Sqlite => (
             "INSERT INTO search_messages (rowid, stems) VALUES ",
             "({}, {})",
@@ -83,7 +89,7 @@ pub(crate) async fn insert_new(
         .into_iter()
         .map(|(id, document)| vec![Arg::from(id), document.into()])
         .collect();
-    many_rows::insert(conn, head, template, rows).await
+    many_rows::statements(backend, head, template, "", rows)
 }
 
 async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {
