@@ -10,8 +10,9 @@
 //! every frame copied back, and beside a writer that keeps appending, the
 //! copy is never complete at that moment (measured: the log grew by
 //! ≈ 120 MB/s). So the writer still checkpoints, rarely
-//! ([`WRITER_EVERY_PAGES`]), and then only the frames appended since the
-//! last passive copy; the write after it restarts the log.
+//! ([`WRITER_EVERY_PAGES`]), and then mostly the frames appended since the
+//! last passive copy; once one finds no reader in the way (it tries again
+//! after each commit until then), the next write restarts the log.
 
 use std::sync::Weak;
 use std::time::Duration;
@@ -25,7 +26,8 @@ use crate::DbError;
 const EVERY: Duration = Duration::from_millis(250);
 
 /// The writer's own checkpoint threshold, in pages of log: four times
-/// SQLite's default, so the log stays within ≈ 16 MB of 4 KiB pages.
+/// SQLite's default (≈ 16 MB of 4 KiB pages; measured: the log peaked at
+/// 18–26 MB under full intake).
 pub(crate) const WRITER_EVERY_PAGES: u32 = 4000;
 
 /// Checkpoints through `pool` (a connection that may write) while `alive`
