@@ -4,6 +4,7 @@
 pub mod batch;
 mod error;
 mod pool;
+mod readers;
 mod sql;
 
 pub mod account_tokens;

@@ -14,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::batch::{BoxFuture, Queue, WriterHome};
+use crate::readers::{Reader, Readers};
 use crate::{Conn, DbError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -79,7 +80,10 @@ impl Default for DbOptions {
 
 #[derive(Debug, Clone)]
 enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: Arc<Readers>,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -92,7 +96,7 @@ pub struct Db {
 
 /// A pooled connection for reads.
 pub enum Handle {
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(Reader),
     Postgres(PoolConnection<Postgres>),
 }
 
@@ -159,12 +163,11 @@ impl Db {
                     .test_before_acquire(false)
                     .connect_with(connect.clone())
                     .await?;
-                let read = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.acquire_timeout)
-                    .test_before_acquire(false)
-                    .connect_with(connect.read_only(true))
-                    .await?;
+                let read = Arc::new(Readers::new(
+                    connect.read_only(true),
+                    options.max_connections,
+                    options.acquire_timeout,
+                ));
                 (Pools::Sqlite { read, write }, Some(checkpoint))
             }
             Backend::Postgres => {
@@ -228,7 +231,7 @@ impl Db {
     /// A connection for reading.
     pub async fn read(&self) -> Result<Handle, DbError> {
         Ok(match &*self.pools {
-            Pools::Sqlite { read, .. } => Handle::Sqlite(read.acquire().await?),
+            Pools::Sqlite { read, .. } => Handle::Sqlite(read.lend().await?),
             Pools::Postgres(pool) => Handle::Postgres(pool.acquire().await?),
         })
     }
@@ -300,7 +303,7 @@ impl Db {
     pub async fn close(&self) {
         match &*self.pools {
             Pools::Sqlite { read, write } => {
-                read.close().await;
+                read.close();
                 write.close().await;
             }
             Pools::Postgres(pool) => pool.close().await,
