@@ -115,57 +115,50 @@ pub async fn by_address(conn: &mut Conn<'_>, typed: &str) -> Result<Option<House
         .await
 }
 
-/// The reference data's version (see [`crate::reference`]) and the
-/// registered houses near a point, read together: intake needs both for
-/// every message, and on SQLite each statement is a round trip to another
-/// thread.
-pub async fn near_with_reference_version(
+/// The registered houses near each of `points`, in their order, read in one
+/// statement: intake's writer needs them for every message of a batch, and
+/// on SQLite each statement is a round trip to another thread.
+pub async fn near_each(
     conn: &mut Conn<'_>,
-    lat: f64,
-    lon: f64,
-) -> Result<(i64, Vec<House>), DbError> {
+    points: &[(f64, f64)],
+) -> Result<Vec<Vec<House>>, DbError> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        version: i64,
-        id: Option<i64>,
-        address: Option<String>,
-        lat: Option<f64>,
-        lon: Option<f64>,
-        manager_id: Option<i64>,
-        manager_name_ru: Option<String>,
+        point: i32,
+        #[sqlx(flatten)]
+        house: House,
     }
-    // A box a little larger than the radius, on the (lat, lon) index.
-    let dlat = NEAR_METRES / 111_000.0 * 1.5;
-    let dlon = dlat / lat.to_radians().cos().max(0.1);
-    let rows: Vec<Row> = Sql::new(
-        "SELECT r.version, h.id, h.address, h.lat, h.lon, h.manager_id, \
-         o.name_ru AS manager_name_ru \
-         FROM reference_version r \
-         LEFT JOIN houses h ON h.lat BETWEEN $1 AND $2 AND h.lon BETWEEN $3 AND $4 \
-         LEFT JOIN organisations o ON o.id = h.manager_id \
-         WHERE r.id = 1",
-    )
-    .bind(lat - dlat)
-    .bind(lat + dlat)
-    .bind(lon - dlon)
-    .bind(lon + dlon)
-    .fetch_all(conn)
-    .await?;
-    let version = rows.first().map(|r| r.version).ok_or(DbError::NotFound)?;
-    let houses = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(House {
-                id: r.id?,
-                address: r.address?,
-                lat: r.lat?,
-                lon: r.lon?,
-                manager_id: r.manager_id,
-                manager_name_ru: r.manager_name_ru,
-            })
-        })
-        .collect();
-    Ok((version, houses))
+    let mut near = vec![Vec::new(); points.len()];
+    let mut sql = Sql::new("");
+    for (i, &(lat, lon)) in points.iter().enumerate() {
+        // A box a little larger than the radius, on the (lat, lon) index.
+        let dlat = NEAR_METRES / 111_000.0 * 1.5;
+        let dlon = dlat / lat.to_radians().cos().max(0.1);
+        let union = if i == 0 { "" } else { " UNION ALL " };
+        sql = sql
+            .push(&format!(
+                "{union}SELECT {i} AS point, h.id, h.address, h.lat, h.lon, h.manager_id, \
+                 o.name_ru AS manager_name_ru \
+                 FROM houses h LEFT JOIN organisations o ON o.id = h.manager_id"
+            ))
+            .push_bound(" WHERE h.lat BETWEEN {}", lat - dlat)
+            .push_bound(" AND {}", lat + dlat)
+            .push_bound(" AND h.lon BETWEEN {}", lon - dlon)
+            .push_bound(" AND {}", lon + dlon);
+    }
+    if points.is_empty() {
+        return Ok(near);
+    }
+    let rows: Vec<Row> = sql.fetch_all(conn).await?;
+    for row in rows {
+        if let Some(houses) = usize::try_from(row.point)
+            .ok()
+            .and_then(|i| near.get_mut(i))
+        {
+            houses.push(row.house);
+        }
+    }
+    Ok(near)
 }
 
 /// The house a message is about: the typed address first, then the nearest
@@ -176,30 +169,22 @@ pub async fn find(
     lat: f64,
     lon: f64,
 ) -> Result<Option<House>, DbError> {
-    let (_, near) = near_with_reference_version(conn, lat, lon).await?;
-    choose(conn, typed_address, lat, lon, near).await
+    if let Some(typed) = typed_address
+        && let Some(house) = by_address(conn, typed).await?
+    {
+        return Ok(Some(house));
+    }
+    let near = near_each(conn, &[(lat, lon)]).await?;
+    Ok(nearest(near.into_iter().flatten(), lat, lon))
 }
 
-/// [`find`] among the houses `near` the point, read beforehand.
-pub async fn choose(
-    conn: &mut Conn<'_>,
-    typed_address: Option<&str>,
-    lat: f64,
-    lon: f64,
-    near: Vec<House>,
-) -> Result<Option<House>, DbError> {
-    if let Some(typed) = typed_address {
-        let by_address = by_address(conn, typed).await?;
-        if by_address.is_some() {
-            return Ok(by_address);
-        }
-    }
-    Ok(near
-        .into_iter()
+/// The nearest of the houses `near` a point, if within a few dozen metres.
+pub fn nearest(near: impl IntoIterator<Item = House>, lat: f64, lon: f64) -> Option<House> {
+    near.into_iter()
         .map(|h| (metres(lat, lon, h.lat, h.lon), h))
         .filter(|(d, _)| *d <= NEAR_METRES)
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, h)| h))
+        .map(|(_, h)| h)
 }
 
 /// Distance on the sphere, accurate enough at a house's scale.

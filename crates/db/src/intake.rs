@@ -14,7 +14,7 @@ use vmeste_domain::validation::{ErrorCode, FieldError, Place, ValidMessage};
 use vmeste_routing::territory::TerritoryIndex;
 
 use crate::messages::{self, MessageView, NewMessage};
-use auto_route::{Considered, Verdict};
+use auto_route::{Considered, Suggested};
 
 mod auto_route;
 mod reference;
@@ -72,19 +72,49 @@ impl Source {
     }
 }
 
-/// What intake decides by reading alone, before the message joins the
-/// writer's queue.
+/// What intake decides before the message joins the writer's queue, from
+/// the reference data kept in memory (see [`reference`]).
 struct Plan {
+    /// The reference data's version it was planned at: the writer plans
+    /// again a message planned at an older one.
+    version: i64,
     topic: catalogue::Topic,
     public: bool,
     deadline: DeadlineRule,
     lat: f64,
     lon: f64,
     territory_id: Option<i64>,
-    house_id: Option<i64>,
-    route: Option<Route>,
+    /// The house at the address the resident typed, if registered; else the
+    /// writer looks for the nearest to the point.
+    typed_house: Option<houses::House>,
+    /// The routing rules' choice for the topic and the place; a house's own
+    /// company beats it (see [`house_route`]).
+    rules_route: Option<Route>,
     /// Shared with every message planned at the same reference version.
     calendar: Arc<ProductionCalendar>,
+}
+
+impl Plan {
+    /// The message's house and route, given the registered houses near its
+    /// point.
+    fn settle(&self, near: impl IntoIterator<Item = houses::House>) -> Settled {
+        let house = self
+            .typed_house
+            .clone()
+            .or_else(|| houses::nearest(near, self.lat, self.lon));
+        let route = house_route(&self.topic.responsible, house.as_ref())
+            .or_else(|| self.rules_route.clone());
+        Settled {
+            house_id: house.map(|h| h.id),
+            route,
+        }
+    }
+}
+
+/// What the writer settles for a planned message with the houses it reads.
+struct Settled {
+    house_id: Option<i64>,
+    route: Option<Route>,
 }
 
 /// The organisation chosen for a message and why, in words a resident and a
@@ -95,12 +125,13 @@ pub struct Route {
     pub note: String,
 }
 
-/// A message checked, routed and judged on a reader, waiting for the writer.
+/// A message checked, routed by the rules and judged by the classifier,
+/// waiting for the writer.
 pub struct Planned {
     intake: Intake,
     message: ValidMessage,
     plan: Plan,
-    verdict: Option<Verdict>,
+    suggested: Option<Suggested>,
     author_id: Option<i64>,
     source: Source,
     kind: CaseKind,
@@ -109,9 +140,9 @@ pub struct Planned {
 }
 
 /// Numbers, times and records planned messages together — one statement
-/// each for their numbers, their rows, their histories, their search
-/// entries and reading them back, however many there are — and returns
-/// them in order.
+/// each for the reference data's version, the houses near their points,
+/// their numbers, their rows, their histories, their search entries and
+/// reading them back, however many there are — and returns them in order.
 pub(crate) async fn write_all(
     conn: &mut Conn<'_>,
     planned: &[Planned],
@@ -119,6 +150,29 @@ pub(crate) async fn write_all(
     let Some(first) = planned.first() else {
         return Ok(Vec::new());
     };
+    // Reference data rarely changes; a message planned before it did is
+    // planned again here, so that none is written by outdated rules.
+    let version = crate::reference::version(conn).await?;
+    let mut again = Vec::with_capacity(planned.len());
+    for p in planned {
+        again.push(if p.plan.version == version {
+            None
+        } else {
+            Some(p.again(conn, version).await?)
+        });
+    }
+    let planned: Vec<&Planned> = planned
+        .iter()
+        .zip(&again)
+        .map(|(p, again)| again.as_ref().unwrap_or(p))
+        .collect();
+    let points: Vec<(f64, f64)> = planned.iter().map(|p| (p.plan.lat, p.plan.lon)).collect();
+    let settled: Vec<Settled> = houses::near_each(conn, &points)
+        .await?
+        .into_iter()
+        .zip(&planned)
+        .map(|(near, p)| p.plan.settle(near))
+        .collect();
     // One clock and one time zone for a batch: its messages arrive together.
     let now = first.intake.clock.now();
     let time_zone = first.intake.time_zone;
@@ -130,14 +184,15 @@ pub(crate) async fn write_all(
     let status = submitted.apply(Action::SendToModeration).map_err(corrupt)?;
     let rows: Vec<NewMessage<'_>> = planned
         .iter()
+        .zip(&settled)
         .zip(&numbers)
-        .map(|(p, number)| NewMessage {
+        .map(|((p, s), number)| NewMessage {
             number,
             kind: p.kind,
             topic_id: p.plan.topic.id,
-            organisation_id: p.plan.route.as_ref().map(|r| r.organisation_id),
+            organisation_id: s.route.as_ref().map(|r| r.organisation_id),
             territory_id: p.plan.territory_id,
-            house_id: p.plan.house_id,
+            house_id: s.house_id,
             author_id: p.author_id,
             text: &p.message.text,
             lat: p.plan.lat,
@@ -152,7 +207,7 @@ pub(crate) async fn write_all(
                 p.plan.deadline,
                 &p.plan.calendar,
             )),
-            routing_note: p.plan.route.as_ref().map(|r| r.note.as_str()),
+            routing_note: s.route.as_ref().map(|r| r.note.as_str()),
             created_at: now,
             updated_at: now,
         })
@@ -185,10 +240,14 @@ pub(crate) async fn write_all(
         .map(|(p, &id)| (id, p.document.clone()))
         .collect();
     search::insert_new(conn, documents).await?;
-    let verdicts: Vec<(i64, &Verdict)> = planned
+    let verdicts: Vec<_> = planned
         .iter()
+        .zip(&settled)
         .zip(&ids)
-        .filter_map(|(p, &id)| p.verdict.as_ref().map(|v| (id, v)))
+        .filter_map(|((p, s), &id)| {
+            let routed = s.route.as_ref().map(|r| r.organisation_id);
+            p.suggested.as_ref().map(|v| (id, v.decide(routed)))
+        })
         .collect();
     if !verdicts.is_empty() {
         auto_route::apply(conn, &first.intake, &verdicts).await?;
@@ -198,6 +257,23 @@ pub(crate) async fn write_all(
         return Err(DbError::NotFound.into());
     }
     Ok(views)
+}
+
+impl Planned {
+    /// The message planned again at the reference data's `version`.
+    async fn again(&self, conn: &mut Conn<'_>, version: i64) -> Result<Self, IntakeError> {
+        let reference = self.intake.reference.at(version);
+        self.intake
+            .planned(
+                conn,
+                &reference,
+                &self.message,
+                self.author_id,
+                self.source,
+                self.kind,
+            )
+            .await
+    }
 }
 
 impl Intake {
@@ -234,7 +310,11 @@ impl Intake {
         message: &ValidMessage,
     ) -> Result<Option<Route>, IntakeError> {
         let mut handle = db.read().await?;
-        Ok(self.plan(&mut handle.conn(), message).await?.1.route)
+        let conn = &mut handle.conn();
+        let reference = self.reference.now(conn).await?;
+        let plan = self.plan(conn, &reference, message).await?;
+        let near = houses::near_each(conn, &[(plan.lat, plan.lon)]).await?;
+        Ok(plan.settle(near.into_iter().flatten()).route)
     }
 
     async fn take(
@@ -245,11 +325,14 @@ impl Intake {
         source: Source,
         kind: CaseKind,
     ) -> Result<MessageView, IntakeError> {
-        // The reads and the classifier run on a reader, many at once; the
+        // Planning and the classifier run here, many at once, from what is
+        // kept in memory (a reader is lent in case something is not); the
         // single writer only writes.
         let planned = {
             let mut handle = db.read().await?;
-            self.planned(&mut handle.conn(), message, author_id, source, kind)
+            let conn = &mut handle.conn();
+            let reference = self.reference.assumed(conn).await?;
+            self.planned(conn, &reference, message, author_id, source, kind)
                 .await?
         };
         // The messages waiting share a few statements and one commit; each
@@ -266,25 +349,34 @@ impl Intake {
         author_id: Option<i64>,
         source: Source,
     ) -> Result<MessageView, IntakeError> {
+        let reference = self.reference.assumed(conn).await?;
         let planned = self
-            .planned(conn, message, author_id, source, CaseKind::Message)
+            .planned(
+                conn,
+                &reference,
+                message,
+                author_id,
+                source,
+                CaseKind::Message,
+            )
             .await?;
         let views = write_all(conn, std::slice::from_ref(&planned)).await?;
         Ok(views.into_iter().next().ok_or(DbError::NotFound)?)
     }
 
-    /// Everything the writer needs to take a message in, read and decided
-    /// beforehand.
+    /// Everything the writer needs to take a message in but the houses near
+    /// it, decided at the reference data's `reference` version.
     async fn planned(
         &self,
         conn: &mut Conn<'_>,
+        reference: &Snapshot<'_>,
         message: &ValidMessage,
         author_id: Option<i64>,
         source: Source,
         kind: CaseKind,
     ) -> Result<Planned, IntakeError> {
-        let (reference, plan) = self.plan(conn, message).await?;
-        let verdict = self.judge(conn, &reference, message, &plan, kind).await?;
+        let plan = self.plan(conn, reference, message).await?;
+        let suggested = self.suggest(conn, reference, message, &plan, kind).await?;
         let document = search::indexed(
             conn.backend(),
             &plan.topic.name_ru,
@@ -296,7 +388,7 @@ impl Intake {
             intake: self.clone(),
             message: message.clone(),
             plan,
-            verdict,
+            suggested,
             author_id,
             source,
             kind,
@@ -304,62 +396,58 @@ impl Intake {
     }
 
     /// What the classifier makes of a planned message.
-    async fn judge(
+    async fn suggest(
         &self,
         conn: &mut Conn<'_>,
         reference: &Snapshot<'_>,
         message: &ValidMessage,
         plan: &Plan,
         kind: CaseKind,
-    ) -> Result<Option<Verdict>, DbError> {
-        auto_route::judge(
+    ) -> Result<Option<Suggested>, DbError> {
+        auto_route::suggest(
             conn,
             reference,
             self,
             &Considered {
                 text: &message.text,
                 topic: &plan.topic,
-                routed_by_rules: plan.route.as_ref().map(|r| r.organisation_id),
+                routed_by_rules: plan.rules_route.as_ref().map(|r| r.organisation_id),
                 may_skip_moderation: kind == CaseKind::Message,
             },
         )
         .await
     }
 
-    /// Checks the topic and the place and chooses the route, reading only;
-    /// with the reference data it read them at.
+    /// Checks the topic and the place and chooses the rules' route, at the
+    /// reference data's `reference` version.
     async fn plan(
         &self,
         conn: &mut Conn<'_>,
+        reference: &Snapshot<'_>,
         message: &ValidMessage,
-    ) -> Result<(Snapshot<'_>, Plan), IntakeError> {
+    ) -> Result<Plan, IntakeError> {
         let located = self.locate(message.place);
-        let (reference, near) = match &located {
-            Ok((lat, lon, _)) => self.reference.now_near(conn, *lat, *lon).await?,
-            Err(_) => (self.reference.now(conn).await?, Vec::new()),
-        };
         let topic = active_topic(reference.topic(conn, message.topic_id).await?);
         let (topic, (lat, lon, containing)) = match (topic, located) {
             (Ok(topic), Ok(located)) => (topic, located),
             (topic, located) => return Err(both_invalid(topic.err(), located.err())),
         };
-        let house = houses::choose(conn, message.address.as_deref(), lat, lon, near).await?;
-        let route = match house_route(&topic.responsible, house.as_ref()) {
-            Some(route) => Some(route),
-            None => reference.route(conn, &topic, &containing).await?,
+        let typed_house = match message.address.as_deref() {
+            Some(typed) => houses::by_address(conn, typed).await?,
+            None => None,
         };
-        let plan = Plan {
+        Ok(Plan {
+            version: reference.version(),
             public: topic.public,
             deadline: topic.deadline()?,
             lat,
             lon,
             territory_id: containing.first().copied(),
-            house_id: house.map(|h| h.id),
-            route,
+            typed_house,
+            rules_route: reference.route(conn, &topic, &containing).await?,
             calendar: reference.calendar(conn, &self.calendar).await?,
             topic,
-        };
-        Ok((reference, plan))
+        })
     }
 
     /// The point of the message and the territories it lies in, smallest first.

@@ -17,15 +17,29 @@ pub(super) struct Considered<'a> {
     pub text: &'a str,
     /// The topic the resident chose.
     pub topic: &'a catalogue::Topic,
-    /// The organisation the routing rules (or the house register) chose.
+    /// The organisation the routing rules chose for the place, if any; the
+    /// house register may still choose one on the writer.
     pub routed_by_rules: Option<i64>,
     /// Formal appeals are registered by a person, never automatically.
     pub may_skip_moderation: bool,
 }
 
-/// What the classifier made of a message, decided on a reader before the
-/// message joins the writer's queue (inference is CPU work the one writer
-/// must not do), and written with the message.
+/// What the classifier made of a message, on the request's thread before
+/// the message joins the writer's queue (inference is CPU work the one
+/// writer must not do). The organisation is settled on the writer, which
+/// knows the message's house: see [`Suggested::decide`].
+pub(super) struct Suggested {
+    model_id: i64,
+    topic_id: Option<i64>,
+    confidence: f64,
+    /// The model's organisation, asked for only where the rules chose none.
+    organisation_id: Option<i64>,
+    /// Why the message may skip moderation, when the model is sure enough
+    /// of the resident's topic.
+    auto_route_note: Option<String>,
+}
+
+/// A suggestion with the message's organisation settled, written with it.
 pub(super) struct Verdict {
     shown: Shown,
     /// The organisation to route to at once, and the note saying why.
@@ -50,12 +64,12 @@ fn because(suggestion: &Suggestion) -> String {
 
 /// The active model's suggestion for a message, and whether it is sure
 /// enough of the resident's topic to route it at once; `None` without a model.
-pub(super) async fn judge(
+pub(super) async fn suggest(
     conn: &mut Conn<'_>,
     reference: &Snapshot<'_>,
     intake: &Intake,
     message: &Considered<'_>,
-) -> Result<Option<Verdict>, DbError> {
+) -> Result<Option<Suggested>, DbError> {
     let Some(live) = &intake.model else {
         return Ok(None);
     };
@@ -74,44 +88,53 @@ pub(super) async fn judge(
         return Ok(None);
     };
     let topic_id = top.label.parse::<i64>().ok();
-    let organisation_id = message.routed_by_rules.or_else(|| {
-        suggestions
-            .organisations
-            .first()
-            .and_then(|o| o.label.parse().ok())
-    });
     // Only when the model agrees with the resident's own choice of topic:
     // where they differ, a person decides.
-    let agrees = topic_id == Some(message.topic.id);
-    let threshold = if agrees {
+    let threshold = if topic_id == Some(message.topic.id) {
         reference.threshold(conn, message.topic.id).await?
     } else {
         None
     };
-    let confident = threshold.is_some_and(|t| top.confidence >= t);
-    let auto_route = match (confident, message.may_skip_moderation, organisation_id) {
-        (true, true, Some(org)) => Some((
-            org,
+    let auto_route_note = threshold
+        .filter(|&t| message.may_skip_moderation && top.confidence >= t)
+        .map(|t| {
             format!(
                 "Направлено автоматически: классификатор уверен в теме «{}» на {} % (порог {} %); слова: {}",
                 message.topic.name_ru,
                 percent(top.confidence),
-                percent(threshold.unwrap_or(1.0)),
+                percent(t),
                 because(top),
-            ),
-        )),
-        _ => None,
-    };
-    Ok(Some(Verdict {
-        shown: Shown {
-            model_id: loaded.id,
-            topic_id,
-            topic_confidence: top.confidence,
-            organisation_id,
-            auto_routed: false,
-        },
-        auto_route,
+            )
+        });
+    Ok(Some(Suggested {
+        model_id: loaded.id,
+        topic_id,
+        confidence: top.confidence,
+        organisation_id: suggestions
+            .organisations
+            .first()
+            .and_then(|o| o.label.parse().ok()),
+        auto_route_note,
     }))
+}
+
+impl Suggested {
+    /// The verdict once the message's route is known: the route's
+    /// organisation where the rules or the house register chose one, else
+    /// the model's; routed at once only if there is one to route to.
+    pub(super) fn decide(&self, routed: Option<i64>) -> Verdict {
+        let organisation_id = routed.or(self.organisation_id);
+        Verdict {
+            shown: Shown {
+                model_id: self.model_id,
+                topic_id: self.topic_id,
+                topic_confidence: self.confidence,
+                organisation_id,
+                auto_routed: false,
+            },
+            auto_route: organisation_id.zip(self.auto_route_note.clone()),
+        }
+    }
 }
 
 /// Writes the verdicts with their messages: routes those the model was sure
@@ -120,10 +143,10 @@ pub(super) async fn judge(
 pub(super) async fn apply(
     conn: &mut Conn<'_>,
     intake: &Intake,
-    verdicts: &[(i64, &Verdict)],
+    verdicts: &[(i64, Verdict)],
 ) -> Result<(), DbError> {
     let mut shown = Vec::with_capacity(verdicts.len());
-    for &(message_id, verdict) in verdicts {
+    for &(message_id, ref verdict) in verdicts {
         let mut suggestion = verdict.shown.clone();
         if let Some((org, note)) = &verdict.auto_route {
             suggestion.auto_routed = route(conn, intake, message_id, *org, note).await?;

@@ -2,8 +2,9 @@
 //! topic, the rules' route for a topic at a place, the calendar with the
 //! administrators' corrections, the active model and a topic's auto-route
 //! threshold — kept in memory while the reference data's version stands
-//! (see [`crate::reference`]): a message costs one read of that number
-//! instead of seven queries.
+//! (see [`crate::reference`]). A message is planned at the version last
+//! seen, without reading anything; the writer reads the version once a
+//! batch and plans again the messages planned at an older one.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -12,7 +13,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use vmeste_domain::calendar::ProductionCalendar;
 
 use super::Route;
-use crate::houses::House;
 use crate::routing_models::Loaded;
 use crate::{Conn, DbError, catalogue};
 
@@ -25,6 +25,8 @@ pub struct Reference {
 #[derive(Debug, Default)]
 struct Kept {
     version: i64,
+    /// Whether `version` was read from the database (it starts unknown).
+    known: bool,
     topics: HashMap<i64, Option<catalogue::Topic>>,
     /// The rules' route by topic and the territories of the place.
     routes: HashMap<(i64, Vec<i64>), Option<Route>>,
@@ -37,26 +39,28 @@ impl Reference {
     /// The data as the database has it now.
     pub(super) async fn now(&self, conn: &mut Conn<'_>) -> Result<Snapshot<'_>, DbError> {
         let version = crate::reference::version(conn).await?;
-        Ok(Snapshot {
-            reference: self,
-            version,
-        })
+        Ok(self.at(version))
     }
 
-    /// [`Reference::now`] and the registered houses near a point, in one
-    /// read.
-    pub(super) async fn now_near(
-        &self,
-        conn: &mut Conn<'_>,
-        lat: f64,
-        lon: f64,
-    ) -> Result<(Snapshot<'_>, Vec<House>), DbError> {
-        let (version, near) = crate::houses::near_with_reference_version(conn, lat, lon).await?;
-        let snapshot = Snapshot {
+    /// The data at the version last seen, read only if none was: the
+    /// writer checks it against the database's before writing.
+    pub(super) async fn assumed(&self, conn: &mut Conn<'_>) -> Result<Snapshot<'_>, DbError> {
+        let last = {
+            let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+            kept.known.then_some(kept.version)
+        };
+        match last {
+            Some(version) => Ok(self.at(version)),
+            None => self.now(conn).await,
+        }
+    }
+
+    /// The data at `version`, read from the database.
+    pub(super) fn at(&self, version: i64) -> Snapshot<'_> {
+        Snapshot {
             reference: self,
             version,
-        };
-        Ok((snapshot, near))
+        }
     }
 }
 
@@ -68,6 +72,10 @@ pub(super) struct Snapshot<'a> {
 }
 
 impl Snapshot<'_> {
+    pub(super) fn version(&self) -> i64 {
+        self.version
+    }
+
     pub(super) async fn topic(
         &self,
         conn: &mut Conn<'_>,
@@ -155,6 +163,7 @@ impl Snapshot<'_> {
                 ..Kept::default()
             };
         }
+        kept.known = true;
         Some(f(&mut kept))
     }
 }

@@ -491,3 +491,76 @@ async fn a_typed_address_finds_the_house_of_its_longest_registered_tail_else_the
         .unwrap();
     assert!(far.is_none(), "no house within 40 m: {far:?}");
 }
+
+#[tokio::test]
+async fn a_house_registered_while_intake_runs_takes_the_messages_at_its_door() {
+    use vmeste_db::routing_rules::{self, Target};
+    let env = env().await;
+    let db = &env.test.db;
+    let topic = env.fixture.roads_topic;
+    let mut tx = db.write().await.unwrap();
+    vmeste_db::Sql::new("UPDATE topics SET responsible = $1 WHERE id = $2")
+        .bind(houses::MANAGED_AREA)
+        .bind(topic)
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    let target = Target::Responsible(houses::MANAGED_AREA);
+    routing_rules::insert(&mut tx.conn(), target, None, env.fixture.district_admin)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // One intake, as a server keeps it: the register is not part of the
+    // reference data it keeps, so a new house counts at once.
+    let intake = env.intake();
+    let routed = async |at: (f64, f64)| {
+        let view = intake
+            .submit(db, &message(topic, at), None, Source::Api)
+            .await
+            .unwrap();
+        let mut handle = db.read().await.unwrap();
+        let house: Option<i64> = vmeste_db::Sql::new("SELECT house_id FROM messages WHERE id = $1")
+            .bind(view.id)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap();
+        (view.organisation_id, house)
+    };
+    let (lat, lon) = IN_TOWN;
+    let door = (lat + 0.0001, lon);
+    assert_eq!(routed(door).await, (Some(env.fixture.district_admin), None));
+
+    let region: i64 = {
+        let mut handle = db.read().await.unwrap();
+        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
+            .bind(env.fixture.town)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let mut tx = db.write().await.unwrap();
+    let house = houses::NewHouse {
+        region_id: region,
+        address: "ул. Садовая, 3",
+        lat: door.0 + 0.0001,
+        lon,
+        manager_id: Some(env.fixture.grid),
+    };
+    let now = vmeste_domain::clock::Clock::now(env.clock.as_ref());
+    let house = houses::insert(&mut tx.conn(), &house, now)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // Sent together, so that the writer reads the houses near each point of
+    // one batch at once and must give each message its own.
+    let (away, at_door, in_district) = tokio::join!(
+        routed((lat - 0.001, lon)),
+        routed(door),
+        routed(IN_DISTRICT)
+    );
+    assert_eq!(away, (Some(env.fixture.district_admin), None));
+    assert_eq!(at_door, (Some(env.fixture.grid), Some(house)));
+    assert_eq!(in_district, (Some(env.fixture.district_admin), None));
+}
