@@ -115,9 +115,10 @@ pub async fn by_address(conn: &mut Conn<'_>, typed: &str) -> Result<Option<House
         .await
 }
 
-/// The registered houses near each of `points`, in their order, read in one
-/// statement: intake's writer needs them for every message of a batch, and
-/// on SQLite each statement is a round trip to another thread.
+/// The registered houses near each of `points`, in their order, read in as
+/// few statements as SQLite allows: intake's writer needs them for every
+/// message of a batch, and on SQLite each statement is a round trip to
+/// another thread.
 pub async fn near_each(
     conn: &mut Conn<'_>,
     points: &[(f64, f64)],
@@ -128,34 +129,33 @@ pub async fn near_each(
         #[sqlx(flatten)]
         house: House,
     }
+    // SQLite refuses a compound SELECT of more than 500 terms.
+    const TERMS: usize = 250;
     let mut near = vec![Vec::new(); points.len()];
-    let mut sql = Sql::new("");
-    for (i, &(lat, lon)) in points.iter().enumerate() {
-        // A box a little larger than the radius, on the (lat, lon) index.
-        let dlat = NEAR_METRES / 111_000.0 * 1.5;
-        let dlon = dlat / lat.to_radians().cos().max(0.1);
-        let union = if i == 0 { "" } else { " UNION ALL " };
-        sql = sql
-            .push(&format!(
-                "{union}SELECT {i} AS point, h.id, h.address, h.lat, h.lon, h.manager_id, \
-                 o.name_ru AS manager_name_ru \
-                 FROM houses h LEFT JOIN organisations o ON o.id = h.manager_id"
-            ))
-            .push_bound(" WHERE h.lat BETWEEN {}", lat - dlat)
-            .push_bound(" AND {}", lat + dlat)
-            .push_bound(" AND h.lon BETWEEN {}", lon - dlon)
-            .push_bound(" AND {}", lon + dlon);
-    }
-    if points.is_empty() {
-        return Ok(near);
-    }
-    let rows: Vec<Row> = sql.fetch_all(conn).await?;
-    for row in rows {
-        if let Some(houses) = usize::try_from(row.point)
-            .ok()
-            .and_then(|i| near.get_mut(i))
-        {
-            houses.push(row.house);
+    for (chunk, points) in points.chunks(TERMS).enumerate() {
+        let mut sql = Sql::new("");
+        for (i, &(lat, lon)) in points.iter().enumerate() {
+            // A box a little larger than the radius, on the (lat, lon) index.
+            let dlat = NEAR_METRES / 111_000.0 * 1.5;
+            let dlon = dlat / lat.to_radians().cos().max(0.1);
+            let union = if i == 0 { "" } else { " UNION ALL " };
+            sql = sql
+                .push(&format!(
+                    "{union}SELECT {i} AS point, h.id, h.address, h.lat, h.lon, h.manager_id, \
+                     o.name_ru AS manager_name_ru \
+                     FROM houses h LEFT JOIN organisations o ON o.id = h.manager_id"
+                ))
+                .push_bound(" WHERE h.lat BETWEEN {}", lat - dlat)
+                .push_bound(" AND {}", lat + dlat)
+                .push_bound(" AND h.lon BETWEEN {}", lon - dlon)
+                .push_bound(" AND {}", lon + dlon);
+        }
+        let rows: Vec<Row> = sql.fetch_all(conn).await?;
+        for row in rows {
+            let at = usize::try_from(row.point).map(|i| chunk * TERMS + i);
+            if let Some(houses) = at.ok().and_then(|i| near.get_mut(i)) {
+                houses.push(row.house);
+            }
         }
     }
     Ok(near)

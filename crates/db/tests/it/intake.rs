@@ -564,3 +564,52 @@ async fn a_house_registered_while_intake_runs_takes_the_messages_at_its_door() {
     assert_eq!(at_door, (Some(env.fixture.grid), Some(house)));
     assert_eq!(in_district, (Some(env.fixture.district_admin), None));
 }
+
+#[tokio::test]
+async fn houses_near_a_full_batchs_points_are_read_for_each_point() {
+    let env = env().await;
+    let db = &env.test.db;
+    let region: i64 = {
+        let mut handle = db.read().await.unwrap();
+        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
+            .bind(env.fixture.town)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let (lat, lon) = IN_TOWN;
+    let now = vmeste_domain::clock::Clock::now(env.clock.as_ref());
+    let mut tx = db.write().await.unwrap();
+    let mut houses_at = Vec::new();
+    for (n, address) in [(0u32, "ул. Садовая, 3"), (555, "ул. Садовая, 5")] {
+        let house = houses::NewHouse {
+            region_id: region,
+            address,
+            lat: lat + f64::from(n) * 0.001,
+            lon,
+            manager_id: None,
+        };
+        let id = houses::insert(&mut tx.conn(), &house, now)
+            .await
+            .unwrap()
+            .unwrap();
+        houses_at.push((usize::try_from(n).unwrap(), id));
+    }
+    tx.commit().await.unwrap();
+    // More points than SQLite takes terms in one compound SELECT (500), as
+    // in a batch of 512 messages.
+    let points: Vec<(f64, f64)> = (0..600u32)
+        .map(|n| (lat + f64::from(n) * 0.001, lon))
+        .collect();
+    let mut handle = db.read().await.unwrap();
+    let near = houses::near_each(&mut handle.conn(), &points)
+        .await
+        .unwrap();
+    assert_eq!(near.len(), points.len());
+    let found: Vec<(usize, i64)> = near
+        .iter()
+        .enumerate()
+        .flat_map(|(i, houses)| houses.iter().map(move |h| (i, h.id)))
+        .collect();
+    assert_eq!(found, houses_at);
+}
