@@ -64,6 +64,16 @@ impl Env {
         tx.commit().await.unwrap();
     }
 
+    /// The region the fixture's territories belong to.
+    async fn region(&self) -> i64 {
+        let mut handle = self.test.db.read().await.unwrap();
+        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
+            .bind(self.fixture.town)
+            .scalar(&mut handle.conn())
+            .await
+            .unwrap()
+    }
+
     fn intake(&self) -> Intake {
         Intake {
             clock: self.clock.clone(),
@@ -439,14 +449,7 @@ async fn a_write_that_fails_in_a_batch_rolls_back_only_its_own_changes() {
 #[tokio::test]
 async fn a_typed_address_finds_the_house_of_its_longest_registered_tail_else_the_nearest() {
     let env = env().await;
-    let region: i64 = {
-        let mut handle = env.test.db.read().await.unwrap();
-        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
-            .bind(env.fixture.town)
-            .scalar(&mut handle.conn())
-            .await
-            .unwrap()
-    };
+    let region = env.region().await;
     let now = vmeste_domain::clock::Clock::now(env.clock.as_ref());
     let (lat, lon) = IN_TOWN;
     let mut tx = env.test.db.write().await.unwrap();
@@ -530,14 +533,7 @@ async fn a_house_registered_while_intake_runs_takes_the_messages_at_its_door() {
     let door = (lat + 0.0001, lon);
     assert_eq!(routed(door).await, (Some(env.fixture.district_admin), None));
 
-    let region: i64 = {
-        let mut handle = db.read().await.unwrap();
-        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
-            .bind(env.fixture.town)
-            .scalar(&mut handle.conn())
-            .await
-            .unwrap()
-    };
+    let region = env.region().await;
     let mut tx = db.write().await.unwrap();
     let house = houses::NewHouse {
         region_id: region,
@@ -569,14 +565,7 @@ async fn a_house_registered_while_intake_runs_takes_the_messages_at_its_door() {
 async fn houses_near_a_full_batchs_points_are_read_for_each_point() {
     let env = env().await;
     let db = &env.test.db;
-    let region: i64 = {
-        let mut handle = db.read().await.unwrap();
-        vmeste_db::Sql::new("SELECT region_id FROM territories WHERE id = $1")
-            .bind(env.fixture.town)
-            .scalar(&mut handle.conn())
-            .await
-            .unwrap()
-    };
+    let region = env.region().await;
     let (lat, lon) = IN_TOWN;
     let now = vmeste_domain::clock::Clock::now(env.clock.as_ref());
     let mut tx = db.write().await.unwrap();
