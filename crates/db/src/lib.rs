@@ -3,8 +3,8 @@
 
 pub mod batch;
 mod error;
+mod lending;
 mod pool;
-mod readers;
 mod sql;
 
 pub mod account_tokens;

@@ -10,11 +10,14 @@ use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    SqliteTransactionManager,
+};
+use sqlx::{PgPool, Postgres, Transaction, TransactionManager};
 
 use crate::batch::{BoxFuture, Queue, WriterHome};
-use crate::readers::{Reader, Readers};
+use crate::lending::{Lender, Lent};
 use crate::{Conn, DbError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -81,8 +84,9 @@ impl Default for DbOptions {
 #[derive(Debug, Clone)]
 enum Pools {
     Sqlite {
-        read: Arc<Readers>,
-        write: SqlitePool,
+        read: Arc<Lender>,
+        /// One connection.
+        write: Arc<Lender>,
     },
     Postgres(PgPool),
 }
@@ -96,7 +100,7 @@ pub struct Db {
 
 /// A pooled connection for reads.
 pub enum Handle {
-    Sqlite(Reader),
+    Sqlite(Lent),
     Postgres(PoolConnection<Postgres>),
 }
 
@@ -111,24 +115,52 @@ impl Handle {
 
 /// A write transaction; dropped without `commit` it rolls back.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t) => Conn::Sqlite(&mut t.conn),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(mut t) => {
+                SqliteTransactionManager::commit(&mut t.conn).await?;
+                t.open = false;
+            }
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+}
+
+/// A transaction on the SQLite writer's lent connection. sqlx's own
+/// `Transaction` outlives its borrow only on a pool's connection, and the
+/// pool would ping the writer before every batch.
+pub struct SqliteTx {
+    conn: Lent,
+    open: bool,
+}
+
+impl SqliteTx {
+    async fn begin(mut conn: Lent) -> Result<Self, DbError> {
+        SqliteTransactionManager::begin(&mut conn, Some("BEGIN IMMEDIATE".into())).await?;
+        Ok(Self { conn, open: true })
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        // Queued on the connection's thread ahead of the next borrower's
+        // statements, as sqlx's `Transaction` does.
+        if self.open {
+            SqliteTransactionManager::start_rollback(&mut self.conn);
+        }
     }
 }
 
@@ -138,32 +170,31 @@ impl Db {
         let (pools, checkpoint) = match Backend::of_url(url)? {
             Backend::Sqlite => {
                 let connect = sqlite_options(url, options)?;
-                // A file cannot drop a connection the way a network can: no
-                // ping (a round trip to the connection's thread) per acquire.
+                // Connections are lent without sqlx's pool (see `lending`).
                 // A connection of its own copies the log back beside the
                 // writer (see `checkpoints`); the writer checkpoints only
                 // what is left, and far less often, to restart the log.
-                let write = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(options.acquire_timeout)
-                    .test_before_acquire(false)
-                    .connect_with(
-                        connect
-                            .clone()
-                            .pragma(
-                                "wal_autocheckpoint",
-                                crate::checkpoints::WRITER_EVERY_PAGES.to_string(),
-                            )
-                            .statement_cache_capacity(WRITER_STATEMENTS),
-                    )
-                    .await?;
+                let write = Arc::new(Lender::new(
+                    connect
+                        .clone()
+                        .pragma(
+                            "wal_autocheckpoint",
+                            crate::checkpoints::WRITER_EVERY_PAGES.to_string(),
+                        )
+                        .statement_cache_capacity(WRITER_STATEMENTS),
+                    1,
+                    options.acquire_timeout,
+                ));
+                // Opened now: it creates the file, and a bad path fails here.
+                drop(write.lend().await?);
+                // A pool's ping every 250 ms costs nothing.
                 let checkpoint = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(options.acquire_timeout)
                     .test_before_acquire(false)
                     .connect_with(connect.clone())
                     .await?;
-                let read = Arc::new(Readers::new(
+                let read = Arc::new(Lender::new(
                     connect.read_only(true),
                     options.max_connections,
                     options.acquire_timeout,
@@ -207,7 +238,10 @@ impl Db {
     /// Applies the pending migrations of this backend.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match &*self.pools {
-            Pools::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Pools::Sqlite { write, .. } => {
+                let mut conn = write.lend().await?;
+                SQLITE_MIGRATIONS.run_direct(&mut *conn).await?;
+            }
             Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -304,7 +338,7 @@ impl Db {
         match &*self.pools {
             Pools::Sqlite { read, write } => {
                 read.close();
-                write.close().await;
+                write.close();
             }
             Pools::Postgres(pool) => pool.close().await,
         }
@@ -313,7 +347,7 @@ impl Db {
 
 async fn begin(pools: Arc<Pools>) -> Result<Tx, DbError> {
     Ok(match &*pools {
-        Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+        Pools::Sqlite { write, .. } => Tx::Sqlite(SqliteTx::begin(write.lend().await?).await?),
         Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
     })
 }

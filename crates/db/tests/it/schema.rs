@@ -24,6 +24,32 @@ async fn migrating_twice_is_harmless_and_detected() {
     assert!(test.db.is_migrated().await.unwrap());
 }
 
+#[tokio::test]
+async fn a_write_dropped_without_commit_is_rolled_back_and_the_next_begins() {
+    let test = TestDb::new().await;
+    let count = || async {
+        let mut handle = test.db.read().await.unwrap();
+        vmeste_db::Sql::new("SELECT COUNT(*) FROM platform_settings WHERE key = $1")
+            .bind("dropped")
+            .scalar::<i64>(&mut handle.conn())
+            .await
+            .unwrap()
+    };
+    let insert = |value: &'static str| {
+        vmeste_db::Sql::new("INSERT INTO platform_settings (key, value) VALUES ($1, $2)")
+            .bind("dropped")
+            .bind(value)
+    };
+    let mut tx = test.db.write().await.unwrap();
+    insert("1").execute(&mut tx.conn()).await.unwrap();
+    drop(tx);
+    assert_eq!(count().await, 0, "rolled back");
+    let mut tx = test.db.write().await.unwrap();
+    insert("2").execute(&mut tx.conn()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count().await, 1, "the next write began and committed");
+}
+
 /// ADR 0007: the bundled SQLite is built with the workspace's options
 /// (`.cargo/config.toml`); a build without them is markedly slower, not wrong,
 /// so only this test would notice.

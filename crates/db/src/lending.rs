@@ -1,7 +1,8 @@
-//! SQLite's read connections, lent without sqlx's pool. sqlx pings every
-//! connection given back to its pool — a spawned task and a round trip to
-//! the connection's thread after every read, ≈ 5 % of the server's samples
-//! under intake. On SQLite the ping checks nothing (a file does not drop a
+//! SQLite's connections — the readers, and the one writer — lent without
+//! sqlx's pool. sqlx pings every connection given back to its pool — a
+//! spawned task and a round trip to the connection's thread after every
+//! read, ≈ 5 % of the server's samples under intake, and one before every
+//! batch the writer begins. On SQLite the ping checks nothing (a file does not drop a
 //! connection) and flushes nothing: a connection's thread runs its commands
 //! in order, so a rollback queued by a dropped transaction runs before the
 //! next borrower's first statement. Here a connection goes back to the idle
@@ -19,25 +20,25 @@ use crate::DbError;
 /// A connection's place: locked while it is on loan.
 type Shared = Arc<Slot<SqliteConnection>>;
 
-/// Up to a number of read connections, opened as they are first needed.
+/// Up to a number of connections, opened as they are first needed.
 #[derive(Debug)]
-pub(crate) struct Readers {
+pub(crate) struct Lender {
     connect: SqliteConnectOptions,
     acquire_timeout: Duration,
     idle: Mutex<Vec<Shared>>,
     lendable: Arc<Semaphore>,
 }
 
-/// A read connection on loan; dropped, it goes back to the idle list.
+/// A connection on loan; dropped, it goes back to the idle list.
 #[derive(Debug)]
-pub struct Reader {
+pub struct Lent {
     conn: OwnedMutexGuard<SqliteConnection>,
     slot: Shared,
-    readers: Arc<Readers>,
+    lender: Arc<Lender>,
     _permit: OwnedSemaphorePermit,
 }
 
-impl Readers {
+impl Lender {
     pub(crate) fn new(connect: SqliteConnectOptions, max: u32, acquire_timeout: Duration) -> Self {
         Self {
             connect,
@@ -49,7 +50,7 @@ impl Readers {
 
     /// An idle connection, or a new one while fewer than the most are open;
     /// waits for one to come back otherwise.
-    pub(crate) async fn lend(self: &Arc<Self>) -> Result<Reader, DbError> {
+    pub(crate) async fn lend(self: &Arc<Self>) -> Result<Lent, DbError> {
         let permit = tokio::time::timeout(
             self.acquire_timeout,
             Arc::clone(&self.lendable).acquire_owned(),
@@ -65,10 +66,10 @@ impl Readers {
         // Unlocked at once but for the instant between a borrower putting
         // it back and its guard's release.
         let conn = Arc::clone(&slot).lock_owned().await;
-        Ok(Reader {
+        Ok(Lent {
             conn,
             slot,
-            readers: Arc::clone(self),
+            lender: Arc::clone(self),
             _permit: permit,
         })
     }
@@ -84,7 +85,7 @@ impl Readers {
     }
 }
 
-impl std::ops::Deref for Reader {
+impl std::ops::Deref for Lent {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
@@ -92,17 +93,17 @@ impl std::ops::Deref for Reader {
     }
 }
 
-impl std::ops::DerefMut for Reader {
+impl std::ops::DerefMut for Lent {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         &mut self.conn
     }
 }
 
-impl Drop for Reader {
+impl Drop for Lent {
     fn drop(&mut self) {
         // After `close`, a connection given back is dropped, which ends its thread.
-        if !self.readers.lendable.is_closed() {
-            self.readers.idle().push(Arc::clone(&self.slot));
+        if !self.lender.lendable.is_closed() {
+            self.lender.idle().push(Arc::clone(&self.slot));
         }
     }
 }
@@ -117,12 +118,12 @@ mod tests {
 
     /// One connection at most, to an in-memory database of its own: a
     /// second borrower gets the same connection or none.
-    fn one_reader() -> Arc<Readers> {
+    fn one_connection() -> Arc<Lender> {
         let connect = SqliteConnectOptions::from_str("sqlite::memory:").expect("options");
-        Arc::new(Readers::new(connect, 1, Duration::from_millis(200)))
+        Arc::new(Lender::new(connect, 1, Duration::from_millis(200)))
     }
 
-    async fn tables_named_t(reader: &mut Reader) -> i64 {
+    async fn tables_named_t(reader: &mut Lent) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 't'")
             .fetch_one(&mut **reader)
             .await
@@ -131,7 +132,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_connection_given_back_is_lent_again_and_the_most_are_kept_to() {
-        let readers = one_reader();
+        let readers = one_connection();
         let mut first = readers.lend().await.expect("lent");
         sqlx::query("CREATE TABLE t (x)")
             .execute(&mut *first)
@@ -149,7 +150,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_transaction_dropped_on_loan_is_rolled_back_before_the_next_borrower() {
-        let readers = one_reader();
+        let readers = one_connection();
         let mut reader = readers.lend().await.expect("lent");
         let mut tx = reader.begin().await.expect("began");
         sqlx::query("CREATE TABLE t (x)")
@@ -164,8 +165,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn closed_readers_lend_nothing() {
-        let readers = one_reader();
+    async fn a_closed_lender_lends_nothing() {
+        let readers = one_connection();
         drop(readers.lend().await.expect("lent"));
         readers.close();
         assert!(readers.idle().is_empty());
