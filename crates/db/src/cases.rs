@@ -153,7 +153,8 @@ fn set(field: &str) -> String {
 }
 
 /// Applies a command to a case in the caller's transaction; the map's
-/// counts follow when it shows or hides the message.
+/// counts follow when it shows or hides the message, and a message shown
+/// for the first time (or again) is indexed for search.
 pub async fn apply(
     conn: &mut Conn<'_>,
     ctx: Context<'_>,
@@ -164,7 +165,10 @@ pub async fn apply(
 ) -> Result<Outcome, CaseError> {
     let shown = map::grid::placed(conn, case.id).await?;
     let outcome = apply_command(conn, ctx, case, who, actor_id, command).await?;
-    map::grid::follow(conn, case.id, shown).await?;
+    let shown_now = map::grid::follow(conn, case.id, shown).await?;
+    if shown.is_none() && shown_now {
+        crate::search::index(conn, case.id).await?;
+    }
     Ok(outcome)
 }
 

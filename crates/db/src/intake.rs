@@ -19,8 +19,7 @@ use auto_route::{Considered, Suggested};
 mod auto_route;
 mod reference;
 use crate::{
-    Conn, Db, DbError, Sql, catalogue, events, houses, organisations, routing_models,
-    routing_rules, search,
+    Conn, Db, DbError, Sql, catalogue, events, houses, organisations, routing_models, routing_rules,
 };
 pub use reference::Reference;
 use reference::Snapshot;
@@ -135,14 +134,13 @@ pub struct Planned {
     author_id: Option<i64>,
     source: Source,
     kind: CaseKind,
-    /// What the search index keeps of it, stemmed here rather than on the writer.
-    document: String,
 }
 
 /// Numbers, times and records planned messages together — one statement
 /// each for the reference data's version, the houses near their points,
-/// their numbers, their rows, their histories, their search entries and
-/// reading them back, however many there are — and returns them in order.
+/// their numbers, their rows, their histories and reading them back,
+/// however many there are — and returns them in order. None is searchable
+/// before it is published, so none is indexed here (see [`crate::search`]).
 pub(crate) async fn write_all(
     conn: &mut Conn<'_>,
     planned: &[Planned],
@@ -234,12 +232,6 @@ pub(crate) async fn write_all(
         })
         .collect();
     events::record_all(conn, &history).await?;
-    let documents = planned
-        .iter()
-        .zip(&ids)
-        .map(|(p, &id)| (id, p.document.clone()))
-        .collect();
-    search::insert_new(conn, documents).await?;
     let verdicts: Vec<_> = planned
         .iter()
         .zip(&settled)
@@ -377,14 +369,7 @@ impl Intake {
     ) -> Result<Planned, IntakeError> {
         let plan = self.plan(conn, reference, message).await?;
         let suggested = self.suggest(conn, reference, message, &plan, kind).await?;
-        let document = search::indexed(
-            conn.backend(),
-            &plan.topic.name_ru,
-            &message.text,
-            message.address.as_deref(),
-        );
         Ok(Planned {
-            document,
             intake: self.clone(),
             message: message.clone(),
             plan,

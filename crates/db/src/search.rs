@@ -1,7 +1,8 @@
-//! Full-text search of the public list in Russian. Each message is indexed
-//! by what the public may read of it (the topic, the text with contacts
-//! hidden, the address without the flat), so a search can never reveal more
-//! than the page does. Backend-specific, as the architecture allows: on
+//! Full-text search of the public list in Russian. A message is indexed
+//! once it is shown (public, and published: see [`crate::cases::apply`]),
+//! never while in moderation — intake writes no entry — by what the public
+//! may read of it (the topic, the text with contacts hidden, the address
+//! without the flat), so a search can never reveal more than the page does. Backend-specific, as the architecture allows: on
 //! SQLite an FTS5 table of stems computed here (FTS5 has no Russian
 //! stemmer); on PostgreSQL a `tsvector` with the `russian` configuration and
 //! a GIN index. Both get the same normalised words («ё» as «е», no markup).
@@ -9,6 +10,7 @@
 use vmeste_domain::privacy::{public_address, public_text};
 use vmeste_routing::text;
 
+use crate::messages::PUBLISHED;
 use crate::{Arg, Backend, Conn, DbError, Sql, many_rows};
 
 /// The words a message is found by.
@@ -29,15 +31,22 @@ struct Indexed {
     address: Option<String>,
 }
 
-/// (Re)indexes one message.
-pub async fn index(conn: &mut Conn<'_>, message_id: i64) -> Result<(), DbError> {
-    let found: Option<Indexed> = Sql::new(
+/// What the index is made of for the shown messages: public, and published.
+fn shown() -> Sql {
+    Sql::new(
         "SELECT m.id, t.name_ru AS topic, m.text, m.address FROM messages m \
-         JOIN topics t ON t.id = m.topic_id WHERE m.id = $1",
+         JOIN topics t ON t.id = m.topic_id",
     )
-    .bind(message_id)
-    .fetch_optional(conn)
-    .await?;
+    .push_bound(" WHERE m.public = {}", true)
+    .push_list(" AND m.status IN ", PUBLISHED.iter().map(|s| s.as_str()))
+}
+
+/// (Re)indexes one message if it is shown.
+pub async fn index(conn: &mut Conn<'_>, message_id: i64) -> Result<(), DbError> {
+    let found: Option<Indexed> = shown()
+        .push_bound(" AND m.id = {}", message_id)
+        .fetch_optional(conn)
+        .await?;
     match found {
         Some(m) => put(conn, &m).await,
         None => Ok(()),
@@ -63,17 +72,9 @@ pub(crate) fn indexed(
     }
 }
 
-/// Indexes messages just inserted (so nothing to replace) in one
-/// statement: `(id, document)` with each document from [`indexed`].
-pub(crate) async fn insert_new(
-    conn: &mut Conn<'_>,
-    documents: Vec<(i64, String)>,
-) -> Result<(), DbError> {
-    let statements = new_statements(conn.backend(), documents);
-    many_rows::run(conn, statements).await
-}
-
-/// The statements of [`insert_new`], to build away from the writer.
+/// The statements that index messages just inserted (so nothing to
+/// replace), `(id, document)` with each document from [`indexed`]; built
+/// away from the writer.
 pub(crate) fn new_statements(backend: Backend, documents: Vec<(i64, String)>) -> Vec<Sql> {
     let (head, template) = match backend {
         Backend::Sqlite => (
@@ -121,19 +122,17 @@ async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Indexes the messages not indexed yet (after an upgrade, or a bulk load);
-/// how many it indexed.
+/// Indexes the shown messages not indexed yet (after an upgrade, or a bulk
+/// load); how many it indexed.
 pub async fn index_missing(conn: &mut Conn<'_>) -> Result<usize, DbError> {
     let indexed = match conn.backend() {
         Backend::Sqlite => "SELECT rowid FROM search_messages",
         Backend::Postgres => "SELECT message_id FROM search_messages",
     };
-    let missing: Vec<Indexed> = Sql::new(format!(
-        "SELECT m.id, t.name_ru AS topic, m.text, m.address FROM messages m \
-         JOIN topics t ON t.id = m.topic_id WHERE m.id NOT IN ({indexed}) ORDER BY m.id"
-    ))
-    .fetch_all(conn)
-    .await?;
+    let missing: Vec<Indexed> = shown()
+        .push(&format!(" AND m.id NOT IN ({indexed}) ORDER BY m.id"))
+        .fetch_all(conn)
+        .await?;
     for m in &missing {
         put(conn, m).await?;
     }

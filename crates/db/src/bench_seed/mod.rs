@@ -2,9 +2,9 @@
 //! the demo region, for load tests. Messages spread over three years, over
 //! topics as Zipf's law has it (a few topics take most), over the city and
 //! the districts, and over every stage of their life, each with its history,
-//! answers and ratings; the daily counters, the search index, the map's
-//! index and its grid end up as the application would have built them
-//! message by message. Deterministic for a seed (relative to the clock's now).
+//! answers and ratings; the daily counters, the search index (of the shown
+//! messages), the map's index and its grid end up as the application would
+//! have built them message by message. Deterministic for a seed (relative to the clock's now).
 
 mod indexes;
 mod texts;
@@ -615,9 +615,11 @@ impl Chunk {
             })
             .collect();
         statements.extend(events::insert_statements(backend, &history));
+        // Only what is shown is searchable, as in the product (see `search`).
         let documents = self
             .messages
             .into_iter()
+            .filter(|m| m.public && crate::messages::PUBLISHED.contains(&m.status))
             .map(|m| (m.id, m.search))
             .collect();
         statements.extend(search::new_statements(backend, documents));

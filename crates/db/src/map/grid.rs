@@ -80,12 +80,12 @@ pub(crate) async fn placed(conn: &mut Conn<'_>, id: i64) -> Result<Option<Placed
 }
 
 /// Moves the message's count after a change to it, given where it was
-/// shown before ([`placed`]).
+/// shown before ([`placed`]); whether it is shown now.
 pub(crate) async fn follow(
     conn: &mut Conn<'_>,
     id: i64,
     before: Option<Placed>,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let after = placed(conn, id).await?;
     if before != after {
         if let Some(was) = before {
@@ -95,7 +95,7 @@ pub(crate) async fn follow(
             shift(conn, id, is, 1).await?;
         }
     }
-    Ok(())
+    Ok(after.is_some())
 }
 
 /// Counts a message shown at `lat`, `lon` that was not before.

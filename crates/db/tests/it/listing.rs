@@ -227,15 +227,33 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
                 .id,
         );
     }
-    {
+    // Nothing is searchable while in moderation, so intake indexes nothing;
+    // a moderator's routing publishes a message and indexes it.
+    assert_eq!(search_entries(&test.db).await, 0);
+    for &id in &ids {
         let mut tx = test.db.write().await.unwrap();
-        Sql::new("UPDATE messages SET status = $1")
-            .bind(MessageStatus::Routed.as_str())
-            .execute(&mut tx.conn())
+        let case = vmeste_db::cases::get(&mut tx.conn(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        let ctx = vmeste_db::cases::Context {
+            calendar: &intake.calendar,
+            time_zone: intake.time_zone,
+            now: intake.clock.now(),
+        };
+        let moderator = vmeste_domain::case::Who {
+            moderate: true,
+            ..Default::default()
+        };
+        let route = vmeste_domain::case::Command::Route {
+            organisation_id: f.town_roads,
+        };
+        vmeste_db::cases::apply(&mut tx.conn(), ctx, &case, moderator, None, &route)
             .await
             .unwrap();
         tx.commit().await.unwrap();
     }
+    assert_eq!(search_entries(&test.db).await, 3);
     let mut handle = test.db.read().await.unwrap();
     let mut c = handle.conn();
     let mut found = async |q: &str| -> Vec<i64> {
@@ -274,6 +292,14 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
         "no query syntax from users"
     );
     assert_eq!(found("  ").await.len(), 3, "no words: no narrowing");
+}
+
+async fn search_entries(db: &vmeste_db::Db) -> i64 {
+    let mut handle = db.read().await.unwrap();
+    Sql::new("SELECT COUNT(*) FROM search_messages")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
