@@ -175,3 +175,68 @@ async fn the_log_stays_bounded_under_constant_writes() {
     }
     assert!(largest < 32 << 20, "the log reached {largest} bytes");
 }
+
+/// Migration 0018: the indexes of references most messages lack keep only
+/// the messages that have one, and a lookup by value still uses them.
+#[tokio::test]
+async fn sparse_references_are_indexed_where_set_and_looked_up_by_their_index() {
+    #[derive(sqlx::FromRow)]
+    struct Planned {
+        detail: String,
+    }
+    let test = TestDb::new().await;
+    let backend = test.db.backend();
+    let mut tx = test.db.write().await.unwrap();
+    let conn = &mut tx.conn();
+    if backend == vmeste_db::Backend::Postgres {
+        // On an empty table a scan is cheapest; the question is whether the
+        // index can serve the lookup at all.
+        vmeste_db::Sql::new("SET LOCAL enable_seqscan = off")
+            .execute(conn)
+            .await
+            .unwrap();
+    }
+    for (index, column) in [
+        ("messages_author", "author_id"),
+        ("messages_copy_of", "copy_of"),
+        ("messages_duplicate_of", "duplicate_of"),
+    ] {
+        let definition: String = match backend {
+            vmeste_db::Backend::Sqlite => {
+                vmeste_db::Sql::new("SELECT sql FROM sqlite_master WHERE name = $1")
+            }
+            vmeste_db::Backend::Postgres => {
+                vmeste_db::Sql::new("SELECT indexdef FROM pg_indexes WHERE indexname = $1")
+            }
+        }
+        .bind(index)
+        .scalar(conn)
+        .await
+        .unwrap();
+        assert!(
+            definition.contains(&format!("WHERE ({column} IS NOT NULL)"))
+                || definition.contains(&format!("WHERE {column} IS NOT NULL")),
+            "{index} is not partial: {definition}"
+        );
+        let lookup = format!("SELECT id FROM messages WHERE {column} = 7");
+        let plan: Vec<String> = match backend {
+            vmeste_db::Backend::Sqlite => {
+                vmeste_db::Sql::new(format!("EXPLAIN QUERY PLAN {lookup}"))
+                    .fetch_all::<Planned>(conn)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p.detail)
+                    .collect()
+            }
+            vmeste_db::Backend::Postgres => vmeste_db::Sql::new(format!("EXPLAIN {lookup}"))
+                .scalars(conn)
+                .await
+                .unwrap(),
+        };
+        assert!(
+            plan.iter().any(|line| line.contains(index)),
+            "{lookup} does not use {index} on {backend:?}: {plan:?}"
+        );
+    }
+}
