@@ -23,10 +23,10 @@ use crate::{Conn, DbError};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Prepared statements the SQLite writer keeps. A batch of n messages is
-/// five statements whose text depends on n (one row per message), and
-/// batches come in every size up to the clients waiting: with sqlx's
-/// hundred they pushed each other out and were prepared anew (1.6 % of the
+/// Prepared statements the writer keeps. A batch of n messages is five
+/// statements whose text depends on n (one row per message), and batches
+/// come in every size up to the clients waiting: with sqlx's hundred they
+/// pushed each other out and were prepared anew (SQLite: 1.6 % of the
 /// server's samples under intake; 0.1 % with these, at the same RSS).
 const WRITER_STATEMENTS: usize = 512;
 
@@ -88,7 +88,14 @@ enum Pools {
         /// One connection.
         write: Arc<Lender>,
     },
-    Postgres(PgPool),
+    Postgres {
+        /// Reads, and writes that do not join a batch.
+        pool: PgPool,
+        /// The batch writer's own connection, so that the statements it
+        /// prepared for each batch size stay prepared: taken from `pool`, it
+        /// met another connection each batch and prepared them all again.
+        batches: PgPool,
+    },
 }
 
 /// The database: cheap to clone, shared by every request and job.
@@ -208,14 +215,19 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(options.max_connections.max(2))
                     .acquire_timeout(options.acquire_timeout)
-                    .connect_with(connect)
+                    .connect_with(connect.clone())
                     .await?;
-                (Pools::Postgres(pool), None)
+                let batches = PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect.statement_cache_capacity(WRITER_STATEMENTS))
+                    .await?;
+                (Pools::Postgres { pool, batches }, None)
             }
         };
         let home = match pools {
             Pools::Sqlite { .. } => WriterHome::OwnThread,
-            Pools::Postgres(_) => WriterHome::Shared,
+            Pools::Postgres { .. } => WriterHome::Shared,
         };
         let pools = Arc::new(pools);
         if let Some(checkpoint) = checkpoint {
@@ -223,7 +235,7 @@ impl Db {
         }
         let writer = Arc::clone(&pools);
         Ok(Self {
-            batches: Queue::start(move || begin(Arc::clone(&writer)), home)?,
+            batches: Queue::start(move || begin(Arc::clone(&writer), Writer::Batches), home)?,
             pools,
         })
     }
@@ -231,7 +243,7 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match *self.pools {
             Pools::Sqlite { .. } => Backend::Sqlite,
-            Pools::Postgres(_) => Backend::Postgres,
+            Pools::Postgres { .. } => Backend::Postgres,
         }
     }
 
@@ -242,7 +254,7 @@ impl Db {
                 let mut conn = write.lend().await?;
                 SQLITE_MIGRATIONS.run_direct(&mut *conn).await?;
             }
-            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pools::Postgres { pool, .. } => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
@@ -251,7 +263,7 @@ impl Db {
     pub async fn is_migrated(&self) -> Result<bool, DbError> {
         let expected = match &*self.pools {
             Pools::Sqlite { .. } => SQLITE_MIGRATIONS.iter().count(),
-            Pools::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+            Pools::Postgres { .. } => POSTGRES_MIGRATIONS.iter().count(),
         };
         let mut handle = self.read().await?;
         let applied = crate::Sql::new("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = $1")
@@ -266,7 +278,7 @@ impl Db {
     pub async fn read(&self) -> Result<Handle, DbError> {
         Ok(match &*self.pools {
             Pools::Sqlite { read, .. } => Handle::Sqlite(read.lend().await?),
-            Pools::Postgres(pool) => Handle::Postgres(pool.acquire().await?),
+            Pools::Postgres { pool, .. } => Handle::Postgres(pool.acquire().await?),
         })
     }
 
@@ -274,7 +286,7 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so a transaction that reads first cannot fail to
     /// upgrade later.
     pub async fn write(&self) -> Result<Tx, DbError> {
-        begin(Arc::clone(&self.pools)).await
+        begin(Arc::clone(&self.pools), Writer::Alone).await
     }
 
     /// Runs `work` in a transaction shared with other such writes (group
@@ -324,7 +336,7 @@ impl Db {
 
     async fn postgres_admin(&self, statement: &str) -> Result<(), DbError> {
         match &*self.pools {
-            Pools::Postgres(pool) => {
+            Pools::Postgres { pool, .. } => {
                 sqlx::query(statement).execute(pool).await?;
                 Ok(())
             }
@@ -340,15 +352,28 @@ impl Db {
                 read.close();
                 write.close();
             }
-            Pools::Postgres(pool) => pool.close().await,
+            Pools::Postgres { pool, batches } => {
+                batches.close().await;
+                pool.close().await;
+            }
         }
     }
 }
 
-async fn begin(pools: Arc<Pools>) -> Result<Tx, DbError> {
-    Ok(match &*pools {
-        Pools::Sqlite { write, .. } => Tx::Sqlite(SqliteTx::begin(write.lend().await?).await?),
-        Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+/// Who begins a write transaction.
+#[derive(Clone, Copy)]
+enum Writer {
+    /// The batch writer.
+    Batches,
+    /// A write outside the batches ([`Db::write`]).
+    Alone,
+}
+
+async fn begin(pools: Arc<Pools>, writer: Writer) -> Result<Tx, DbError> {
+    Ok(match (&*pools, writer) {
+        (Pools::Sqlite { write, .. }, _) => Tx::Sqlite(SqliteTx::begin(write.lend().await?).await?),
+        (Pools::Postgres { batches, .. }, Writer::Batches) => Tx::Postgres(batches.begin().await?),
+        (Pools::Postgres { pool, .. }, Writer::Alone) => Tx::Postgres(pool.begin().await?),
     })
 }
 

@@ -240,3 +240,32 @@ async fn sparse_references_are_indexed_where_set_and_looked_up_by_their_index() 
         );
     }
 }
+
+/// On PostgreSQL the batch writer keeps a connection of its own, so that
+/// the statements it prepared stay prepared from one batch to the next;
+/// from the shared pool it met another connection each batch.
+#[tokio::test]
+async fn the_batch_writer_keeps_its_own_connection() {
+    let test = TestDb::new().await;
+    if test.db.backend() != vmeste_db::Backend::Postgres {
+        return;
+    }
+    // Several idle connections in the shared pool, as under load.
+    let readers = futures_util::future::join_all((0..4).map(|_| test.db.read())).await;
+    drop(readers);
+    let backend_pid = || {
+        test.db.write_batched(|mut conn| {
+            Box::pin(async move {
+                vmeste_db::Sql::new("SELECT pg_backend_pid()")
+                    .scalar::<i32>(&mut conn)
+                    .await
+            })
+        })
+    };
+    let mut pids = Vec::new();
+    for _ in 0..4 {
+        pids.push(backend_pid().await.unwrap());
+    }
+    pids.dedup();
+    assert_eq!(pids.len(), 1, "batches ran on connections {pids:?}");
+}
