@@ -104,6 +104,7 @@ pub async fn seed(
         seconds = phase.elapsed().as_secs_f64(),
         "statistics and search index merged"
     );
+    db.truncate_log().await?;
     Ok(written)
 }
 

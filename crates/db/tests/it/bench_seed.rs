@@ -211,3 +211,16 @@ async fn the_bare_insert_ceiling_writes_every_row_asked() {
     .await;
     assert_eq!(bench, 10);
 }
+
+/// A bulk load's write-ahead log is copied back and emptied at its end:
+/// left behind, every process opening the database reads all of it first.
+#[tokio::test]
+async fn seeding_leaves_sqlites_log_empty() {
+    let test = seeded(300, 3).await;
+    if test.db.backend() != Backend::Sqlite {
+        return;
+    }
+    let log = format!("{}-wal", test.url.trim_start_matches("sqlite://"));
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), 0, "{log}");
+    assert!(count(&test.db, "SELECT COUNT(*) FROM messages").await >= 300);
+}
