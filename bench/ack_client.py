@@ -38,6 +38,8 @@ def main():
             try:
                 if conn is None:
                     url = urllib.parse.urlsplit(open(args.url_file).read().strip())
+                    if not url.hostname:
+                        raise OSError("no server address yet")
                     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
                 conn.request("POST", "/api/v1/messages", body.encode(), {
                     "Authorization": "Bearer " + data["key"], "Content-Type": "application/json"})

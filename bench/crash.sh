@@ -25,7 +25,10 @@ start_server crash
 prepare_load_data
 machine="$(machine_line)"
 log="$WORK/acknowledged.jsonl"
-echo "$BENCH_URL" >"$WORK/url"
+# Written whole and renamed: the client rereads it at every reconnection and
+# must never see it half written.
+publish_url() { echo "$BENCH_URL" >"$WORK/url.new" && mv "$WORK/url.new" "$WORK/url"; }
+publish_url
 python3 "$BENCH_DIR/ack_client.py" "$WORK/url" "$WORK/data.json" "$log" --threads 8 \
   >"$WORK/client.out" 2>"$WORK/client.err" &
 CLIENT_PID=$!
@@ -37,7 +40,10 @@ for kill in $(seq 1 "$KILLS"); do
   BENCH_SERVER_PID=""
   printf 'kill %d: %d acknowledged so far\n' "$kill" "$(wc -l <"$log")"
   start_server crash
-  echo "$BENCH_URL" >"$WORK/url"
+  publish_url
+  if ! kill -0 "$CLIENT_PID" 2>/dev/null; then
+    echo "the load client stopped by itself:" >&2; cat "$WORK/client.err" >&2; exit 1
+  fi
 done
 sleep 1
 kill -TERM "$CLIENT_PID"; wait "$CLIENT_PID" || true; CLIENT_PID=
