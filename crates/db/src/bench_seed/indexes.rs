@@ -41,3 +41,17 @@ pub(super) async fn create_all(conn: &mut Conn<'_>, indexes: &[Index]) -> Result
     }
     Ok(())
 }
+
+/// Lets SQLite's sorter, which builds each index and groups the map's
+/// grid, sort on helper threads, one a core; by default it sorts on the
+/// connection's thread alone while the other cores idle. PostgreSQL
+/// already builds an index with parallel workers.
+pub(super) async fn sort_on_every_core(conn: &mut Conn<'_>) -> Result<(), DbError> {
+    if conn.backend() == Backend::Sqlite {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Sql::new(format!("PRAGMA threads = {cores}"))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}

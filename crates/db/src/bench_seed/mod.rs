@@ -92,6 +92,7 @@ pub async fn seed(
     let phase = std::time::Instant::now();
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
+    indexes::sort_on_every_core(&mut conn).await?;
     indexes::create_all(&mut conn, &dropped).await?;
     tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
     crate::map::grid::rebuild(&mut conn).await?;
