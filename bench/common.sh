@@ -10,7 +10,9 @@
 #   bench_login EMAIL PASSWORD      signs in; prints a "Cookie: …" header for wrk -H
 #
 # Environment: BENCH_BIN (default target/release/vmeste), BENCH_DB (default
-# ./data), BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (2).
+# ./data), BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
+# BENCH_ACCEPT_ENCODING (unset: pages uncompressed; "br" or "gzip" asks for
+# them compressed as a browser does, and measures the compression too).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -94,9 +96,11 @@ bench_stop() {
 bench_run() {
   local name="$1" paths="$2"
   shift 2
+  local encoding=()
+  [ -z "${BENCH_ACCEPT_ENCODING:-}" ] || encoding=(-H "Accept-Encoding: $BENCH_ACCEPT_ENCODING")
   BENCH_NAME="$name" BENCH_PATHS="$paths" BENCH_RESULT="$BENCH_RESULTS/$name.json" \
     wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
-    -s "$BENCH_DIR/wrk/paths.lua" "$@" "$BENCH_URL" >"$BENCH_RESULTS/$name.wrk.txt"
+    -s "$BENCH_DIR/wrk/paths.lua" "${encoding[@]}" "$@" "$BENCH_URL" >"$BENCH_RESULTS/$name.wrk.txt"
   python3 - "$BENCH_RESULTS/$name.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

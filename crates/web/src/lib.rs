@@ -77,8 +77,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(i18n::scope))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        // Pages and scripts shrink several times over; phones on slow links notice.
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Pages and scripts shrink several times over; phones on slow links
+        // notice. At the fastest level: compressing a list page at the
+        // default level cost more CPU than building it (docs/PERFORMANCE.md).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Fastest),
+        )
         .layer(axum::middleware::from_fn(body_limit::limit))
         // The limit above is the real one; extractors may use all of it.
         .layer(axum::extract::DefaultBodyLimit::max(
