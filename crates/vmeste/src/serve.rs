@@ -71,6 +71,7 @@ pub async fn run(
                 .run(shutdown.clone()),
         )
     });
+    vmeste_web::precompress_all();
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(
         listener,

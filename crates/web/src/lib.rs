@@ -7,6 +7,7 @@ mod auth;
 mod body_limit;
 mod case_form;
 mod choices;
+mod content_coding;
 mod cookies;
 mod csrf;
 pub mod drafts;
@@ -39,6 +40,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
+pub use assets::precompress_all;
 pub use rate_limit::RateLimits;
 pub use state::{AppState, StateError, WebSettings};
 pub use storage::Storage;
@@ -77,9 +79,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(i18n::scope))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        // Pages and scripts shrink several times over; phones on slow links
-        // notice. At the fastest level: compressing a list page at the
-        // default level cost more CPU than building it (docs/PERFORMANCE.md).
+        // Pages shrink several times over; phones on slow links notice. At
+        // the fastest level: compressing a list page at the default level
+        // cost more CPU than building it (docs/PERFORMANCE.md). Static files
+        // come compressed at the best level already, and the layer leaves
+        // an encoded response alone.
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .quality(tower_http::compression::CompressionLevel::Fastest),

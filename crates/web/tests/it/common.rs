@@ -27,6 +27,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came, for compressed or binary responses.
+    pub bytes: axum::body::Bytes,
 }
 
 impl Reply {
@@ -92,6 +94,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 
