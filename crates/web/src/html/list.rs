@@ -6,9 +6,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use vmeste_db::catalogue::CategoryWithTopics;
 use vmeste_db::messages::{self, Filter};
 
-use super::view::{Card, Choice, ChoiceGroup, status_label, territory_choices};
+use super::view::{Card, Choice, status_label, territory_choices};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -21,13 +22,14 @@ use crate::listing::{ListParams, PERIODS};
 pub struct Results {
     /// Where the filter form and the page links go.
     pub action: &'static str,
-    pub topics: Vec<ChoiceGroup>,
+    pub categories: Vec<Choice>,
+    /// The chosen category's topics; none until a category is chosen (a
+    /// phone's select of every topic in the catalogue is hundreds long).
+    pub topics: Vec<Choice>,
     pub statuses: Vec<Choice>,
     pub periods: Vec<Choice>,
     pub territories: Vec<Choice>,
     pub organisations: Vec<Choice>,
-    /// A category chosen by a link (the home page's topics), kept by the form.
-    pub category: Option<String>,
     /// The words searched for, shown back in the field.
     pub q: String,
     pub errors: Vec<String>,
@@ -80,6 +82,8 @@ pub async fn results(
     let lang = crate::i18n::current();
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
+    let choices = choices::current(state, &mut conn).await.or_page()?;
+    let params = &topic_within_category(params, &choices.tree);
     let (cards, next, errors) = match filter_of(state, params) {
         Ok((filter, limit)) => {
             let page = messages::list_public(&mut conn, &filter, limit)
@@ -95,10 +99,33 @@ pub async fn results(
         }
         Err(errors) => (Vec::new(), None, errors),
     };
-    let choices = choices::current(state, &mut conn).await.or_page()?;
+    let category = params.category.as_deref();
+    let chosen = choices
+        .tree
+        .iter()
+        .find(|c| category == Some(c.category.id.to_string().as_str()));
     Ok(Results {
         action,
-        topics: ChoiceGroup::topics(&choices.tree, params.topic.as_deref()),
+        categories: choices
+            .tree
+            .iter()
+            .map(|c| {
+                let name = lang.pick(&c.category.name_ru, &c.category.name_en);
+                Choice::new(c.category.id, name, category)
+            })
+            .collect(),
+        topics: chosen.map_or_else(Vec::new, |c| {
+            c.topics
+                .iter()
+                .map(|t| {
+                    Choice::new(
+                        t.id,
+                        lang.pick(&t.name_ru, &t.name_en),
+                        params.topic.as_deref(),
+                    )
+                })
+                .collect()
+        }),
         statuses: messages::PUBLISHED
             .iter()
             .map(|s| {
@@ -122,10 +149,43 @@ pub async fn results(
             .iter()
             .map(|o| Choice::new(o.id, &o.short_name_ru, params.organisation.as_deref()))
             .collect(),
-        category: params.category.clone().filter(|c| !c.trim().is_empty()),
         q: params.q.clone().unwrap_or_default(),
         errors,
         cards,
         next,
     })
+}
+
+/// The filter form sends the category and the topic together, and the topic
+/// select offers the chosen category's topics: a topic alone names its
+/// category, and a topic left from another category (the category changed
+/// since) gives way to the category just chosen.
+fn topic_within_category(params: &ListParams, tree: &[CategoryWithTopics]) -> ListParams {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let (topic, category) = (given(&params.topic), given(&params.category));
+    let home = |topic: &str| {
+        tree.iter()
+            .find(|c| c.topics.iter().any(|t| t.id.to_string() == topic))
+            .map(|c| c.category.id.to_string())
+    };
+    let (topic, category) = match (topic, category) {
+        (Some(topic), None) => {
+            let category = home(&topic);
+            (Some(topic), category)
+        }
+        (Some(topic), Some(category)) if home(&topic).is_some_and(|h| h != category) => {
+            (None, Some(category))
+        }
+        other => other,
+    };
+    ListParams {
+        topic,
+        category,
+        ..params.clone()
+    }
 }

@@ -39,6 +39,86 @@ async fn the_public_list_filters_and_pages() {
     assert!(bad.body.contains("Фильтр не применён"));
 }
 
+/// The filters offer categories, and a chosen category's topics; a topic
+/// from another category gives way to the category chosen after it.
+#[tokio::test]
+async fn the_topic_filter_offers_the_chosen_categorys_topics() {
+    let app = TestApp::demo().await;
+    let catalogue = app.get("/api/v1/catalogue").await.json();
+    let categories = catalogue["categories"].as_array().unwrap();
+    let id = |v: &serde_json::Value| v["id"].as_i64().unwrap();
+    let topics_of = |c: &serde_json::Value| -> Vec<i64> {
+        c["topics"].as_array().unwrap().iter().map(id).collect()
+    };
+    let options = |html: &str, select: &str| -> Vec<(String, bool)> {
+        let Some(part) = html.split(&format!("<select id=\"{select}\"")).nth(1) else {
+            return Vec::new();
+        };
+        part.split("</select>")
+            .next()
+            .unwrap()
+            .split("<option value=\"")
+            .skip(2)
+            .map(|o| {
+                let value = o.split('"').next().unwrap().to_string();
+                (value, o.contains("\" selected>"))
+            })
+            .collect()
+    };
+    let cards = |html: &str| html.matches("class=\"card\"").count();
+
+    let all = app.get("/messages?limit=100").await.body;
+    assert_eq!(options(&all, "f-category").len(), categories.len());
+    assert!(
+        options(&all, "f-topic").is_empty(),
+        "no topics before a category"
+    );
+
+    let (roads, other) = (&categories[0], &categories[1]);
+    let in_roads = app
+        .get(&format!("/messages?limit=100&category={}", id(roads)))
+        .await
+        .body;
+    assert!(options(&in_roads, "f-category").contains(&(id(roads).to_string(), true)));
+    let offered: Vec<i64> = options(&in_roads, "f-topic")
+        .iter()
+        .map(|(v, _)| v.parse().unwrap())
+        .collect();
+    assert_eq!(offered, topics_of(roads));
+    assert!(cards(&in_roads) > 0 && cards(&in_roads) < cards(&all));
+
+    // A topic alone names its category.
+    let topic = topics_of(roads)[0];
+    let one = app
+        .get(&format!("/messages?limit=100&topic={topic}"))
+        .await
+        .body;
+    assert!(options(&one, "f-category").contains(&(id(roads).to_string(), true)));
+    assert!(options(&one, "f-topic").contains(&(topic.to_string(), true)));
+    assert!(cards(&one) <= cards(&in_roads));
+
+    // The category changed and the old topic came along: the category wins.
+    let moved = app
+        .get(&format!(
+            "/messages?limit=100&category={}&topic={topic}",
+            id(other)
+        ))
+        .await
+        .body;
+    assert!(options(&moved, "f-category").contains(&(id(other).to_string(), true)));
+    assert!(
+        options(&moved, "f-topic")
+            .iter()
+            .all(|(v, selected)| !selected && *v != topic.to_string())
+    );
+    let whole = app
+        .get(&format!("/messages?limit=100&category={}", id(other)))
+        .await
+        .body;
+    assert_eq!(cards(&moved), cards(&whole));
+    assert!(cards(&whole) > 0);
+}
+
 #[tokio::test]
 async fn the_lists_filters_and_the_report_form_offer_a_renamed_topic_at_once() {
     let app = TestApp::demo().await;
@@ -59,7 +139,11 @@ async fn the_lists_filters_and_the_report_form_offer_a_renamed_topic_at_once() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let list = app.get("/messages").await.body;
+    let first: i64 = vmeste_db::Sql::new("SELECT MIN(id) FROM topics")
+        .scalar(&mut app.test.db.read().await.unwrap().conn())
+        .await
+        .unwrap();
+    let list = app.get(&format!("/messages?topic={first}")).await.body;
     assert!(list.contains("Переименованная тема"));
     assert!(list.contains("Переименованная организация"));
     assert!(
