@@ -91,8 +91,18 @@
   }
 
   map.on("moveend", refresh);
+  // A category's topics come with the page, so a new category loads the
+  // page for it, in the same box; other filters refresh the results alone.
+  var category = form.elements.category;
+  var shownCategory = category ? category.value : "";
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (category && category.value !== shownCategory) {
+      var p = params();
+      p.delete("topic");
+      window.location.assign("/map?" + p);
+      return;
+    }
     refresh();
   });
   refresh();

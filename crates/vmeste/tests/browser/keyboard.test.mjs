@@ -113,3 +113,28 @@ test('the map with the keyboard: a cluster zooms in', async () => {
   assert.ok((await page.locator('#results article.card').count()) > 0, 'the list follows the map');
   await context.close();
 });
+
+test('on the map, a category chosen brings its topics and keeps the box', async () => {
+  const context = await t.newContext(browser);
+  const page = await context.newPage();
+  await t.goto(page, '/map');
+  await page.locator('#public-map .leaflet-marker-icon').first().waitFor();
+  assert.equal(await page.locator('#f-topic').count(), 0, 'no topics before a category');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('bbox'));
+  const box = new URL(page.url()).searchParams.get('bbox');
+  const category = await page.locator('#f-category option').nth(1).getAttribute('value');
+  await page.selectOption('#f-category', category);
+  await tabTo(page, '#filters button[type=submit]');
+  await page.keyboard.press('Enter');
+  await page.locator('#f-topic').waitFor();
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('category'), category);
+  // The map stays where it was (refitted to the box, so to a pixel or so).
+  const [w0, s0, e0, n0] = box.split(',').map(Number);
+  const [w1, s1, e1, n1] = url.searchParams.get('bbox').split(',').map(Number);
+  const near = (a, b, span) => Math.abs(a - b) < span * 0.05;
+  assert.ok(near((w0 + e0) / 2, (w1 + e1) / 2, e0 - w0) && near((s0 + n0) / 2, (s1 + n1) / 2, n0 - s0),
+    `the box moved: ${box} → ${url.searchParams.get('bbox')}`);
+  assert.ok((await page.locator('#f-topic option').count()) > 1, 'the category\'s topics are offered');
+  await context.close();
+});
