@@ -155,7 +155,12 @@ async fn integrator_key(test: &TestDb, now: chrono::DateTime<chrono::Utc>) -> St
 
 /// The hidden CSRF field's value on a form page.
 pub fn csrf_field(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
+    quoted_after(html, "name=\"csrf\" value=\"")
+}
+
+/// What follows the first `marker` in `html` up to the next quote.
+pub fn quoted_after(html: &str, marker: &str) -> String {
+    html.split(marker)
         .nth(1)
         .unwrap()
         .split('"')

@@ -1,7 +1,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-use crate::common::TestApp;
+use crate::common::{TestApp, quoted_after};
 
 #[tokio::test]
 async fn health_readiness_and_metrics_answer() {
@@ -51,15 +51,7 @@ async fn responses_carry_security_headers_and_assets_are_cached() {
             .contains("frame-ancestors 'none'")
     );
     assert_eq!(home.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
-    let css_href = home
-        .body
-        .split("href=\"/static/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let css_href = quoted_after(&home.body, "href=\"/static/");
     let css = app.get(&format!("/static/{css_href}")).await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.header(header::CACHE_CONTROL).contains("immutable"));
@@ -75,16 +67,7 @@ async fn responses_carry_security_headers_and_assets_are_cached() {
 async fn assets_come_precompressed_in_the_coding_asked_for() {
     use std::io::Read;
     let app = TestApp::empty().await;
-    let home = app.get("/").await;
-    let css = home
-        .body
-        .split("href=\"/static/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let css = quoted_after(&app.get("/").await.body, "href=\"/static/");
     let fetch = |encoding: &'static str| {
         let uri = format!("/static/{css}");
         let app = &app;
