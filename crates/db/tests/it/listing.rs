@@ -292,6 +292,31 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
         "no query syntax from users"
     );
     assert_eq!(found("  ").await.len(), 3, "no words: no narrowing");
+    drop(handle);
+
+    // Indexing a message again replaces its words: the old ones find it no more.
+    let mut tx = test.db.write().await.unwrap();
+    Sql::new("UPDATE messages SET text = 'Сугробы у подъезда' WHERE id = $1")
+        .bind(ids[0])
+        .execute(&mut tx.conn())
+        .await
+        .unwrap();
+    vmeste_db::search::index(&mut tx.conn(), ids[0])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut handle = test.db.read().await.unwrap();
+    let mut c = handle.conn();
+    for (q, expected) in [("школа", vec![]), ("сугроб", vec![ids[0]])] {
+        let filter = Filter {
+            search: Some(q.into()),
+            ..Filter::default()
+        };
+        let page = messages::list_public(&mut c, &filter, 50).await.unwrap();
+        let got: Vec<i64> = page.items.iter().map(|m| m.id).collect();
+        assert_eq!(got, expected, "{q}");
+    }
+    assert_eq!(search_entries(&test.db).await, 3);
 }
 
 async fn search_entries(db: &vmeste_db::Db) -> i64 {

@@ -269,3 +269,49 @@ async fn the_batch_writer_keeps_its_own_connection() {
     pids.dedup();
     assert_eq!(pids.len(), 1, "batches ran on connections {pids:?}");
 }
+
+/// Migration 0019 on SQLite: the full-text index built by 0007 moves into
+/// the lean one with every entry, found by the same words, and keeps no copy
+/// of the stems.
+#[tokio::test]
+async fn the_lean_search_index_takes_over_every_entry() {
+    let test = TestDb::new().await;
+    if test.db.backend() != vmeste_db::Backend::Sqlite {
+        return;
+    }
+    let mut tx = test.db.write().await.unwrap();
+    let conn = &mut tx.conn();
+    for sql in [
+        "DROP TABLE search_messages",
+        include_str!("../../migrations/sqlite/0007_search.sql"),
+        "INSERT INTO search_messages (rowid, stems) VALUES (7, 'ям дорог школ'), (9, 'фонар двор')",
+    ] {
+        vmeste_db::Sql::new(sql).execute(conn).await.unwrap();
+    }
+    for statement in include_str!("../../migrations/sqlite/0019_search_index_lean.sql")
+        .split(';')
+        .filter(|s| {
+            s.lines()
+                .any(|l| !l.trim().is_empty() && !l.starts_with("--"))
+        })
+    {
+        vmeste_db::Sql::new(statement).execute(conn).await.unwrap();
+    }
+    let found = async |conn: &mut vmeste_db::Conn<'_>, terms: &str| -> Vec<i64> {
+        vmeste_db::Sql::new(
+            "SELECT rowid FROM search_messages WHERE search_messages MATCH $1 ORDER BY rowid",
+        )
+        .bind(terms)
+        .scalars(conn)
+        .await
+        .unwrap()
+    };
+    assert_eq!(found(conn, "\"дорог\" AND \"школ\"").await, [7]);
+    assert_eq!(found(conn, "\"двор\"").await, [9]);
+    let stored: Option<String> =
+        vmeste_db::Sql::new("SELECT stems FROM search_messages WHERE rowid = 7")
+            .scalar(conn)
+            .await
+            .unwrap();
+    assert_eq!(stored, None, "contentless: the stems are not stored twice");
+}
