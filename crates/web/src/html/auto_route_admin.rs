@@ -126,7 +126,14 @@ pub async fn set_threshold(
     let result = async {
         require_platform(&state, &who)?;
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            return routing_editor::page(&state, &who, &csrf, Errors::stale_form()).await;
+            return routing_editor::page(
+                &state,
+                &who,
+                &csrf,
+                &routing_editor::RuleForm::default(),
+                Errors::stale_form(),
+            )
+            .await;
         }
         let topic = form.topic_id.as_deref().and_then(|t| t.trim().parse().ok());
         let (Some(topic), Ok(threshold)) = (topic, parse_percent(form.percent.as_deref())) else {
@@ -135,7 +142,14 @@ pub async fn set_threshold(
                 "threshold",
                 crate::i18n::current().t("auto-route-threshold-invalid"),
             );
-            return routing_editor::page(&state, &who, &csrf, errors).await;
+            return routing_editor::page(
+                &state,
+                &who,
+                &csrf,
+                &routing_editor::RuleForm::default(),
+                errors,
+            )
+            .await;
         };
         let mut tx = state.db().write().await.or_page()?;
         if !routing_models::set_threshold(&mut tx.conn(), topic, threshold)

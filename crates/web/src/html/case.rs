@@ -18,7 +18,7 @@ use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
 use vmeste_domain::status::MessageStatus;
 
 use super::suggestions::{Names, Panel};
-use super::view::{local_time, topic_and_place_choices};
+use super::view::{ChoiceGroup, local_time, topic_and_place_choices};
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm, StoredDocument};
@@ -80,7 +80,10 @@ struct CasePage {
     author: Disclosed,
     history: Vec<Line>,
     actions: Vec<&'static str>,
-    organisations: Vec<(i64, String)>,
+    /// Where a message can be routed, the organisation chosen selected.
+    route_organisations: Vec<ChoiceGroup>,
+    /// Where it can be redirected or copied.
+    organisations: Vec<ChoiceGroup>,
     executors: Vec<(i64, String)>,
     reasons: Vec<(&'static str, &'static str)>,
     grounds: Vec<(&'static str, &'static str)>,
@@ -89,8 +92,6 @@ struct CasePage {
     territories: Vec<(i64, String)>,
     topic_id: i64,
     territory_id: Option<i64>,
-    /// Chosen in the route form: a suggestion applied, or the rules' choice.
-    chosen_organisation: Option<i64>,
     suggestions: Option<Panel>,
     templates: Vec<(i64, String)>,
     /// An executor's answer waiting for the head.
@@ -353,11 +354,17 @@ async fn case_page(
         author: shown,
         history: lines.into_iter().map(|(_, l)| l).collect(),
         actions: offered(case_form::who(state, who, case), &facts, today),
-        organisations: orgs
-            .into_iter()
-            .filter(|o| o.active)
-            .map(|o| (o.id, o.name_ru))
-            .collect(),
+        // Chosen in the route form: a suggestion applied, or the rules' choice.
+        route_organisations: ChoiceGroup::organisations(
+            &orgs,
+            |o| &o.name_ru,
+            asked
+                .organisation
+                .or(case.organisation_id)
+                .map(|id| id.to_string())
+                .as_deref(),
+        ),
+        organisations: ChoiceGroup::organisations(&orgs, |o| &o.name_ru, None),
         executors,
         templates: suited.iter().map(|t| (t.id, t.title.clone())).collect(),
         pending_answer: case.pending_answer.clone(),
@@ -374,7 +381,6 @@ async fn case_page(
         territories,
         topic_id: asked.topic.unwrap_or(case.topic_id),
         territory_id: case.territory_id,
-        chosen_organisation: asked.organisation.or(case.organisation_id),
         suggestions,
         done: asked.done,
         error: error.clone(),

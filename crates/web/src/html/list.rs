@@ -9,7 +9,7 @@ use axum::response::Response;
 use vmeste_db::catalogue::CategoryWithTopics;
 use vmeste_db::messages::{self, Filter};
 
-use super::view::{Card, Choice, status_label, territory_choices};
+use super::view::{Card, Choice, ChoiceGroup, status_label, territory_choices};
 use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -29,7 +29,7 @@ pub struct Results {
     pub statuses: Vec<Choice>,
     pub periods: Vec<Choice>,
     pub territories: Vec<Choice>,
-    pub organisations: Vec<Choice>,
+    pub organisations: Vec<ChoiceGroup>,
     /// The words searched for, shown back in the field.
     pub q: String,
     pub errors: Vec<String>,
@@ -144,11 +144,11 @@ pub async fn results(
             })
             .collect(),
         territories: territory_choices(&choices.territories, params.territory.as_deref()),
-        organisations: choices
-            .organisations
-            .iter()
-            .map(|o| Choice::new(o.id, &o.short_name_ru, params.organisation.as_deref()))
-            .collect(),
+        organisations: ChoiceGroup::organisations(
+            &choices.organisations,
+            |o| &o.short_name_ru,
+            params.organisation.as_deref(),
+        ),
         q: params.q.clone().unwrap_or_default(),
         errors,
         cards,

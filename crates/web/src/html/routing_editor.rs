@@ -12,6 +12,7 @@ use vmeste_db::{audit, catalogue, organisations, territories};
 use super::admin::require_platform;
 use super::form::{self, Errors};
 use super::staff::CsrfForm;
+use super::view::{Choice, ChoiceGroup};
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::csrf::Csrf;
@@ -25,10 +26,10 @@ struct RoutingPage {
     layout: Layout,
     csrf: String,
     rules: Vec<routing_rules::Listed>,
-    areas: Vec<String>,
-    topics: Vec<(i64, String)>,
-    territories: Vec<(i64, String)>,
-    organisations: Vec<(i64, String)>,
+    areas: Vec<Choice>,
+    topics: Vec<ChoiceGroup>,
+    territories: Vec<Choice>,
+    organisations: Vec<ChoiceGroup>,
     auto: super::auto_route_admin::AutoRoute,
     errors: Errors,
 }
@@ -46,31 +47,34 @@ pub(super) async fn page(
     state: &AppState,
     who: &Principal,
     csrf: &Csrf,
+    asked: &RuleForm,
     errors: Errors,
 ) -> Result<Response, PageError> {
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
     let rules = routing_rules::list(&mut conn).await.or_page()?;
-    let areas = routing_rules::areas(&mut conn).await.or_page()?;
-    let topics = catalogue::active_tree(&mut conn)
+    // A form sent back with errors keeps what was chosen in it.
+    let areas = routing_rules::areas(&mut conn)
         .await
         .or_page()?
         .into_iter()
-        .flat_map(|c| c.topics.into_iter().map(|t| (t.id, t.name_ru)))
+        .map(|a| Choice::new(&a, a.clone(), asked.area.as_deref()))
         .collect();
+    let topics = ChoiceGroup::topics(
+        &catalogue::active_tree(&mut conn).await.or_page()?,
+        asked.topic_id.as_deref(),
+    );
     let territories = territories::list(&mut conn)
         .await
         .or_page()?
         .into_iter()
-        .map(|t| (t.id, t.name_ru))
+        .map(|t| Choice::new(t.id, t.name_ru, asked.territory_id.as_deref()))
         .collect();
-    let organisations = organisations::list(&mut conn)
-        .await
-        .or_page()?
-        .into_iter()
-        .filter(|o| o.active)
-        .map(|o| (o.id, o.name_ru))
-        .collect();
+    let organisations = ChoiceGroup::organisations(
+        &organisations::list(&mut conn).await.or_page()?,
+        |o| &o.name_ru,
+        asked.organisation_id.as_deref(),
+    );
     let layout = Layout::new(state, who.user.as_ref());
     let auto = super::auto_route_admin::load(&mut conn, layout.lang, state.time_zone())
         .await
@@ -93,7 +97,7 @@ pub(super) async fn page(
 pub async fn show(State(state): State<AppState>, who: Principal, csrf: Csrf) -> Response {
     let result = async {
         require_platform(&state, &who)?;
-        page(&state, &who, &csrf, Errors::default()).await
+        page(&state, &who, &csrf, &RuleForm::default(), Errors::default()).await
     }
     .await;
     result.unwrap_or_else(|e| error_page(&state, &e))
@@ -113,7 +117,7 @@ pub async fn add(
     let result = async {
         require_platform(&state, &who)?;
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-            return page(&state, &who, &csrf, Errors::stale_form()).await;
+            return page(&state, &who, &csrf, &form, Errors::stale_form()).await;
         }
         let mut errors = Errors::default();
         let area = form
@@ -136,10 +140,10 @@ pub async fn add(
         let territory = number(form.territory_id.as_ref());
         let Some(organisation) = number(form.organisation_id.as_ref()) else {
             errors.add("organisation_id", "Выберите организацию.");
-            return page(&state, &who, &csrf, errors).await;
+            return page(&state, &who, &csrf, &form, errors).await;
         };
         let Some(target) = target else {
-            return page(&state, &who, &csrf, errors).await;
+            return page(&state, &who, &csrf, &form, errors).await;
         };
         let mut tx = state.db().write().await.or_page()?;
         if routing_rules::exists(&mut tx.conn(), &target, territory)
@@ -151,7 +155,7 @@ pub async fn add(
                 "Для этой зоны и территории правило уже есть: удалите старое.",
             );
             drop(tx);
-            return page(&state, &who, &csrf, errors).await;
+            return page(&state, &who, &csrf, &form, errors).await;
         }
         let detail = match &target {
             Target::Responsible(area) => (*area).to_owned(),

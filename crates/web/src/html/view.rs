@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use vmeste_db::messages::MessageView;
+use vmeste_db::organisations::Organisation;
+use vmeste_domain::organisation::OrganisationKind;
 use vmeste_domain::privacy::{public_address, public_text};
 use vmeste_domain::status::MessageStatus;
 
@@ -118,6 +120,33 @@ impl ChoiceGroup {
                     .iter()
                     .map(|t| Choice::new(t.id, lang.pick(&t.name_ru, &t.name_en), current))
                     .collect(),
+            })
+            .collect()
+    }
+
+    /// The active organisations by kind (authorities first, as
+    /// [`OrganisationKind::ALL`] orders them), each kind's by name: a
+    /// region has hundreds, and a moderator looks for a housing company
+    /// among housing companies. `name` picks the name shown.
+    pub fn organisations(
+        organisations: &[Organisation],
+        name: impl Fn(&Organisation) -> &str,
+        current: Option<&str>,
+    ) -> Vec<Self> {
+        let lang = crate::i18n::current();
+        OrganisationKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let mut options: Vec<Choice> = organisations
+                    .iter()
+                    .filter(|o| o.active && o.kind() == kind)
+                    .map(|o| Choice::new(o.id, name(o), current))
+                    .collect();
+                options.sort_by(|a, b| a.label.cmp(&b.label));
+                (!options.is_empty()).then(|| ChoiceGroup {
+                    label: lang.pick(kind.label_ru(), kind.label_en()).to_owned(),
+                    options,
+                })
             })
             .collect()
     }

@@ -19,7 +19,7 @@ use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, FieldError};
 
 use super::suggestions::{Names, Panel};
-use super::view::topic_and_place_choices;
+use super::view::{ChoiceGroup, topic_and_place_choices};
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm};
@@ -69,7 +69,7 @@ struct InboxPage {
 pub struct Bulk {
     csrf: String,
     executors: Vec<(i64, String)>,
-    organisations: Vec<(i64, String)>,
+    organisations: Vec<ChoiceGroup>,
     /// What the last bulk action did.
     report: Option<String>,
 }
@@ -265,13 +265,11 @@ pub async fn inbox(
             }
             executors.sort();
             executors.dedup();
-            let organisations = organisations::list(&mut handle.conn())
-                .await
-                .or_page()?
-                .into_iter()
-                .filter(|o| o.active)
-                .map(|o| (o.id, o.name_ru))
-                .collect();
+            let organisations = ChoiceGroup::organisations(
+                &organisations::list(&mut handle.conn()).await.or_page()?,
+                |o| &o.name_ru,
+                None,
+            );
             let (catalogue, territories) = topic_and_place_choices(&mut handle.conn())
                 .await
                 .or_page()?;

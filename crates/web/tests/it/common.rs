@@ -169,6 +169,44 @@ pub fn quoted_after(html: &str, marker: &str) -> String {
         .to_string()
 }
 
+/// The part of `html` inside the select with this id (empty if none).
+fn select_body<'a>(html: &'a str, select: &str) -> &'a str {
+    html.split(&format!("<select id=\"{select}\""))
+        .nth(1)
+        .and_then(|part| part.split("</select>").next())
+        .unwrap_or_default()
+}
+
+/// The values a select offers (a placeholder without a value left out),
+/// each with whether it is selected.
+pub fn options(html: &str, select: &str) -> Vec<(String, bool)> {
+    select_body(html, select)
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| {
+            let value = o.split('"').next().unwrap().to_string();
+            (value, o.contains("\" selected>"))
+        })
+        .filter(|(value, _)| !value.is_empty())
+        .collect()
+}
+
+/// A select's `<optgroup>`s: each label with the values under it.
+pub fn option_groups(html: &str, select: &str) -> Vec<(String, Vec<String>)> {
+    select_body(html, select)
+        .split("<optgroup label=\"")
+        .skip(1)
+        .map(|group| {
+            let label = group.split('"').next().unwrap().to_string();
+            let values = options(&format!("<select id=\"g\">{group}"), "g")
+                .into_iter()
+                .map(|(value, _)| value)
+                .collect();
+            (label, values)
+        })
+        .collect()
+}
+
 /// The first topic and the first territory offered by the report form.
 pub fn first_topic_and_territory(html: &str) -> (String, String) {
     let option = |part: &str, nth| {

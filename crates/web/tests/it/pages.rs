@@ -1,6 +1,9 @@
 use axum::http::{StatusCode, header};
 
-use crate::common::{Reply, TestApp, csrf_field, first_topic_and_territory};
+use crate::common::{
+    Reply, TestApp, csrf_field, first_topic_and_territory, option_groups, options,
+};
+use vmeste_domain::organisation::OrganisationKind;
 
 #[tokio::test]
 async fn the_home_page_invites_a_report_and_shows_recent_messages() {
@@ -49,21 +52,6 @@ async fn the_topic_filter_offers_the_chosen_categorys_topics() {
     let id = |v: &serde_json::Value| v["id"].as_i64().unwrap();
     let topics_of = |c: &serde_json::Value| -> Vec<i64> {
         c["topics"].as_array().unwrap().iter().map(id).collect()
-    };
-    let options = |html: &str, select: &str| -> Vec<(String, bool)> {
-        let Some(part) = html.split(&format!("<select id=\"{select}\"")).nth(1) else {
-            return Vec::new();
-        };
-        part.split("</select>")
-            .next()
-            .unwrap()
-            .split("<option value=\"")
-            .skip(2)
-            .map(|o| {
-                let value = o.split('"').next().unwrap().to_string();
-                (value, o.contains("\" selected>"))
-            })
-            .collect()
     };
     let cards = |html: &str| html.matches("class=\"card\"").count();
 
@@ -117,6 +105,58 @@ async fn the_topic_filter_offers_the_chosen_categorys_topics() {
         .body;
     assert_eq!(cards(&moved), cards(&whole));
     assert!(cards(&whole) > 0);
+}
+
+/// A region has hundreds of organisations: the filter groups them by kind,
+/// authorities first, each kind's by name, and keeps the one chosen.
+#[tokio::test]
+async fn the_organisation_filter_groups_organisations_by_kind() {
+    let app = TestApp::demo().await;
+    let listed = app.get("/api/v1/organisations").await.json();
+    let organisations = listed["items"].as_array().unwrap();
+    let field = |id: &str, name: &str| -> String {
+        let o = organisations
+            .iter()
+            .find(|o| o["id"].as_i64() == id.parse().ok())
+            .unwrap();
+        o[name].as_str().unwrap().to_string()
+    };
+    let kind_of = |id: &str| OrganisationKind::parse(&field(id, "kind")).unwrap();
+    let short_name = |id: &str| field(id, "short_name_ru");
+    let chosen = organisations[organisations.len() / 2]["id"].to_string();
+    let page = app
+        .get(&format!("/messages?organisation={chosen}"))
+        .await
+        .body;
+    let groups = option_groups(&page, "f-organisation");
+    assert!(groups.len() > 2, "{groups:?}");
+    let order: Vec<usize> = groups
+        .iter()
+        .map(|(label, values)| {
+            let kind = kind_of(&values[0]);
+            assert_eq!(label, kind.label_ru());
+            assert!(
+                values.iter().all(|v| kind_of(v) == kind),
+                "{label}: {values:?}"
+            );
+            let names: Vec<String> = values.iter().map(|v| short_name(v)).collect();
+            assert!(names.is_sorted(), "{label}: {names:?}");
+            OrganisationKind::ALL
+                .iter()
+                .position(|k| *k == kind)
+                .unwrap()
+        })
+        .collect();
+    assert!(order.is_sorted(), "kinds in their order: {order:?}");
+    let offered = options(&page, "f-organisation");
+    assert_eq!(offered.len(), organisations.len(), "each active one once");
+    assert_eq!(
+        offered
+            .iter()
+            .filter(|(_, selected)| *selected)
+            .collect::<Vec<_>>(),
+        [&(chosen, true)]
+    );
 }
 
 #[tokio::test]

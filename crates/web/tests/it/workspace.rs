@@ -8,7 +8,7 @@ use serde_json::json;
 use vmeste_db::Sql;
 
 use crate::accounts::Browser;
-use crate::common::{TestApp, first_topic_and_territory};
+use crate::common::{TestApp, first_topic_and_territory, option_groups, options};
 
 /// The demo resident reports a problem and the demo moderator routes it to
 /// the organisation `slug`: the message's id and both browsers.
@@ -318,6 +318,18 @@ async fn a_platform_admin_edits_the_routing_and_new_messages_follow() {
     let again = admin.post("/admin/routing", &fields).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("правило уже есть"));
+    // The form comes back as it was sent, organisations grouped by kind.
+    for (select, value) in &fields {
+        assert!(
+            options(&again.body, select).contains(&(value.to_string(), true)),
+            "{select} lost {value}"
+        );
+    }
+    assert!(
+        option_groups(&again.body, "organisation_id")
+            .iter()
+            .any(|(label, values)| label == "Управляющая компания" && !values.is_empty())
+    );
 
     let created = app
         .post_json("/api/v1/messages", &json!({"topic_id": topic, "text": "Проверка маршрута в центре города", "territory_id": centre}))
