@@ -26,6 +26,7 @@ use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 use crate::counters::{Change, Key};
 use crate::demo::counters::{Sums, counted};
 use crate::demo::{data, messages as demo_messages};
+use crate::map::grid::BulkCells;
 use crate::{
     Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, many_rows, regions, search,
 };
@@ -95,7 +96,7 @@ pub async fn seed(
     indexes::sort_on_every_core(&mut conn).await?;
     indexes::create_all(&mut conn, &dropped).await?;
     tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
-    crate::map::grid::rebuild(&mut conn).await?;
+    std::mem::take(&mut plan.cells).write(&mut conn).await?;
     tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
     plan.finish(&mut conn).await?;
     tx.commit().await?;
@@ -164,6 +165,7 @@ struct Plan<'a> {
     numbers: HashMap<i32, i64>,
     routes: HashMap<(i64, Vec<i64>), Option<intake::Route>>,
     sums: Sums,
+    cells: BulkCells,
 }
 
 #[derive(sqlx::FromRow)]
@@ -262,6 +264,7 @@ impl<'a> Plan<'a> {
             numbers: numbers.into_iter().map(|n| (n.year, n.last)).collect(),
             routes: HashMap::new(),
             sums: Sums::default(),
+            cells: BulkCells::default(),
         })
     }
 
@@ -394,6 +397,9 @@ impl<'a> Plan<'a> {
         }
         self.rate(&mut m);
         self.count(&m);
+        if m.public && crate::messages::PUBLISHED.contains(&m.status) {
+            self.cells.add(m.id, m.lat, m.lon);
+        }
         Ok(m)
     }
 
