@@ -203,32 +203,11 @@ impl BulkCells {
         let finest = LEVELS[LEVELS.len() - 1];
         let mut cells: Vec<_> = self.0.into_iter().collect();
         cells.sort_unstable_by_key(|(key, _)| *key);
-        let rows = cells
-            .into_iter()
-            .map(|((row, col), c)| {
-                vec![
-                    Arg::from(i64::from(finest)),
-                    row.into(),
-                    col.into(),
-                    c.count.into(),
-                    c.sum_lat.into(),
-                    c.sum_lon.into(),
-                    c.sum_id.into(),
-                    c.south.into(),
-                    c.west.into(),
-                    c.north.into(),
-                    c.east.into(),
-                ]
-            })
-            .collect();
-        let statements = many_rows::statements(
-            conn.backend(),
-            &format!("INSERT INTO map_cells ({COLUMNS}) VALUES "),
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            &adding(),
-            rows,
-        );
-        many_rows::run(conn, statements).await?;
+        // A part at a time: millions of cells' bound values at once took
+        // a 10M seed's memory from 1.2 to 1.9 GB.
+        for part in cells.chunks(10_000) {
+            insert_finest(conn, finest, part).await?;
+        }
         Sql::new(format!("DELETE FROM map_cells WHERE level < {finest}"))
             .execute(conn)
             .await?;
@@ -245,6 +224,40 @@ impl BulkCells {
         }
         Ok(())
     }
+}
+
+/// Adds cells of the finest zoom to the stored grid.
+async fn insert_finest(
+    conn: &mut Conn<'_>,
+    finest: u8,
+    cells: &[((i64, i64), CellSums)],
+) -> Result<(), DbError> {
+    let rows = cells
+        .iter()
+        .map(|&((row, col), c)| {
+            vec![
+                Arg::from(i64::from(finest)),
+                row.into(),
+                col.into(),
+                c.count.into(),
+                c.sum_lat.into(),
+                c.sum_lon.into(),
+                c.sum_id.into(),
+                c.south.into(),
+                c.west.into(),
+                c.north.into(),
+                c.east.into(),
+            ]
+        })
+        .collect();
+    let statements = many_rows::statements(
+        conn.backend(),
+        &format!("INSERT INTO map_cells ({COLUMNS}) VALUES "),
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        &adding(),
+        rows,
+    );
+    many_rows::run(conn, statements).await
 }
 
 const COLUMNS: &str =
