@@ -64,6 +64,8 @@ struct InboxPage {
     territory: Option<i64>,
     /// "" any, "none" unassigned, or an executor's id.
     assignee: String,
+    /// The organisations to filter by, when the caller sees several.
+    organisation_filter: Vec<ChoiceGroup>,
 }
 
 pub struct Bulk {
@@ -91,6 +93,8 @@ pub struct InboxFilters {
     territory: Option<String>,
     /// An executor's id, or `none` for unassigned cases.
     assignee: Option<String>,
+    /// One of the organisations the caller may see cases of.
+    organisation: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,10 +159,19 @@ impl InboxFilters {
         } else {
             number("assignee", &self.assignee)
         };
+        let chosen = number("organisation", &self.organisation);
+        let scope = scope(state, who);
+        // A chosen organisation narrows the caller's reach, never widens it.
+        let organisations = match chosen {
+            Some(id) if scope.as_ref().is_none_or(|s| s.contains(&id)) => Some(vec![id]),
+            Some(_) => {
+                errors.push(FieldError::new("organisation", ErrorCode::UnknownValue));
+                scope
+            }
+            None => scope,
+        };
         let filter = InboxFilter {
-            organisations: state
-                .org_tree()
-                .covered(&who.access.reach(Permission::ViewPersonalData)),
+            organisations,
             statuses,
             topic_id,
             territory_id,
@@ -173,6 +186,13 @@ impl InboxFilters {
         };
         (filter, errors)
     }
+}
+
+/// The organisations whose cases the caller may list (`None`: all).
+fn scope(state: &AppState, who: &Principal) -> Option<Vec<i64>> {
+    state
+        .org_tree()
+        .covered(&who.access.reach(Permission::ViewPersonalData))
 }
 
 /// A filter's value, if one was given.
@@ -265,16 +285,26 @@ pub async fn inbox(
             }
             executors.sort();
             executors.dedup();
-            let organisations = ChoiceGroup::organisations(
-                &organisations::list(&mut handle.conn()).await.or_page()?,
-                |o| &o.name_ru,
-                None,
-            );
+            let all = organisations::list(&mut handle.conn()).await.or_page()?;
             let (catalogue, territories) = topic_and_place_choices(&mut handle.conn())
                 .await
                 .or_page()?;
-            (found, calendar, executors, organisations, catalogue, territories)
+            (found, calendar, executors, all, catalogue, territories)
         };
+        let scope = scope(&state, &who);
+        let seen: Vec<_> = organisations
+            .iter()
+            .filter(|o| scope.as_ref().is_none_or(|s| s.contains(&o.id)))
+            .cloned()
+            .collect();
+        let organisation_filter = if seen.len() > 1 {
+            let chosen = q.filters.organisation.as_deref().map(str::trim);
+            ChoiceGroup::organisations(&seen, |o| &o.name_ru, chosen)
+        } else {
+            Vec::new()
+        };
+        // Any organisation may be the one a case is redirected to.
+        let organisations = ChoiceGroup::organisations(&organisations, |o| &o.name_ru, None);
         let count = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<u32>().ok());
         let report = match (count(&q.done), count(&q.failed)) {
             (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
@@ -311,6 +341,7 @@ pub async fn inbox(
             topic,
             territory,
             assignee,
+            organisation_filter,
         };
         Ok::<_, PageError>(form::page(StatusCode::OK, &page, &csrf))
     }
@@ -436,6 +467,7 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
             topic: None,
             territory: None,
             assignee: String::new(),
+            organisation_filter: Vec::new(),
             statuses: Vec::new(),
         };
         Ok::<_, PageError>(form::with_headers(super::render(StatusCode::OK, &page), []))

@@ -1017,9 +1017,9 @@ async fn the_inbox_filters_by_topic_territory_and_assignee() {
     };
     let all = listed(&staff.get("/staff/inbox").await.body);
     assert!(all.len() > 20, "the demo has open cases: {all:?}");
-    let (topic, territory): (i64, i64) = {
+    let (topic, territory, organisation): (i64, i64, i64) = {
         let mut handle = app.test.db.read().await.unwrap();
-        Sql::new("SELECT topic_id, territory_id FROM messages WHERE id = $1")
+        Sql::new("SELECT topic_id, territory_id, organisation_id FROM messages WHERE id = $1")
             .bind(all[0])
             .fetch_one(&mut handle.conn())
             .await
@@ -1053,6 +1053,38 @@ async fn the_inbox_filters_by_topic_territory_and_assignee() {
         by_place,
         of("SELECT id FROM messages WHERE territory_id = $1", territory).await
     );
+    let page = staff
+        .get(&format!("/staff/inbox?organisation={organisation}"))
+        .await
+        .body;
+    let mut by_organisation = listed(&page);
+    by_organisation.sort_unstable();
+    assert_eq!(
+        by_organisation,
+        of(
+            "SELECT id FROM messages WHERE organisation_id = $1",
+            organisation
+        )
+        .await
+    );
+    assert!(options(&page, "organisation").contains(&(organisation.to_string(), true)));
+    // Someone who sees one organisation's cases gets no select, and naming
+    // another organisation widens nothing: the API says which value is wrong.
+    let (_, head) = app.session_of("head@demo.vmeste.example").await;
+    let mut own = Browser::new(&app);
+    own.sign_in("head@demo.vmeste.example", "vmeste-demo").await;
+    assert!(options(&own.get("/staff/inbox").await.body, "organisation").is_empty());
+    let other = org_id(&app, "mfc").await;
+    let refused = app
+        .call(
+            "GET",
+            &format!("/api/v1/inbox?organisation={other}"),
+            &head,
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(refused.json()["errors"][0]["field"], "organisation");
     let unassigned = listed(&staff.get("/staff/inbox?assignee=none").await.body);
     assert!(!unassigned.is_empty());
     let mut handle = app.test.db.read().await.unwrap();
