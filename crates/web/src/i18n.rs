@@ -1,5 +1,5 @@
 //! The user's language and the texts in it. Pages' texts live in Fluent
-//! files (`locales/{ru,en}/main.ftl`, compiled in), so Russian gets its
+//! files (`locales/{ru,en}/*.ftl`, compiled in), so Russian gets its
 //! one/few/many plurals; the language is the `lang` cookie (set by the
 //! switcher and, at sign-in, from the account), else `Accept-Language`, else
 //! Russian.
@@ -360,15 +360,29 @@ mod catalogue_tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
+    /// The ids of every file of a locale; an id in two files is an error
+    /// (the loader would keep one of them silently).
     fn ids(lang: &str) -> BTreeSet<String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}/main.ftl"));
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .filter_map(|l| l.split_once(" ="))
-            .map(|(id, _)| id.trim().to_owned())
-            .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-            .collect()
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}"));
+        let mut ids = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "ftl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let in_file = text
+                .lines()
+                .filter_map(|l| l.split_once(" ="))
+                .map(|(id, _)| id.trim().to_owned())
+                .filter(|id| {
+                    !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                });
+            for id in in_file {
+                assert!(ids.insert(id.clone()), "{id} twice in {lang}");
+            }
+        }
+        ids
     }
 
     /// The literal ids of `.t("…")` and `.t_n("…", …)` calls in a tree of files.
@@ -380,7 +394,7 @@ mod catalogue_tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            for call in [".t(\"", ".t_n(\""] {
+            for call in [".t(\"", ".t_n(\"", ".t_with(\""] {
                 for rest in text.split(call).skip(1) {
                     let id = rest.split('"').next().unwrap();
                     if id.chars().all(|c| c.is_ascii_lowercase() || c == '-') {

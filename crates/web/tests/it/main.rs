@@ -8,6 +8,7 @@ mod api_resources;
 mod auth;
 mod common;
 mod idempotency;
+mod in_english;
 mod incidents;
 mod languages;
 mod map;

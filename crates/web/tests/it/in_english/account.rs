@@ -1,0 +1,1 @@
+//! account pages in English.

@@ -1,0 +1,1 @@
+//! admin pages in English.

@@ -1,0 +1,1 @@
+//! casework pages in English.
