@@ -30,7 +30,8 @@ pub async fn limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Слишком большой запрос.").into_response();
+        let lang = crate::i18n::from_headers(req.headers());
+        return (StatusCode::PAYLOAD_TOO_LARGE, lang.t("request-too-large")).into_response();
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await

@@ -394,6 +394,7 @@ error-forbidden = Not allowed
 error-forbidden-detail = Your role or organisation gives no access to this page.
 error-internal = Something went wrong
 error-internal-detail = We already know about the error. Try reloading the page a little later.
+request-too-large = The request is too large.
 
 ## Sign-in and sign-up: messages
 

@@ -400,6 +400,7 @@ error-forbidden = Недостаточно прав
 error-forbidden-detail = Ваша роль или организация не даёт доступа к этой странице.
 error-internal = Что-то пошло не так
 error-internal-detail = Мы уже знаем об ошибке. Попробуйте обновить страницу чуть позже.
+request-too-large = Слишком большой запрос.
 
 ## Sign-in and sign-up: messages
 

@@ -350,7 +350,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
             tracing::error!(error = %e, "template failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Внутренняя ошибка сервера",
+                crate::i18n::current().t("error-internal"),
             )
                 .into_response()
         }

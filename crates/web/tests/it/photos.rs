@@ -128,4 +128,30 @@ async fn a_sixty_megabyte_upload_is_refused_before_it_is_read() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(refused.body.contains("Слишком большие файлы"));
+
+    // In the language of whoever sent it.
+    resident.cookies.push_str("; lang=en");
+    let refused = resident
+        .post_multipart("/report", &[], &[("photos", "huge.jpg", &huge)])
+        .await;
+    assert!(refused.body.contains("files are too large"));
+
+    // A body declared too large is refused before anything is read.
+    for (lang, refusal) in [
+        ("ru", "Слишком большой запрос."),
+        ("en", "The request is too large."),
+    ] {
+        let declared = app
+            .send(
+                axum::http::Request::post("/report")
+                    .header(axum::http::header::CONTENT_LENGTH, "70000000")
+                    .header(axum::http::header::COOKIE, format!("lang={lang}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(declared.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(declared.body, refusal);
+    }
 }

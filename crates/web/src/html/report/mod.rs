@@ -551,11 +551,8 @@ async fn check(state: &AppState, user: Option<&User>, form: &ReportForm) -> Resu
     };
     let appeal = form.appeal.is_some();
     if appeal && !user.is_some_and(identified) {
-        let message = "Официальное обращение может подать только пользователь с подтверждённой почтой или вошедший через Госуслуги.";
-        return Err(Checked::Invalid(vec![ShownError::new(
-            "appeal",
-            message.into(),
-        )]));
+        let message = crate::i18n::current().t("report-appeal-unidentified");
+        return Err(Checked::Invalid(vec![ShownError::new("appeal", message)]));
     }
     let message = validate_message(&input).map_err(|errors| {
         let mut errors = shown(&errors);
