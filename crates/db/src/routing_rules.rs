@@ -80,16 +80,20 @@ pub fn choose<'r>(rules: &'r [Rule], containing: &[i64]) -> Option<&'r Rule> {
 pub struct Listed {
     pub id: i64,
     pub topic_name_ru: Option<String>,
+    pub topic_name_en: Option<String>,
     pub responsible: Option<String>,
     pub territory_name_ru: Option<String>,
+    pub territory_name_en: Option<String>,
     pub organisation_name_ru: String,
+    pub organisation_name_en: String,
 }
 
 /// Every rule, by responsibility area or topic, then territory.
 pub async fn list(conn: &mut Conn<'_>) -> Result<Vec<Listed>, DbError> {
     Sql::new(
-        "SELECT r.id, t.name_ru AS topic_name_ru, r.responsible, tr.name_ru AS territory_name_ru, \
-         o.name_ru AS organisation_name_ru FROM routing_rules r \
+        "SELECT r.id, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, r.responsible, \
+         tr.name_ru AS territory_name_ru, tr.name_en AS territory_name_en, \
+         o.name_ru AS organisation_name_ru, o.name_en AS organisation_name_en FROM routing_rules r \
          LEFT JOIN topics t ON t.id = r.topic_id LEFT JOIN territories tr ON tr.id = r.territory_id \
          JOIN organisations o ON o.id = r.organisation_id \
          ORDER BY r.responsible IS NULL, r.responsible, t.name_ru, tr.name_ru IS NOT NULL, tr.name_ru",

@@ -12,11 +12,13 @@ pub struct Template {
     pub organisation_id: i64,
     pub topic_id: Option<i64>,
     pub topic_name_ru: Option<String>,
+    pub topic_name_en: Option<String>,
     pub title: String,
     pub text: String,
 }
 
-const COLUMNS: &str = "a.id, a.organisation_id, a.topic_id, t.name_ru AS topic_name_ru, a.title, a.text \
+const COLUMNS: &str = "a.id, a.organisation_id, a.topic_id, t.name_ru AS topic_name_ru, \
+    t.name_en AS topic_name_en, a.title, a.text \
     FROM answer_templates a LEFT JOIN topics t ON t.id = a.topic_id";
 
 pub struct NewTemplate<'a> {

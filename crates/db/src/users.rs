@@ -301,14 +301,6 @@ impl StaffMail {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
-
-    pub fn label_ru(self) -> &'static str {
-        match self {
-            Self::Digest => "одной сводкой в день",
-            Self::Each => "письмом о каждом событии",
-            Self::None => "не присылать",
-        }
-    }
 }
 
 pub async fn update_profile(

@@ -48,6 +48,15 @@ impl DayKind {
             Self::ShortDay => "Сокращённый предпраздничный день",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Holiday => "Public holiday",
+            Self::TransferredDayOff => "Day off (moved)",
+            Self::WorkingWeekend => "Working day on a weekend (moved)",
+            Self::ShortDay => "Shortened day before a holiday",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -113,6 +113,18 @@ impl RejectReason {
             Self::Other => "Другая причина",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Obscene => "Obscene language or insults",
+            Self::NoEssence => "The point cannot be understood",
+            Self::Duplicate => "Repeats a message already sent",
+            Self::OutOfScope => "Outside the platform's remit",
+            Self::Spam => "Spam or advertising",
+            Self::NoClarification => "The author gave no details in time",
+            Self::Other => "Another reason",
+        }
+    }
 }
 
 /// Why an appeal gets no answer on the merits (59-FZ art. 11); the author is
@@ -176,6 +188,22 @@ impl NoMeritsGround {
             Self::StateSecret => {
                 "ответ невозможен без разглашения государственной тайны (ст. 11 ч. 6 59-ФЗ)"
             }
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::NoAddress => "no surname or postal address for the answer (59-FZ art. 11 p. 1)",
+            Self::CourtDecision => "a court decision is appealed (59-FZ art. 11 p. 2)",
+            Self::Threats => "obscene or insulting words, threats (59-FZ art. 11 p. 3)",
+            Self::Unreadable => "the text cannot be read (59-FZ art. 11 p. 4)",
+            Self::NoEssence => {
+                "the essence cannot be determined from the text (59-FZ art. 11 p. 4.1)"
+            }
+            Self::Repeated => {
+                "a repeated question already answered; correspondence is ended (59-FZ art. 11 p. 5)"
+            }
+            Self::StateSecret => "an answer would disclose a state secret (59-FZ art. 11 p. 6)",
         }
     }
 }
@@ -413,6 +441,28 @@ impl Refusal {
             }
             Self::NothingToApprove => "Нет ответа, ожидающего утверждения.",
             Self::AppealsOnly => "Это возможно только для обращения по 59-ФЗ.",
+        }
+    }
+
+    pub fn message_en(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "You may not take this action.",
+            Self::WrongStatus => "The message's current status does not allow this action.",
+            Self::RedirectWindowClosed => {
+                "A message may be redirected only within 7 days of being passed on."
+            }
+            Self::AlreadyExtended => "The deadline was extended already: it may be extended once.",
+            Self::ExtensionTooLong => "The extension is longer than the topic allows.",
+            Self::DisputeWindowClosed => "The time to dispute the answer has passed.",
+            Self::DisputeWindowOpen => "The time to dispute the answer has not passed yet.",
+            Self::AlreadyRated => "The answer is rated already.",
+            Self::TextRequired => "Write the text.",
+            Self::OutOfRange => "The value is out of the allowed range.",
+            Self::ComplainedAbout => {
+                "The message is a complaint about this organisation: it cannot be passed to it."
+            }
+            Self::NothingToApprove => "No answer awaits approval.",
+            Self::AppealsOnly => "Only a formal appeal under 59-FZ allows this.",
         }
     }
 }

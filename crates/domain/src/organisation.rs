@@ -138,4 +138,17 @@ impl Role {
             Self::PlatformAdmin => "Администратор платформы",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Resident => "Resident",
+            Self::Operator => "Operator",
+            Self::Executor => "Executor",
+            Self::Head => "Head",
+            Self::Moderator => "Moderator",
+            Self::Analyst => "Analyst",
+            Self::OrgAdmin => "Organisation administrator",
+            Self::PlatformAdmin => "Platform administrator",
+        }
+    }
 }

@@ -10,6 +10,7 @@ use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, NoMeritsGround, RejectReason, Who};
 
 use crate::AppState;
+use crate::i18n::current;
 use crate::principal::Principal;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,21 +30,22 @@ pub struct CommandForm {
     pub territory_id: Option<String>,
 }
 
-/// A field of the form that cannot be used, with what to tell the person.
+/// A field of the form that cannot be used, with what to tell the person
+/// (in the request's language).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
     pub field: &'static str,
-    pub message: &'static str,
+    pub message: String,
 }
 
-fn problem(field: &'static str, message: &'static str) -> FieldProblem {
+fn problem(field: &'static str, message: String) -> FieldProblem {
     FieldProblem { field, message }
 }
 
 fn id(value: Option<&String>, field: &'static str) -> Result<i64, FieldProblem> {
     value
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| problem(field, "Выберите значение из списка."))
+        .ok_or_else(|| problem(field, current().t("case-error-choose")))
 }
 
 fn text(value: Option<&String>) -> String {
@@ -64,7 +66,7 @@ impl CommandForm {
                     .days
                     .as_deref()
                     .and_then(|d| d.trim().parse().ok())
-                    .ok_or_else(|| problem("days", "Укажите число дней от 1 до 10."))?,
+                    .ok_or_else(|| problem("days", current().t("case-error-clarify-days")))?,
             },
             "provide_clarification" => Command::ProvideClarification {
                 text: text(self.text.as_ref()),
@@ -74,7 +76,7 @@ impl CommandForm {
                     .reason
                     .as_deref()
                     .and_then(RejectReason::parse)
-                    .ok_or_else(|| problem("reason", "Выберите причину отклонения."))?,
+                    .ok_or_else(|| problem("reason", current().t("case-error-reject-reason")))?,
                 comment: Some(text(self.text.as_ref())).filter(|t| !t.is_empty()),
             },
             "mark_duplicate" => Command::MarkDuplicate {
@@ -90,7 +92,7 @@ impl CommandForm {
                     .planned
                     .as_deref()
                     .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-                    .ok_or_else(|| problem("planned", "Укажите планируемую дату."))?,
+                    .ok_or_else(|| problem("planned", current().t("case-error-planned")))?,
             },
             "answer" => Command::Answer {
                 text: text(self.text.as_ref()),
@@ -104,7 +106,7 @@ impl CommandForm {
                     .days
                     .as_deref()
                     .and_then(|d| d.trim().parse().ok())
-                    .ok_or_else(|| problem("days", "Укажите число дней."))?,
+                    .ok_or_else(|| problem("days", current().t("case-error-days")))?,
                 reason: text(self.text.as_ref()),
             },
             "dispute" => Command::Dispute {
@@ -115,7 +117,7 @@ impl CommandForm {
                     .score
                     .as_deref()
                     .and_then(|s| s.trim().parse().ok())
-                    .ok_or_else(|| problem("score", "Поставьте оценку от 1 до 5."))?,
+                    .ok_or_else(|| problem("score", current().t("case-error-score")))?,
                 resolved: self.resolved.as_deref() == Some("yes"),
             },
             "comment" => Command::Comment {
@@ -142,10 +144,10 @@ impl CommandForm {
                     .reason
                     .as_deref()
                     .and_then(NoMeritsGround::parse)
-                    .ok_or_else(|| problem("reason", "Выберите основание из списка."))?,
+                    .ok_or_else(|| problem("reason", current().t("case-error-ground")))?,
                 comment: Some(text(self.text.as_ref())).filter(|t| !t.is_empty()),
             },
-            _ => return Err(problem("command", "Неизвестное действие.")),
+            _ => return Err(problem("command", current().t("case-error-command"))),
         })
     }
 }

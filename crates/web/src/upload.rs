@@ -38,28 +38,30 @@ const DOCUMENT_TYPES: [&str; 6] = [
     "application/vnd.oasis.opendocument.text",
 ];
 
-/// Checks the files of an answer; the message for the person when one fails.
+/// Checks the files of an answer; the message for the person (in the
+/// request's language) when one fails.
 pub fn documents(files: Vec<RawFile>) -> Result<Vec<Document>, String> {
+    let lang = crate::i18n::current();
     if files.len() > MAX_FILES {
-        return Err(format!("Можно приложить не больше {MAX_FILES} файлов."));
+        return Err(lang.t_n("case-files-too-many", MAX_FILES as i64));
     }
     files
         .into_iter()
         .map(|f| {
             if f.bytes.len() > MAX_FILE_BYTES {
-                return Err(format!(
-                    "Файл «{}» больше {} МБ.",
-                    f.filename,
-                    MAX_FILE_BYTES / (1024 * 1024)
+                return Err(lang.t_with(
+                    "case-file-too-large",
+                    &[
+                        ("name", f.filename.into()),
+                        ("mb", (MAX_FILE_BYTES / (1024 * 1024)).into()),
+                    ],
                 ));
             }
             let sniffed = infer::get(&f.bytes).map(|t| t.mime_type());
-            let Some(content_type) = sniffed.and_then(|m| DOCUMENT_TYPES.into_iter().find(|t| *t == m))
+            let Some(content_type) =
+                sniffed.and_then(|m| DOCUMENT_TYPES.into_iter().find(|t| *t == m))
             else {
-                return Err(format!(
-                    "Файл «{}» не подходит: прикладывайте PDF, DOCX, ODT или изображения JPEG, PNG, WebP.",
-                    f.filename
-                ));
+                return Err(lang.t_with("case-file-not-accepted", &[("name", f.filename.into())]));
             };
             Ok(Document {
                 filename: clean_name(&f.filename),
@@ -100,7 +102,7 @@ impl axum::response::IntoResponse for Unreadable {
     fn into_response(self) -> axum::response::Response {
         (
             axum::http::StatusCode::BAD_REQUEST,
-            "Форму не удалось прочитать: отправьте её ещё раз.",
+            crate::i18n::current().t("case-form-unreadable"),
         )
             .into_response()
     }

@@ -147,7 +147,7 @@ pub async fn create(
         problem.errors.push(crate::problem::ProblemField {
             field: p.field.to_owned(),
             code: "invalid",
-            message: p.message.to_owned(),
+            message: p.message,
             limit: None,
         });
         problem

@@ -22,7 +22,12 @@ use crate::second_factor;
 
 pub struct RoleLine {
     label: String,
-    links: Vec<(String, &'static str)>,
+    links: Vec<(String, String)>,
+}
+
+/// A role's name in the request's language.
+pub fn role_label(role: Role) -> String {
+    crate::i18n::current().t(&format!("account-role-{}", role.as_str().replace('_', "-")))
 }
 
 #[derive(Template)]
@@ -40,7 +45,7 @@ struct AccountPage {
     notify_news: bool,
     /// Staff choose how case news reach them by e-mail.
     staff_mail: &'static str,
-    staff_mail_options: Vec<(&'static str, &'static str)>,
+    staff_mail_options: Vec<(&'static str, String)>,
     roles: Vec<RoleLine>,
     news: Vec<News>,
     saved: bool,
@@ -69,11 +74,12 @@ async fn news(state: &AppState, who: &Principal) -> Result<Vec<News>, PageError>
         .or_page()?;
     tx.commit().await.or_page()?;
     let staff = who.access.is_staff();
+    let lang = crate::i18n::current();
     Ok(found
         .into_iter()
         .map(|n| News {
             at: super::view::local_time(n.created_at, state.time_zone()),
-            text: crate::i18n::notification_label(crate::i18n::Lang::Ru, &n.kind),
+            text: crate::i18n::notification_label(lang, &n.kind),
             number: n.number.unwrap_or_default(),
             href: match (n.message_id, staff) {
                 (Some(id), true) => format!("/staff/messages/{id}"),
@@ -102,6 +108,7 @@ pub struct Saved {
 }
 
 async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, PageError> {
+    let lang = crate::i18n::current();
     let mut handle = state.db().read().await.or_page()?;
     let mut lines = Vec::new();
     for grant in who.access.grants() {
@@ -109,33 +116,43 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
             Some(id) => organisations::get(&mut handle.conn(), id).await.or_page()?,
             None => None,
         };
-        let mut label = grant.role.label_ru().to_owned();
-        if let Some(org) = &org {
-            label = format!(
-                "{label}, {}{}",
-                org.short_name_ru,
+        let role = role_label(grant.role);
+        let label = match &org {
+            Some(org) => {
+                let args = [
+                    ("role", role.into()),
+                    (
+                        "organisation",
+                        lang.pick(&org.short_name_ru, &org.name_en).into(),
+                    ),
+                ];
                 if grant.include_subtree {
-                    " и подведомственные"
+                    lang.t_with("account-role-in-subtree", &args)
                 } else {
-                    ""
+                    lang.t_with("account-role-in", &args)
                 }
-            );
-        }
+            }
+            None => role,
+        };
         let mut links = Vec::new();
+        let mut link = |href: &str, text: String| links.push((href.to_owned(), text));
         match (grant.role, grant.organisation_id) {
             (Role::OrgAdmin, Some(id)) => {
-                links.push((format!("/org/{id}/staff"), "Сотрудники"));
-                links.push((format!("/org/{id}/api-keys"), "Ключи API"));
-                links.push((format!("/org/{id}/webhooks"), "Вебхуки"));
+                link(&format!("/org/{id}/staff"), lang.t("account-link-staff"));
+                link(
+                    &format!("/org/{id}/api-keys"),
+                    lang.t("account-link-api-keys"),
+                );
+                link(&format!("/org/{id}/webhooks"), lang.t("webhooks-title"));
             }
             (Role::PlatformAdmin, _) => {
-                links.push(("/staff/inbox".to_owned(), "Входящие"));
-                links.push(("/staff/moderation".to_owned(), "Модерация"));
-                links.push(("/admin/routing".to_owned(), "Правила маршрутизации"));
-                links.push(("/admin/houses".to_owned(), "Дома и управляющие компании"));
-                links.push(("/admin/calendar".to_owned(), "Производственный календарь"));
-                links.push(("/admin/audit".to_owned(), "Журнал аудита"));
-                links.push(("/admin/security".to_owned(), "Безопасность платформы"));
+                link("/staff/inbox", lang.t("account-link-inbox"));
+                link("/staff/moderation", lang.t("account-link-moderation"));
+                link("/admin/routing", lang.t("account-link-routing"));
+                link("/admin/houses", lang.t("account-link-houses"));
+                link("/admin/calendar", lang.t("account-link-calendar"));
+                link("/admin/audit", lang.t("account-link-audit"));
+                link("/admin/security", lang.t("account-link-security"));
                 // Region-wide subscriptions live with the first organisation
                 // at the top (the region's government, as set up).
                 let orgs = organisations::list(&mut handle.conn()).await.or_page()?;
@@ -144,19 +161,25 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                     .filter(|o| o.parent_id.is_none())
                     .min_by_key(|o| o.id);
                 if let Some(top) = top {
-                    links.push((format!("/org/{}/webhooks", top.id), "Вебхуки региона"));
+                    link(
+                        &format!("/org/{}/webhooks", top.id),
+                        lang.t("account-link-region-webhooks"),
+                    );
                 }
             }
             (Role::Moderator, _) => {
-                links.push(("/staff/moderation".to_owned(), "Модерация"));
-                links.push(("/staff/inbox".to_owned(), "Входящие"));
+                link("/staff/moderation", lang.t("account-link-moderation"));
+                link("/staff/inbox", lang.t("account-link-inbox"));
             }
             (Role::Head, Some(id)) => {
-                links.push(("/staff/inbox".to_owned(), "Входящие"));
-                links.push((format!("/org/{id}/templates"), "Шаблоны ответов"));
+                link("/staff/inbox", lang.t("account-link-inbox"));
+                link(
+                    &format!("/org/{id}/templates"),
+                    lang.t("account-link-templates"),
+                );
             }
             (Role::Operator | Role::Executor | Role::Head, _) => {
-                links.push(("/staff/inbox".to_owned(), "Входящие"));
+                link("/staff/inbox", lang.t("account-link-inbox"));
             }
             _ => {}
         }
@@ -183,8 +206,16 @@ async fn account_page(
         (Err(e), _) | (_, Err(e)) => return error_page(state, &e),
     };
     let status = errors.status();
+    let layout = Layout::new(state, Some(user));
+    let staff_mail_options = StaffMail::ALL
+        .into_iter()
+        .map(|m| {
+            let label = layout.t(&format!("account-staff-mail-{}", m.as_str()));
+            (m.as_str(), label)
+        })
+        .collect();
     let page = AccountPage {
-        layout: Layout::new(state, Some(user)),
+        layout,
         csrf: csrf.token.clone(),
         email: user.email.clone().unwrap_or_default(),
         confirmed: user.email_confirmed_at.is_some(),
@@ -202,10 +233,7 @@ async fn account_page(
             .and_then(StaffMail::parse)
             .unwrap_or_else(|| user.staff_mail())
             .as_str(),
-        staff_mail_options: StaffMail::ALL
-            .into_iter()
-            .map(|m| (m.as_str(), m.label_ru()))
-            .collect(),
+        staff_mail_options,
         roles,
         news,
         saved,
@@ -260,17 +288,15 @@ pub async fn save(
         )
         .await;
     }
+    let lang = crate::i18n::current();
     let mut errors = Errors::default();
     let name = form.name.as_deref().unwrap_or("").trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.add("name", "Укажите имя, не длиннее 100 символов.");
+        errors.add("name", lang.t("account-name-invalid"));
     }
     let phone = form.phone.as_deref().unwrap_or("").trim();
     if !phone.is_empty() && !phone_ok(phone) {
-        errors.add(
-            "phone",
-            "Введите телефон цифрами, например +7 912 345-67-89.",
-        );
+        errors.add("phone", lang.t("account-phone-invalid"));
     }
     let locale = match form.locale.as_deref() {
         Some("en") => "en",
@@ -363,9 +389,10 @@ pub async fn delete(
             StatusCode::FORBIDDEN,
         );
     }
+    let lang = crate::i18n::current();
     let mut errors = Errors::default();
     if form.confirm.is_none() {
-        errors.add("confirm", "Отметьте, что понимаете: удаление необратимо.");
+        errors.add("confirm", lang.t("account-delete-unconfirmed"));
     }
     if let Some(stored) = user.password_hash.clone() {
         let password = form.password.unwrap_or_default();
@@ -374,7 +401,7 @@ pub async fn delete(
                 .await
                 .unwrap_or(false);
         if !matches {
-            errors.add("password", "Неверный пароль.");
+            errors.add("password", lang.t("account-wrong-password"));
         }
     }
     if !errors.is_empty() {
@@ -400,9 +427,9 @@ pub async fn delete(
         notice(
             Layout::new(&state, None),
             StatusCode::OK,
-            "Учётная запись удалена",
-            &["Ваши личные данные удалены. Сообщения остались на платформе без указания автора."],
-            Some(("/", "На главную")),
+            &lang.t("account-deleted"),
+            &[&lang.t("account-deleted-detail")],
+            Some(("/", &lang.t("account-home"))),
         ),
         [session_cookie(&state, None)],
     )
@@ -517,12 +544,10 @@ pub async fn code_is_good(
     Ok(fresh)
 }
 
-fn wrong_code() -> Errors {
+/// The error of a second-factor code that did not match.
+pub fn wrong_code() -> Errors {
     let mut errors = Errors::default();
-    errors.add(
-        "code",
-        "Код не подошёл. Введите 6 цифр, которые приложение показывает сейчас.",
-    );
+    errors.add("code", crate::i18n::current().t("account-code-wrong"));
     errors
 }
 

@@ -54,7 +54,7 @@ struct AuditPage {
     until: String,
     rows: Vec<AuditLine>,
     more: Option<String>,
-    error: Option<&'static str>,
+    error: Option<String>,
 }
 
 /// Platform administration pages: the platform administrator's alone.
@@ -77,11 +77,12 @@ pub async fn audit_log(
 ) -> Response {
     let result = async {
         require_platform(&state, &who)?;
+        let lang = crate::i18n::current();
         let mut error = None;
         let mut number = |v: Option<&String>| match filled(v).map(str::parse::<i64>) {
             Some(Ok(n)) => Some(n),
             Some(Err(_)) => {
-                error = Some("Номер сотрудника и объекта — целые числа.");
+                error = Some(lang.t("admin-audit-error-number"));
                 None
             }
             None => None,
@@ -98,7 +99,7 @@ pub async fn audit_log(
                 .and_then(|t| tz.from_local_datetime(&t).earliest())
                 .map(|t| t.with_timezone(&chrono::Utc)),
             Some(Err(_)) => {
-                error = Some("Даты — в формате ГГГГ-ММ-ДД.");
+                error = Some(lang.t("admin-audit-error-date"));
                 None
             }
             None => None,
@@ -143,6 +144,11 @@ pub async fn audit_log(
                 query.append_pair("before", &last.to_string());
                 format!("/admin/audit?{}", query.finish())
             });
+        let status = if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
         let page = AuditPage {
             layout: Layout::new(&state, who.user.as_ref()),
             actions,
@@ -159,7 +165,7 @@ pub async fn audit_log(
                     at: r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                     actor: match (r.actor_id, r.actor_name, r.api_key_id) {
                         (Some(id), Some(name), _) => format!("{name} (#{id})"),
-                        (_, _, Some(key)) => format!("ключ API #{key}"),
+                        (_, _, Some(key)) => format!("{} #{key}", lang.t("admin-audit-api-key")),
                         _ => "—".to_owned(),
                     },
                     action: r.action,
@@ -176,11 +182,6 @@ pub async fn audit_log(
                 .collect(),
             more,
             error,
-        };
-        let status = if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
         };
         Ok(form::with_headers(super::render(status, &page), []))
     }

@@ -20,6 +20,14 @@ use crate::error::{OrPage, PageError};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 
+/// A template in the list, its topic named in the page's language.
+struct TemplateLine {
+    id: i64,
+    title: String,
+    topic: Option<String>,
+    text: String,
+}
+
 #[derive(Template)]
 #[template(path = "org_templates.html")]
 struct TemplatesPage {
@@ -27,7 +35,7 @@ struct TemplatesPage {
     csrf: String,
     org_id: i64,
     org_name: String,
-    templates: Vec<templates::Template>,
+    templates: Vec<TemplateLine>,
     topics: Vec<(i64, String)>,
     title: String,
     text: String,
@@ -50,22 +58,35 @@ async fn page(
     typed: &TemplateForm,
     errors: Errors,
 ) -> Result<Response, PageError> {
+    let lang = crate::i18n::current();
     let mut handle = state.db().read().await.or_page()?;
     let list = templates::of_organisation(&mut handle.conn(), org.id)
         .await
-        .or_page()?;
+        .or_page()?
+        .into_iter()
+        .map(|t| TemplateLine {
+            topic: t.topic_name_ru.as_deref().map(|ru| {
+                lang.pick(ru, t.topic_name_en.as_deref().unwrap_or_default())
+                    .to_owned()
+            }),
+            id: t.id,
+            title: t.title,
+            text: t.text,
+        })
+        .collect();
     let topics = catalogue::active_tree(&mut handle.conn())
         .await
         .or_page()?
         .into_iter()
-        .flat_map(|c| c.topics.into_iter().map(|t| (t.id, t.name_ru)))
+        .flat_map(|c| c.topics)
+        .map(|t| (t.id, lang.pick(&t.name_ru, &t.name_en).to_owned()))
         .collect();
     let status = errors.status();
     let page = TemplatesPage {
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
         org_id: org.id,
-        org_name: org.name_ru.clone(),
+        org_name: lang.pick(&org.name_ru, &org.name_en).to_owned(),
         templates: list,
         topics,
         title: typed.title.clone().unwrap_or_default(),
@@ -110,14 +131,15 @@ pub async fn add(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return page(&state, &who, &csrf, &org, &form, Errors::stale_form()).await;
         }
+        let lang = crate::i18n::current();
         let mut errors = Errors::default();
         let title = form.title.as_deref().unwrap_or("").trim();
         let text = form.text.as_deref().unwrap_or("").trim();
         if title.is_empty() || title.chars().count() > 100 {
-            errors.add("title", "Назовите шаблон (до 100 символов).");
+            errors.add("title", lang.t("admin-templates-error-title"));
         }
         if text.is_empty() || text.chars().count() > 4000 {
-            errors.add("text", "Напишите текст шаблона (до 4000 символов).");
+            errors.add("text", lang.t("admin-templates-error-text"));
         }
         if !errors.is_empty() {
             return page(&state, &who, &csrf, &org, &form, errors).await;

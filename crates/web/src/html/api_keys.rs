@@ -51,12 +51,12 @@ pub struct NewKeyForm {
     incidents: Option<String>,
 }
 
-fn scope_label(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Read => "чтение",
-        Scope::Submit => "подача",
-        Scope::Incidents => "инциденты",
-    }
+fn scope_label(scope: Scope) -> String {
+    crate::i18n::current().t(match scope {
+        Scope::Read => "admin-keys-scope-read",
+        Scope::Submit => "admin-keys-scope-submit",
+        Scope::Incidents => "admin-keys-scope-incidents",
+    })
 }
 
 async fn keys_page(
@@ -84,7 +84,9 @@ async fn keys_page(
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
         org_id: org.id,
-        org_name: org.name_ru.clone(),
+        org_name: crate::i18n::current()
+            .pick(&org.name_ru, &org.name_en)
+            .to_owned(),
         keys: keys
             .into_iter()
             .map(|k| KeyLine {
@@ -146,13 +148,11 @@ pub async fn create(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return keys_page(&state, &who, &csrf, &org, None, name, Errors::stale_form()).await;
         }
+        let lang = crate::i18n::current();
         let mut errors = Errors::default();
         let trimmed = name.trim();
         if trimmed.is_empty() || trimmed.chars().count() > 100 {
-            errors.add(
-                "name",
-                "Назовите ключ (до 100 символов): для какой системы он.",
-            );
+            errors.add("name", lang.t("admin-keys-error-name"));
         }
         let scopes: Vec<Scope> = [
             (form.read.is_some(), Scope::Read),
@@ -163,7 +163,7 @@ pub async fn create(
         .filter_map(|(on, s)| on.then_some(s))
         .collect();
         if scopes.is_empty() {
-            errors.add("scopes", "Отметьте хотя бы одно право.");
+            errors.add("scopes", lang.t("admin-keys-error-scopes"));
         }
         if !errors.is_empty() {
             return keys_page(&state, &who, &csrf, &org, None, name, errors).await;

@@ -77,6 +77,8 @@ async fn page(
         let corrections = calendar_days::list(&mut handle.conn()).await.or_page()?;
         (calendar, corrections)
     };
+    let lang = crate::i18n::current();
+    let label = |kind: DayKind| lang.pick(kind.label_ru(), kind.label_en());
     let corrected: std::collections::BTreeSet<NaiveDate> =
         corrections.iter().map(|c| c.day).collect();
     // The last entry for a date is the one that counts.
@@ -89,7 +91,7 @@ async fn page(
         .map(|d| DayLine {
             date: d.date.format("%d.%m.%Y").to_string(),
             iso: d.date.to_string(),
-            kind: d.kind.label_ru(),
+            kind: label(d.kind),
             note: d.note.clone(),
             corrected: corrected.contains(&d.date),
         })
@@ -110,7 +112,7 @@ async fn page(
         working_days,
         kinds: DayKind::ALL
             .into_iter()
-            .map(|k| (k.as_str(), k.label_ru()))
+            .map(|k| (k.as_str(), label(k)))
             .collect(),
         form,
         errors,
@@ -146,6 +148,7 @@ pub async fn show(
 
 /// Checks the form: a real date and a known kind.
 fn parse(form: &DayForm) -> Result<SpecialDay, Errors> {
+    let lang = crate::i18n::current();
     let mut errors = Errors::default();
     let date = form
         .day
@@ -153,15 +156,15 @@ fn parse(form: &DayForm) -> Result<SpecialDay, Errors> {
         .map(str::trim)
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     if date.is_none() {
-        errors.add("day", "Укажите дату в виде ГГГГ-ММ-ДД.");
+        errors.add("day", lang.t("admin-calendar-error-day"));
     }
     let kind = form.kind.as_deref().and_then(DayKind::parse);
     if kind.is_none() {
-        errors.add("kind", "Выберите, что это за день.");
+        errors.add("kind", lang.t("admin-calendar-error-kind"));
     }
     let note = form.note.as_deref().unwrap_or("").trim().to_owned();
     if note.is_empty() {
-        errors.add("note", "Укажите основание: праздник или постановление.");
+        errors.add("note", lang.t("admin-calendar-error-note"));
     }
     match (date, kind) {
         (Some(date), Some(kind)) if errors.is_empty() => Ok(SpecialDay { date, kind, note }),

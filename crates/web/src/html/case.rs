@@ -15,16 +15,17 @@ use vmeste_domain::access::Permission;
 use vmeste_domain::case::{Command, Facts, NoMeritsGround, RejectReason, Who, decide};
 use vmeste_domain::deadline::{self, DeadlineKind};
 use vmeste_domain::privacy::{Disclosed, Resident, Viewer, disclose};
-use vmeste_domain::status::MessageStatus;
 
 use super::suggestions::{Names, Panel};
-use super::view::{ChoiceGroup, local_time, topic_and_place_choices};
+use super::view::{
+    ChoiceGroup, local_time, organisation_name, status_label, topic_and_place_choices,
+};
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm, StoredDocument};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
-use crate::i18n::{Lang, event_label};
+use crate::i18n::{event_label, remaining_label};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 use crate::upload::{self, FormWithFiles, RawFile};
@@ -47,13 +48,15 @@ pub struct FileLine {
 
 impl From<attachments::Attachment> for FileLine {
     fn from(a: attachments::Attachment) -> Self {
+        let lang = crate::i18n::current();
         let kb = (a.size + 1023) / 1024;
         Self {
             id: a.id,
             size: if kb >= 1024 {
-                format!("{:.1} МБ", a.size as f64 / 1_048_576.0)
+                let mb = format!("{:.1}", a.size as f64 / 1_048_576.0);
+                lang.t_with("case-size-mb", &[("size", mb.into())])
             } else {
-                format!("{kb} КБ")
+                lang.t_with("case-size-kb", &[("size", kb.to_string().into())])
             },
             published: a.published(),
             filename: a.filename,
@@ -274,6 +277,7 @@ async fn case_page(
     .or_page()?;
     tx.commit().await.or_page()?;
 
+    let lang = crate::i18n::current();
     let tz = state.time_zone();
     let now = state.clock().now();
     let today = now.with_timezone(&tz).date_naive();
@@ -307,7 +311,7 @@ async fn case_page(
                 e.at,
                 Line {
                     at: local_time(e.at, tz),
-                    label: event_label(Lang::Ru, &e.action),
+                    label: event_label(lang, &e.action),
                     text: e.comment.unwrap_or_default(),
                     internal: false,
                 },
@@ -319,7 +323,7 @@ async fn case_page(
             c.at,
             Line {
                 at: local_time(c.at, tz),
-                label: "Внутренний комментарий".to_owned(),
+                label: lang.t("case-internal-comment"),
                 text: format!("{}: {}", c.author_name, c.text),
                 internal: true,
             },
@@ -328,7 +332,7 @@ async fn case_page(
     lines.sort_by_key(|(at, _)| *at);
     let remaining = match (case.due_date, DeadlineKind::parse(&case.deadline_kind)) {
         (Some(due), Some(kind)) if facts.status.is_open() => {
-            deadline::remaining(now, due, tz, kind, &calendar).label_ru()
+            remaining_label(lang, deadline::remaining(now, due, tz, kind, &calendar))
         }
         _ => String::new(),
     };
@@ -338,11 +342,21 @@ async fn case_page(
         id: case.id,
         number: case.number.clone(),
         appeal: case.kind() == vmeste_domain::case::CaseKind::Appeal,
-        status: MessageStatus::parse(&case.status).map_or("", MessageStatus::label_ru),
-        topic: view.topic_name_ru,
-        organisation: view
-            .organisation_name_ru
-            .unwrap_or_else(|| "не назначена".into()),
+        status: status_label(&case.status),
+        topic: lang
+            .pick(&view.topic_name_ru, &view.topic_name_en)
+            .to_owned(),
+        // Russian shows the short name; English names come only in full.
+        organisation: match view.organisation_name_ru {
+            Some(short) => {
+                let en = orgs
+                    .iter()
+                    .find(|o| Some(o.id) == case.organisation_id)
+                    .map_or("", |o| &o.name_en);
+                lang.pick(&short, en).to_owned()
+            }
+            None => lang.t("case-no-organisation"),
+        },
         address: view.address.unwrap_or_default(),
         text: view.text,
         due: case
@@ -350,32 +364,32 @@ async fn case_page(
             .map(|d| d.format("%d.%m.%Y").to_string())
             .unwrap_or_default(),
         remaining,
-        assignee: assignee.unwrap_or_else(|| "не назначен".into()),
+        assignee: assignee.unwrap_or_else(|| lang.t("case-no-assignee")),
         author: shown,
         history: lines.into_iter().map(|(_, l)| l).collect(),
         actions: offered(case_form::who(state, who, case), &facts, today),
         // Chosen in the route form: a suggestion applied, or the rules' choice.
         route_organisations: ChoiceGroup::organisations(
             &orgs,
-            |o| &o.name_ru,
+            organisation_name,
             asked
                 .organisation
                 .or(case.organisation_id)
                 .map(|id| id.to_string())
                 .as_deref(),
         ),
-        organisations: ChoiceGroup::organisations(&orgs, |o| &o.name_ru, None),
+        organisations: ChoiceGroup::organisations(&orgs, organisation_name, None),
         executors,
         templates: suited.iter().map(|t| (t.id, t.title.clone())).collect(),
         pending_answer: case.pending_answer.clone(),
         files: files.into_iter().map(FileLine::from).collect(),
         reasons: RejectReason::ALL
             .into_iter()
-            .map(|r| (r.as_str(), r.label_ru()))
+            .map(|r| (r.as_str(), lang.pick(r.label_ru(), r.label_en())))
             .collect(),
         grounds: NoMeritsGround::ALL
             .into_iter()
-            .map(|g| (g.as_str(), g.label_ru()))
+            .map(|g| (g.as_str(), lang.pick(g.label_ru(), g.label_en())))
             .collect(),
         catalogue,
         territories,
@@ -437,21 +451,18 @@ async fn attempt(
     form: &CommandForm,
     documents: &[StoredDocument],
 ) -> Result<Result<&'static str, String>, PageError> {
+    let lang = crate::i18n::current();
     if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(Err(
-            "Форма устарела. Проверьте данные и отправьте ещё раз.".to_owned()
-        ));
+        return Ok(Err(lang.t("case-stale")));
     }
     let command = match form.command() {
         Ok(command) => command,
-        Err(p) => return Ok(Err(p.message.to_owned())),
+        Err(p) => return Ok(Err(p.message)),
     };
     match case_form::run_with(state, who, client, case, &command, documents).await {
         Ok(outcome) => Ok(Ok(outcome.command)),
-        Err(CaseError::Refused(r)) => Ok(Err(r.message_ru().to_owned())),
-        Err(CaseError::UnknownTarget(_)) => Ok(Err(
-            "Выбранная организация, сообщение или исполнитель не подходит.".to_owned(),
-        )),
+        Err(CaseError::Refused(r)) => Ok(Err(lang.pick(r.message_ru(), r.message_en()).to_owned())),
+        Err(CaseError::UnknownTarget(_)) => Ok(Err(lang.t("case-unknown-target"))),
         Err(CaseError::Db(e)) => {
             tracing::error!(error = %e, "case action failed");
             Err(PageError::Internal)
@@ -515,7 +526,7 @@ async fn answer_with_files(
         return attempt(state, who, csrf, client, case, form, &[]).await;
     }
     if form.command.as_deref() != Some("answer") {
-        return Ok(Err("Файлы прикладываются только к ответу.".to_owned()));
+        return Ok(Err(crate::i18n::current().t("case-files-answer-only")));
     }
     let documents = match upload::documents(files) {
         Ok(documents) => documents,

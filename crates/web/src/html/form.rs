@@ -7,7 +7,7 @@ use vmeste_domain::validation::AccountError;
 
 use crate::csrf::Csrf;
 
-/// Errors by field, in Russian, in the order found.
+/// Errors by field, in the page's language, in the order found.
 #[derive(Debug, Default)]
 pub struct Errors(Vec<(&'static str, String)>);
 
@@ -43,20 +43,18 @@ impl Errors {
     /// The one error of a form whose CSRF token did not match.
     pub fn stale_form() -> Self {
         let mut errors = Self::default();
-        errors.add(
-            "form",
-            "Форма устарела или открыта в другом окне. Проверьте данные и отправьте ещё раз.",
-        );
+        errors.add("form", crate::i18n::current().t("report-stale"));
         errors
     }
 }
 
-pub fn account_error(error: AccountError) -> &'static str {
+pub fn account_error(error: AccountError) -> String {
+    let lang = crate::i18n::current();
     match error {
-        AccountError::EmailInvalid => "Введите адрес электронной почты, например ivan@example.ru.",
-        AccountError::PasswordTooShort => "Пароль должен быть не короче 10 символов.",
-        AccountError::PasswordTooLong => "Пароль должен быть не длиннее 128 символов.",
-        AccountError::PasswordIsEmail => "Пароль не должен совпадать с адресом почты.",
+        AccountError::EmailInvalid => lang.t("account-email-invalid"),
+        AccountError::PasswordTooShort => lang.t("account-password-too-short"),
+        AccountError::PasswordTooLong => lang.t("account-password-too-long"),
+        AccountError::PasswordIsEmail => lang.t("account-password-is-email"),
     }
 }
 

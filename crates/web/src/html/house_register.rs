@@ -52,6 +52,7 @@ async fn page(
     form: HouseForm,
     errors: Errors,
 ) -> Result<Response, PageError> {
+    let lang = crate::i18n::current();
     let mut handle = state.db().read().await.or_page()?;
     let houses = houses::list(&mut handle.conn()).await.or_page()?;
     let companies = organisations::list(&mut handle.conn())
@@ -59,7 +60,7 @@ async fn page(
         .or_page()?
         .into_iter()
         .filter(|o| o.active && o.kind() == OrganisationKind::HousingCompany)
-        .map(|o| (o.id, o.name_ru))
+        .map(|o| (o.id, lang.pick(&o.name_ru, &o.name_en).to_owned()))
         .collect();
     let status = errors.status();
     let page = HousesPage {
@@ -105,10 +106,11 @@ pub async fn add(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return page(&state, &who, &csrf, form, Errors::stale_form()).await;
         }
+        let lang = crate::i18n::current();
         let mut errors = Errors::default();
         let address = form.address.as_deref().unwrap_or("").trim().to_owned();
         if address.chars().filter(|c| c.is_alphanumeric()).count() < 5 {
-            errors.add("address", "Укажите адрес дома: улицу и номер.");
+            errors.add("address", lang.t("admin-houses-error-address"));
         }
         let lat = coordinate(form.lat.as_deref());
         let lon = coordinate(form.lon.as_deref());
@@ -117,14 +119,11 @@ pub async fn add(
             _ => false,
         };
         if !inside {
-            errors.add(
-                "lat",
-                "Укажите широту и долготу дома внутри региона (например, 56.40 и 42.99).",
-            );
+            errors.add("lat", lang.t("admin-houses-error-point"));
         }
         let manager = company(form.manager_id.as_deref());
         if manager.is_none() {
-            errors.add("manager_id", "Выберите управляющую компанию.");
+            errors.add("manager_id", lang.t("admin-houses-error-company"));
         }
         let (Some(lat), Some(lon), true) = (lat, lon, errors.is_empty()) else {
             return page(&state, &who, &csrf, form, errors).await;
@@ -145,7 +144,7 @@ pub async fn add(
             .or_page()?
         else {
             drop(tx);
-            errors.add("address", "Дом с таким адресом уже есть в реестре.");
+            errors.add("address", lang.t("admin-houses-error-exists"));
             return page(&state, &who, &csrf, form, errors).await;
         };
         let entry = audit::Entry {

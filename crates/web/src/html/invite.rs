@@ -44,15 +44,12 @@ async fn find(state: &AppState, token: &str) -> Result<Found, PageError> {
 }
 
 fn dead(state: &AppState) -> Response {
-    notice(
-        Layout::new(state, None),
-        StatusCode::GONE,
-        "Приглашение не действует",
-        &[
-            "Приглашение устарело, отменено или уже принято. Попросите администратора организации прислать новое.",
-        ],
-        None,
-    )
+    let layout = Layout::new(state, None);
+    let (title, why) = (
+        layout.t("account-invite-dead"),
+        layout.t("account-invite-dead-detail"),
+    );
+    notice(layout, StatusCode::GONE, &title, &[&why], None)
 }
 
 fn new_account_page(
@@ -63,12 +60,13 @@ fn new_account_page(
     errors: Errors,
     status: StatusCode,
 ) -> Response {
+    let layout = Layout::new(state, None);
     let page = NewPasswordPage {
-        layout: Layout::new(state, None),
         csrf: csrf.token.clone(),
-        title: "Приглашение: создайте учётную запись",
+        title: layout.t("account-invite-new"),
         action: format!("/invite/{token}"),
-        button: "Принять приглашение",
+        button: layout.t("account-invite-accept"),
+        layout,
         ask_name: true,
         ask_password: true,
         name,
@@ -84,15 +82,19 @@ fn existing_account_page(
     token: &str,
     invite: &Invite,
 ) -> Response {
+    let layout = Layout::new(state, who.user.as_ref());
     let page = NewPasswordPage {
-        layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
-        title: "Приглашение",
+        title: layout.t("account-invite"),
         action: format!("/invite/{token}/accept"),
-        button: "Принять роль",
+        button: layout.t("account-invite-take-role"),
         ask_name: false,
         ask_password: false,
-        name: format!("Роль для {}", invite.email),
+        name: layout.lang.t_with(
+            "account-invite-role-for",
+            &[("email", invite.email.as_str().into())],
+        ),
+        layout,
         errors: Errors::default(),
     };
     form::page(StatusCode::OK, &page, csrf)
@@ -197,7 +199,7 @@ pub async fn create_account(
     let mut errors = Errors::default();
     let trimmed = name.trim().to_owned();
     if trimmed.is_empty() || trimmed.chars().count() > 100 {
-        errors.add("name", "Укажите имя, не длиннее 100 символов.");
+        errors.add("name", crate::i18n::current().t("account-name-invalid"));
     }
     let password = form.password.unwrap_or_default();
     if let Err(e) = check_password(&password, &invite.email) {
@@ -227,7 +229,8 @@ pub async fn create_account(
                 password_hash: Some(&hash),
                 name: &trimmed,
                 phone: None,
-                locale: "ru",
+                // The language the invitation was accepted in.
+                locale: crate::i18n::current().code(),
                 created_at: now,
             },
         )

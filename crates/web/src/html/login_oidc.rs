@@ -11,12 +11,14 @@ use vmeste_db::users::{self, NewUser, User};
 use vmeste_db::{DbError, audit};
 use vmeste_domain::organisation::Role;
 
+use super::account::role_label;
 use super::form;
 use super::login::begin_session;
 use super::notice::notice;
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::error::OrPage;
+use crate::i18n::current;
 use crate::oidc::Identity;
 
 const STATE_COOKIE: &str = "vmeste_oidc";
@@ -49,14 +51,21 @@ fn failed(state: &AppState, why: &str) -> Response {
         .oidc()
         .settings()
         .map_or_else(String::new, |s| s.display_name.clone());
-    let title = format!("Не удалось войти через {name}");
+    let layout = Layout::new(state, None);
+    let title = layout
+        .lang
+        .t_with("account-oidc-failed", &[("provider", name.into())]);
+    let (retry, to_login) = (
+        layout.t("account-oidc-retry"),
+        layout.t("account-oidc-to-login"),
+    );
     form::with_headers(
         notice(
-            Layout::new(state, None),
+            layout,
             StatusCode::BAD_REQUEST,
             &title,
-            &[why, "Попробуйте ещё раз или войдите по электронной почте."],
-            Some(("/login", "Ко входу")),
+            &[why, &retry],
+            Some(("/login", &to_login)),
         ),
         [state_cookie(state, None)],
     )
@@ -70,7 +79,7 @@ pub async fn start(State(state): State<AppState>) -> Response {
         Ok(started) => started,
         Err(e) => {
             tracing::warn!(error = %e, "OIDC sign-in could not start");
-            return failed(&state, "Сервис входа сейчас недоступен.");
+            return failed(&state, &current().t("account-oidc-unavailable"));
         }
     };
     let now = state.clock().now();
@@ -112,13 +121,13 @@ pub async fn callback(
     Query(query): Query<Callback>,
 ) -> Response {
     if query.error.is_some() {
-        return failed(&state, "Вход отменён или не разрешён.");
+        return failed(&state, &current().t("account-oidc-cancelled"));
     }
     let (Some(code), Some(returned)) = (query.code, query.state) else {
-        return failed(&state, "Ответ сервиса входа неполон.");
+        return failed(&state, &current().t("account-oidc-incomplete"));
     };
     if crate::cookies::token(&headers, STATE_COOKIE).as_deref() != Some(returned.as_str()) {
-        return failed(&state, "Вход начат в другом окне или браузере.");
+        return failed(&state, &current().t("account-oidc-elsewhere"));
     }
     let now = state.clock().now();
     let pending = async {
@@ -130,7 +139,7 @@ pub async fn callback(
     .await;
     let pending = match pending.or_page() {
         Ok(Some(p)) => p,
-        Ok(None) => return failed(&state, "Время на вход истекло."),
+        Ok(None) => return failed(&state, &current().t("account-oidc-expired")),
         Err(e) => return error_page(&state, &e),
     };
     let identity = match state
@@ -141,7 +150,7 @@ pub async fn callback(
         Ok(identity) => identity,
         Err(e) => {
             tracing::warn!(error = %e, "OIDC sign-in refused");
-            return failed(&state, "Сервис входа не подтвердил личность.");
+            return failed(&state, &current().t("account-oidc-unconfirmed"));
         }
     };
     let user = match account_for(&state, &identity).await.or_page() {
@@ -149,7 +158,7 @@ pub async fn callback(
         Err(e) => return error_page(&state, &e),
     };
     if !user.active {
-        return failed(&state, "Учётная запись отключена.");
+        return failed(&state, &current().t("account-oidc-disabled"));
     }
     match begin_session(&state, &user, "/").await {
         Ok(response) => form::with_headers(response, [state_cookie(&state, None)]),
@@ -185,14 +194,16 @@ async fn account_for(state: &AppState, identity: &Identity) -> Result<User, DbEr
         let id = if let Some(user) = existing {
             user.id
         } else {
+            // Nameless, the account is called by its role, in the language it is made in.
+            let resident = role_label(Role::Resident);
             let id = users::insert(
                 &mut conn,
                 &NewUser {
                     email: verified_email,
                     password_hash: None,
-                    name: identity.name.as_deref().unwrap_or("Житель"),
+                    name: identity.name.as_deref().unwrap_or(&resident),
                     phone: None,
-                    locale: "ru",
+                    locale: current().code(),
                     created_at: now,
                 },
             )

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use vmeste_db::{sessions, users};
 
-use super::account::{CodeForm, code_is_good};
+use super::account::{CodeForm, code_is_good, wrong_code};
 use super::form::{self, Errors, safe_next};
 use super::login::NextQuery;
 use super::{Layout, error_page};
@@ -84,7 +84,7 @@ pub async fn submit(
     let now = state.clock().now();
     if user.locked_at(now) {
         let mut errors = Errors::default();
-        errors.add("code", "Слишком много неверных кодов. Попробуйте позже.");
+        errors.add("code", crate::i18n::current().t("account-code-locked"));
         return page(&state, &csrf, next, errors, StatusCode::TOO_MANY_REQUESTS);
     }
     match code_is_good(&state, user, form.code.as_deref().unwrap_or("")).await {
@@ -100,12 +100,7 @@ pub async fn submit(
             if let Err(e) = recorded.or_page() {
                 return error_page(&state, &e);
             }
-            let mut errors = Errors::default();
-            errors.add(
-                "code",
-                "Код не подошёл. Введите 6 цифр, которые приложение показывает сейчас.",
-            );
-            return page(&state, &csrf, next, errors, StatusCode::UNAUTHORIZED);
+            return page(&state, &csrf, next, wrong_code(), StatusCode::UNAUTHORIZED);
         }
         Err(e) => return error_page(&state, &e),
     }

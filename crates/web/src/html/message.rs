@@ -179,7 +179,7 @@ pub async fn feedback(
                 }
             },
             Ok(_) => return error_page(&state, &PageError::Forbidden),
-            Err(p) => Err(p.message.to_owned()),
+            Err(p) => Err(p.message),
         }
     } else {
         Err(crate::i18n::current().t("form-stale"))

@@ -34,9 +34,9 @@ struct ForgotPage {
 pub struct NewPasswordPage {
     pub layout: Layout,
     pub csrf: String,
-    pub title: &'static str,
+    pub title: String,
     pub action: String,
-    pub button: &'static str,
+    pub button: String,
     pub ask_name: bool,
     pub ask_password: bool,
     pub name: String,
@@ -118,10 +118,7 @@ pub async fn send_link(
         .and_then(|()| state.limiters().check_account(Bucket::Reset, &email));
     if let Err(wait) = limited {
         let mut errors = Errors::default();
-        errors.add(
-            "email",
-            "Слишком много запросов. Попробуйте позже — письмо могло уже прийти.",
-        );
+        errors.add("email", crate::i18n::current().t("account-reset-too-many"));
         return with_retry_after(
             forgot_page(&state, &csrf, typed, errors, StatusCode::TOO_MANY_REQUESTS),
             wait,
@@ -131,15 +128,12 @@ pub async fn send_link(
         return error_page(&state, &e);
     }
     // The same answer whether or not the address has an account.
-    notice(
-        Layout::new(&state, None),
-        StatusCode::OK,
-        "Проверьте почту",
-        &[
-            "Если этот адрес зарегистрирован, на него придёт письмо со ссылкой для смены пароля. Ссылка действует 1 час.",
-        ],
-        None,
-    )
+    let layout = Layout::new(&state, None);
+    let (title, sent) = (
+        layout.t("signup-check-mail"),
+        layout.t("account-reset-sent"),
+    );
+    notice(layout, StatusCode::OK, &title, &[&sent], None)
 }
 
 async fn queue_link(state: &AppState, email: &str) -> Result<(), PageError> {
@@ -179,12 +173,13 @@ fn reset_page(
     errors: Errors,
     status: StatusCode,
 ) -> Response {
+    let layout = Layout::new(state, None);
     let page = NewPasswordPage {
-        layout: Layout::new(state, None),
         csrf: csrf.token.clone(),
-        title: "Новый пароль",
+        title: layout.t("account-new-password-title"),
         action: format!("/password/reset/{token}"),
-        button: "Сохранить пароль",
+        button: layout.t("account-save-password"),
+        layout,
         ask_name: false,
         ask_password: true,
         name: String::new(),
@@ -194,12 +189,18 @@ fn reset_page(
 }
 
 fn link_dead(state: &AppState) -> Response {
+    let layout = Layout::new(state, None);
+    let (title, why, ask) = (
+        layout.t("account-dead-link"),
+        layout.t("account-reset-link-dead"),
+        layout.t("account-ask-link"),
+    );
     notice(
-        Layout::new(state, None),
+        layout,
         StatusCode::GONE,
-        "Ссылка не действует",
-        &["Ссылка устарела или уже использована. Запросите новую."],
-        Some(("/password/forgot", "Запросить ссылку")),
+        &title,
+        &[&why],
+        Some(("/password/forgot", &ask)),
     )
 }
 
@@ -269,13 +270,21 @@ pub async fn reset(
     }
     .await;
     match result.or_page() {
-        Ok(true) => notice(
-            Layout::new(&state, None),
-            StatusCode::OK,
-            "Пароль изменён",
-            &["Войдите с новым паролем. На других устройствах вход завершён."],
-            Some(("/login", "Войти")),
-        ),
+        Ok(true) => {
+            let layout = Layout::new(&state, None);
+            let (title, detail, sign_in) = (
+                layout.t("account-password-changed"),
+                layout.t("account-password-changed-detail"),
+                layout.t("nav-login"),
+            );
+            notice(
+                layout,
+                StatusCode::OK,
+                &title,
+                &[&detail],
+                Some(("/login", &sign_in)),
+            )
+        }
         Ok(false) => link_dead(&state),
         Err(e) => error_page(&state, &e),
     }

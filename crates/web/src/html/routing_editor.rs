@@ -20,12 +20,21 @@ use crate::error::{OrPage, PageError};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 
+/// A rule in the list, named in the page's language.
+struct RuleLine {
+    id: i64,
+    topic: Option<String>,
+    responsible: Option<String>,
+    territory: Option<String>,
+    organisation: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin_routing.html")]
 struct RoutingPage {
     layout: Layout,
     csrf: String,
-    rules: Vec<routing_rules::Listed>,
+    rules: Vec<RuleLine>,
     areas: Vec<Choice>,
     topics: Vec<ChoiceGroup>,
     territories: Vec<Choice>,
@@ -52,7 +61,26 @@ pub(super) async fn page(
 ) -> Result<Response, PageError> {
     let mut handle = state.db().read().await.or_page()?;
     let mut conn = handle.conn();
-    let rules = routing_rules::list(&mut conn).await.or_page()?;
+    let lang = crate::i18n::current();
+    let name = |ru: &str, en: Option<&str>| lang.pick(ru, en.unwrap_or_default()).to_owned();
+    let rules = routing_rules::list(&mut conn)
+        .await
+        .or_page()?
+        .into_iter()
+        .map(|r| RuleLine {
+            id: r.id,
+            topic: r
+                .topic_name_ru
+                .as_deref()
+                .map(|ru| name(ru, r.topic_name_en.as_deref())),
+            territory: r
+                .territory_name_ru
+                .as_deref()
+                .map(|ru| name(ru, r.territory_name_en.as_deref())),
+            organisation: name(&r.organisation_name_ru, Some(&r.organisation_name_en)),
+            responsible: r.responsible,
+        })
+        .collect();
     // A form sent back with errors keeps what was chosen in it.
     let areas = routing_rules::areas(&mut conn)
         .await
@@ -68,11 +96,14 @@ pub(super) async fn page(
         .await
         .or_page()?
         .into_iter()
-        .map(|t| Choice::new(t.id, t.name_ru, asked.territory_id.as_deref()))
+        .map(|t| {
+            let shown = name(&t.name_ru, Some(&t.name_en));
+            Choice::new(t.id, shown, asked.territory_id.as_deref())
+        })
         .collect();
     let organisations = ChoiceGroup::organisations(
         &organisations::list(&mut conn).await.or_page()?,
-        |o| &o.name_ru,
+        |o| lang.pick(&o.name_ru, &o.name_en),
         asked.organisation_id.as_deref(),
     );
     let layout = Layout::new(state, who.user.as_ref());
@@ -119,6 +150,7 @@ pub async fn add(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return page(&state, &who, &csrf, &form, Errors::stale_form()).await;
         }
+        let lang = crate::i18n::current();
         let mut errors = Errors::default();
         let area = form
             .area
@@ -130,16 +162,16 @@ pub async fn add(
             (Some(area), None) => Some(Target::Responsible(area)),
             (None, Some(topic)) => Some(Target::Topic(topic)),
             _ => {
-                errors.add(
-                    "area",
-                    "Выберите либо зону ответственности, либо одну тему.",
-                );
+                errors.add("area", lang.t("admin-routing-error-target"));
                 None
             }
         };
         let territory = number(form.territory_id.as_ref());
         let Some(organisation) = number(form.organisation_id.as_ref()) else {
-            errors.add("organisation_id", "Выберите организацию.");
+            errors.add(
+                "organisation_id",
+                lang.t("admin-routing-error-organisation"),
+            );
             return page(&state, &who, &csrf, &form, errors).await;
         };
         let Some(target) = target else {
@@ -150,10 +182,7 @@ pub async fn add(
             .await
             .or_page()?
         {
-            errors.add(
-                "territory_id",
-                "Для этой зоны и территории правило уже есть: удалите старое.",
-            );
+            errors.add("territory_id", lang.t("admin-routing-error-exists"));
             drop(tx);
             return page(&state, &who, &csrf, &form, errors).await;
         }

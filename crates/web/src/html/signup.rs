@@ -228,22 +228,30 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
     }
     .await;
     match result.or_page() {
-        Ok(Some(_)) => notice(
-            Layout::new(&state, None),
-            StatusCode::OK,
-            "Адрес подтверждён",
-            &["Спасибо! Теперь вы получаете уведомления о ваших сообщениях на эту почту."],
-            Some(("/account", "В личный кабинет")),
-        ),
-        Ok(None) => notice(
-            Layout::new(&state, None),
-            StatusCode::GONE,
-            "Ссылка не действует",
-            &[
-                "Ссылка устарела или уже использована. Войдите и запросите новое письмо в личном кабинете.",
-            ],
-            Some(("/account", "В личный кабинет")),
-        ),
+        Ok(found) => {
+            let layout = Layout::new(&state, None);
+            let (status, title, detail) = if found.is_some() {
+                (
+                    StatusCode::OK,
+                    layout.t("account-email-confirmed"),
+                    layout.t("account-email-confirmed-detail"),
+                )
+            } else {
+                (
+                    StatusCode::GONE,
+                    layout.t("account-dead-link"),
+                    layout.t("account-confirm-link-dead"),
+                )
+            };
+            let to_account = layout.t("account-to-account");
+            notice(
+                layout,
+                status,
+                &title,
+                &[&detail],
+                Some(("/account", &to_account)),
+            )
+        }
         Err(e) => error_page(&state, &e),
     }
 }

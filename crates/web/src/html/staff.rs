@@ -121,8 +121,14 @@ pub struct SentQuery {
     sent: Option<String>,
 }
 
-fn role_label(role: &str) -> &'static str {
-    Role::parse(role).map_or("—", Role::label_ru)
+/// A role in the request's language.
+fn role_label(role: Role) -> &'static str {
+    crate::i18n::current().pick(role.label_ru(), role.label_en())
+}
+
+/// A stored role's name in the request's language.
+fn stored_role_label(role: &str) -> &'static str {
+    Role::parse(role).map_or("—", role_label)
 }
 
 async fn staff_page(
@@ -150,14 +156,16 @@ async fn staff_page(
         layout: Layout::new(state, who.user.as_ref()),
         csrf: csrf.token.clone(),
         org_id: org.id,
-        org_name: org.name_ru.clone(),
+        org_name: crate::i18n::current()
+            .pick(&org.name_ru, &org.name_en)
+            .to_owned(),
         staff: staff
             .into_iter()
             .map(|m| MemberLine {
                 grant_id: m.grant_id,
                 name: m.name,
                 email: m.email.unwrap_or_default(),
-                role: role_label(&m.role),
+                role: stored_role_label(&m.role),
                 subtree: m.include_subtree,
                 totp: m.totp_enabled_at.is_some(),
             })
@@ -166,7 +174,7 @@ async fn staff_page(
             .into_iter()
             .map(|i| InviteLine {
                 id: i.id,
-                role: role_label(&i.role),
+                role: stored_role_label(&i.role),
                 until: i.expires_at.format("%d.%m.%Y").to_string(),
                 email: i.email,
             })
@@ -176,7 +184,7 @@ async fn staff_page(
             .map(|r| {
                 (
                     r.as_str(),
-                    r.label_ru(),
+                    role_label(r),
                     typed.role.as_deref() == Some(r.as_str()),
                 )
             })
@@ -226,6 +234,7 @@ pub async fn invite(
         if !csrf.accepts(form.csrf.as_deref().unwrap_or("")) {
             return staff_page(&state, &who, &csrf, &org, &form, None, Errors::stale_form()).await;
         }
+        let lang = crate::i18n::current();
         let mut errors = Errors::default();
         let email = normalise_email(form.email.as_deref().unwrap_or(""));
         if let Err(e) = &email {
@@ -237,14 +246,11 @@ pub async fn invite(
             .and_then(Role::parse)
             .filter(|r| grantable(&who).contains(r));
         if role.is_none() {
-            errors.add("role", "Выберите роль из списка.");
+            errors.add("role", lang.t("admin-staff-error-role"));
         }
         let include_subtree = form.include_subtree.is_some();
         if include_subtree && !reaches_subtree(&state, &who, Permission::ManageStaff, org.id) {
-            errors.add(
-                "role",
-                "Вы не управляете подведомственными организациями и не можете выдать роль на них.",
-            );
+            errors.add("role", lang.t("admin-staff-error-subtree"));
         }
         let (Ok(email), Some(role), true) = (email, role, errors.is_empty()) else {
             return staff_page(&state, &who, &csrf, &org, &form, None, errors).await;

@@ -20,6 +20,11 @@ pub fn status_label(status: &str) -> &'static str {
     })
 }
 
+/// An organisation's name in the request's language.
+pub fn organisation_name(o: &Organisation) -> &str {
+    crate::i18n::current().pick(&o.name_ru, &o.name_en)
+}
+
 /// A message in a list.
 pub struct Card {
     pub id: i64,
@@ -154,22 +159,29 @@ impl ChoiceGroup {
 
 pub type Catalogue = Vec<(String, Vec<(i64, String)>)>;
 
-/// The active catalogue and every territory, for topic and place selects.
+/// The active catalogue and every territory, for topic and place selects,
+/// named in the page's language.
 pub async fn topic_and_place_choices(
     conn: &mut vmeste_db::Conn<'_>,
 ) -> Result<(Catalogue, Vec<(i64, String)>), vmeste_db::DbError> {
+    let lang = crate::i18n::current();
+    let name = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
     let catalogue = vmeste_db::catalogue::active_tree(conn)
         .await?
         .into_iter()
         .map(|c| {
-            let topics = c.topics.into_iter().map(|t| (t.id, t.name_ru)).collect();
-            (c.category.name_ru, topics)
+            let topics = c
+                .topics
+                .iter()
+                .map(|t| (t.id, name(&t.name_ru, &t.name_en)))
+                .collect();
+            (name(&c.category.name_ru, &c.category.name_en), topics)
         })
         .collect();
     let territories = vmeste_db::territories::list(conn)
         .await?
         .into_iter()
-        .map(|t| (t.id, t.name_ru))
+        .map(|t| (t.id, name(&t.name_ru, &t.name_en)))
         .collect();
     Ok((catalogue, territories))
 }

@@ -19,12 +19,13 @@ use vmeste_domain::status::MessageStatus;
 use vmeste_domain::validation::{ErrorCode, FieldError};
 
 use super::suggestions::{Names, Panel};
-use super::view::{ChoiceGroup, topic_and_place_choices};
+use super::view::{ChoiceGroup, organisation_name, status_label, topic_and_place_choices};
 use super::{Layout, error_page, form};
 use crate::AppState;
 use crate::case_form::{self, CommandForm};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
+use crate::i18n::remaining_label;
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 
@@ -49,7 +50,7 @@ pub struct Row {
 #[template(path = "inbox.html")]
 struct InboxPage {
     layout: Layout,
-    title: &'static str,
+    title: String,
     action: &'static str,
     /// Bulk actions: the form's token and the choices.
     bulk: Option<Bulk>,
@@ -219,6 +220,7 @@ pub(crate) fn urgency(
 }
 
 fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -> Vec<Row> {
+    let lang = crate::i18n::current();
     let now = state.clock().now();
     let tz = state.time_zone();
     let today = now.with_timezone(&tz).date_naive();
@@ -235,11 +237,14 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
             let (registration, overdue) = urgency(&r, tz, today);
             let due = match (registration, r.due_date) {
                 // An appeal waiting for registration: its 3 days are what count now.
-                (Some(by), _) => format!("зарегистрировать до {}", by.format("%d.%m.%Y")),
+                (Some(by), _) => lang.t_with(
+                    "inbox-register-by",
+                    &[("date", by.format("%d.%m.%Y").to_string().into())],
+                ),
                 (None, Some(d)) if open => format!(
                     "{} ({})",
                     d.format("%d.%m.%Y"),
-                    deadline::remaining(now, d, tz, days, calendar).label_ru()
+                    remaining_label(lang, deadline::remaining(now, d, tz, days, calendar))
                 ),
                 (None, Some(d)) => d.format("%d.%m.%Y").to_string(),
                 (None, None) => String::new(),
@@ -247,7 +252,7 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
             Row {
                 id: r.id,
                 number: r.number,
-                status: status.map_or("", MessageStatus::label_ru),
+                status: status_label(&r.status),
                 topic: r.topic_name_ru,
                 organisation: r.organisation_name_ru.unwrap_or_default(),
                 territory: r.territory_name_ru.unwrap_or_default(),
@@ -267,6 +272,7 @@ pub async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> Response {
     let result = async {
+        let lang = crate::i18n::current();
         // The form offers only valid choices; a hand-edited address loses its bad ones.
         let (filter, _) = q.filters.filter(&state, &who);
         let number = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
@@ -299,23 +305,26 @@ pub async fn inbox(
             .collect();
         let organisation_filter = if seen.len() > 1 {
             let chosen = q.filters.organisation.as_deref().map(str::trim);
-            ChoiceGroup::organisations(&seen, |o| &o.name_ru, chosen)
+            ChoiceGroup::organisations(&seen, organisation_name, chosen)
         } else {
             Vec::new()
         };
         // Any organisation may be the one a case is redirected to.
-        let organisations = ChoiceGroup::organisations(&organisations, |o| &o.name_ru, None);
+        let organisations = ChoiceGroup::organisations(&organisations, organisation_name, None);
         let count = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<u32>().ok());
         let report = match (count(&q.done), count(&q.failed)) {
-            (Some(done), Some(0) | None) => Some(format!("Выполнено: {done}.")),
-            (Some(done), Some(failed)) => Some(format!(
-                "Выполнено: {done}. Не выполнено: {failed} — для них это действие сейчас невозможно."
+            (Some(done), Some(0) | None) => {
+                Some(lang.t_with("inbox-bulk-done", &[("done", done.into())]))
+            }
+            (Some(done), Some(failed)) => Some(lang.t_with(
+                "inbox-bulk-partly",
+                &[("done", done.into()), ("failed", failed.into())],
             )),
             _ => None,
         };
         let page = InboxPage {
             layout: Layout::new(&state, who.user.as_ref()),
-            title: "Входящие",
+            title: lang.t("inbox-title"),
             action: "/staff/inbox",
             bulk: Some(Bulk {
                 csrf: csrf.token.clone(),
@@ -329,7 +338,7 @@ pub async fn inbox(
                 .map(|s| {
                     (
                         s.as_str(),
-                        s.label_ru(),
+                        lang.pick(s.label_ru(), s.label_en()),
                         q.filters.status.as_deref() == Some(s.as_str()),
                     )
                 })
@@ -456,7 +465,7 @@ pub async fn moderation(State(state): State<AppState>, who: Principal) -> Respon
         }
         let page = InboxPage {
             layout: Layout::new(&state, who.user.as_ref()),
-            title: "Модерация",
+            title: crate::i18n::current().t("inbox-moderation-title"),
             action: "/staff/moderation",
             bulk: None,
             rows,

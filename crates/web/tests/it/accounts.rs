@@ -24,7 +24,7 @@ pub async fn outbox(app: &TestApp) -> Vec<Email> {
 }
 
 /// The path of the one link in an e-mail's text.
-fn link_path(email: &Email) -> String {
+pub fn link_path(email: &Email) -> String {
     let url = email
         .text
         .split_whitespace()
@@ -441,7 +441,7 @@ async fn platform_admins_can_require_a_second_factor_of_staff() {
     assert!(audit.body.contains("Андрей Админов"), "{}", audit.body);
 }
 
-async fn org_id(app: &TestApp, slug: &str) -> i64 {
+pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
     let mut handle = app.test.db.read().await.unwrap();
     Sql::new("SELECT id FROM organisations WHERE slug = $1")
         .bind(slug)

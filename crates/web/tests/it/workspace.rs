@@ -12,7 +12,7 @@ use crate::common::{TestApp, first_topic_and_territory, option_groups, options};
 
 /// The demo resident reports a problem and the demo moderator routes it to
 /// the organisation `slug`: the message's id and both browsers.
-async fn routed_case<'a>(app: &'a TestApp, slug: &str) -> (i64, Browser<'a>, Browser<'a>) {
+pub async fn routed_case<'a>(app: &'a TestApp, slug: &str) -> (i64, Browser<'a>, Browser<'a>) {
     let mut resident = Browser::new(app);
     resident
         .sign_in("resident@demo.vmeste.example", "vmeste-demo")
@@ -47,7 +47,7 @@ pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
 }
 
 /// Reports a problem as the demo resident; the new message's id.
-async fn report(resident: &mut Browser<'_>) -> i64 {
+pub async fn report(resident: &mut Browser<'_>) -> i64 {
     let form = resident.get("/report").await;
     let (topic, territory) = first_topic_and_territory(&form.body);
     let sent = resident
