@@ -904,8 +904,11 @@ pub struct InboxRow {
     pub status: String,
     pub kind: String,
     pub topic_name_ru: String,
+    pub topic_name_en: String,
     pub organisation_name_ru: Option<String>,
+    pub organisation_name_en: Option<String>,
     pub territory_name_ru: Option<String>,
+    pub territory_name_en: Option<String>,
     pub assignee_name: Option<String>,
     pub due_date: Option<NaiveDate>,
     pub deadline_kind: String,
@@ -933,9 +936,10 @@ pub async fn inbox(
     limit: i64,
 ) -> Result<Vec<InboxRow>, DbError> {
     let mut sql = Sql::new(
-        "SELECT m.id, m.number, m.status, m.kind, t.name_ru AS topic_name_ru, o.name_ru AS organisation_name_ru, \
-         tr.name_ru AS territory_name_ru, u.name AS assignee_name, m.due_date, t.deadline_kind, \
-         m.created_at \
+        "SELECT m.id, m.number, m.status, m.kind, t.name_ru AS topic_name_ru, t.name_en AS topic_name_en, \
+         o.name_ru AS organisation_name_ru, o.name_en AS organisation_name_en, \
+         tr.name_ru AS territory_name_ru, tr.name_en AS territory_name_en, u.name AS assignee_name, \
+         m.due_date, t.deadline_kind, m.created_at \
          FROM messages m JOIN topics t ON t.id = m.topic_id \
          LEFT JOIN organisations o ON o.id = m.organisation_id \
          LEFT JOIN territories tr ON tr.id = m.territory_id \

@@ -11,7 +11,7 @@ use super::extract::Query;
 use super::messages::status_label;
 use crate::AppState;
 use crate::error::OrInternal;
-use crate::html::workspace::{InboxFilters, urgency};
+use crate::html::workspace::{InboxFilters, RowNames, urgency};
 use crate::i18n::Lang;
 use crate::principal::Principal;
 use crate::problem::Problem;
@@ -29,6 +29,8 @@ pub struct InboxItem {
     pub status_label: &'static str,
     /// `message`, or `appeal` (a formal appeal under 59-FZ).
     pub kind: String,
+    /// The topic, organisation and territory are named in the caller's
+    /// language (`Accept-Language`), as `status_label` is.
     pub topic: String,
     pub organisation: Option<String>,
     pub territory: Option<String>,
@@ -85,15 +87,16 @@ pub async fn show(
         .into_iter()
         .map(|r| {
             let (registration_due, overdue) = urgency(&r, tz, today);
+            let names = RowNames::of(lang, &r);
             InboxItem {
                 id: r.id,
                 number: r.number,
                 status_label: status_label(lang, &r.status),
                 status: r.status,
                 kind: r.kind,
-                topic: r.topic_name_ru,
-                organisation: r.organisation_name_ru,
-                territory: r.territory_name_ru,
+                topic: names.topic,
+                organisation: names.organisation,
+                territory: names.territory,
                 assignee: r.assignee_name,
                 due_date: r.due_date,
                 registration_due,

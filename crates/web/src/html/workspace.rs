@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::case_form::{self, CommandForm};
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
-use crate::i18n::remaining_label;
+use crate::i18n::{Lang, remaining_label};
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
 
@@ -219,6 +219,28 @@ pub(crate) fn urgency(
     (registration, overdue)
 }
 
+/// A listed case's topic, organisation and territory in `lang` (Russian
+/// where the catalogue has no English name).
+pub(crate) struct RowNames {
+    pub topic: String,
+    pub organisation: Option<String>,
+    pub territory: Option<String>,
+}
+
+impl RowNames {
+    pub(crate) fn of(lang: Lang, r: &InboxRow) -> Self {
+        let name = |ru: &Option<String>, en: &Option<String>| {
+            ru.as_deref()
+                .map(|ru| lang.pick(ru, en.as_deref().unwrap_or_default()).to_owned())
+        };
+        Self {
+            topic: lang.pick(&r.topic_name_ru, &r.topic_name_en).to_owned(),
+            organisation: name(&r.organisation_name_ru, &r.organisation_name_en),
+            territory: name(&r.territory_name_ru, &r.territory_name_en),
+        }
+    }
+}
+
 fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -> Vec<Row> {
     let lang = crate::i18n::current();
     let now = state.clock().now();
@@ -249,13 +271,14 @@ fn rows(state: &AppState, calendar: &ProductionCalendar, found: Vec<InboxRow>) -
                 (None, Some(d)) => d.format("%d.%m.%Y").to_string(),
                 (None, None) => String::new(),
             };
+            let names = RowNames::of(lang, &r);
             Row {
                 id: r.id,
                 number: r.number,
                 status: status_label(&r.status),
-                topic: r.topic_name_ru,
-                organisation: r.organisation_name_ru.unwrap_or_default(),
-                territory: r.territory_name_ru.unwrap_or_default(),
+                topic: names.topic,
+                organisation: names.organisation.unwrap_or_default(),
+                territory: names.territory.unwrap_or_default(),
                 assignee: r.assignee_name.unwrap_or_default(),
                 overdue,
                 due,

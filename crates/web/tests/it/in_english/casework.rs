@@ -20,6 +20,24 @@ async fn number(app: &TestApp, id: i64) -> String {
         .unwrap()
 }
 
+async fn topic_names(app: &TestApp, id: i64) -> (String, String) {
+    #[derive(sqlx::FromRow)]
+    struct Names {
+        name_ru: String,
+        name_en: String,
+    }
+    let mut handle = app.test.db.read().await.unwrap();
+    let names: Names = Sql::new(
+        "SELECT t.name_ru, t.name_en FROM messages m JOIN topics t ON t.id = m.topic_id \
+         WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut handle.conn())
+    .await
+    .unwrap();
+    (names.name_ru, names.name_en)
+}
+
 fn has_cyrillic(text: &str) -> bool {
     text.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
 }
@@ -72,6 +90,14 @@ async fn the_moderator_reads_the_queue_and_a_case_in_english() {
         &["Модерация", "Входящие", "На модерации", "Клавиши"],
     );
     assert_eq!(russian_interface(&queue.body, ""), Vec::<String>::new());
+    // The rows name the topic as the catalogue does in English.
+    let (topic_ru, topic_en) = topic_names(&app, id).await;
+    assert!(!topic_en.is_empty());
+    assert_english(&queue.body, &[&topic_en], &[&topic_ru]);
+    let api = moderator.get("/api/v1/inbox?status=moderation").await;
+    let items = api.json()["items"].as_array().unwrap().clone();
+    let item = items.iter().find(|item| item["id"] == id).unwrap();
+    assert_eq!(item["topic"], topic_en.as_str());
 
     let case = moderator.get(&format!("/staff/messages/{id}")).await;
     assert_eq!(case.status, StatusCode::OK);
