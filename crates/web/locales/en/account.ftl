@@ -32,14 +32,6 @@ account-phone-invalid = Enter the phone number in digits, for example +7 912 345
 
 ## Roles, and the pages each opens
 
-account-role-resident = Resident
-account-role-operator = Operator
-account-role-executor = Executor
-account-role-head = Head
-account-role-moderator = Moderator
-account-role-analyst = Analyst
-account-role-org-admin = Organisation administrator
-account-role-platform-admin = Platform administrator
 account-role-in = { $role }, { $organisation }
 account-role-in-subtree = { $role }, { $organisation } and those below it
 account-link-staff = Staff

@@ -32,14 +32,6 @@ account-phone-invalid = Введите телефон цифрами, напри
 
 ## Roles, and the pages each opens
 
-account-role-resident = Житель
-account-role-operator = Оператор
-account-role-executor = Исполнитель
-account-role-head = Руководитель
-account-role-moderator = Модератор
-account-role-analyst = Аналитик
-account-role-org-admin = Администратор организации
-account-role-platform-admin = Администратор платформы
 account-role-in = { $role }, { $organisation }
 account-role-in-subtree = { $role }, { $organisation } и подведомственные
 account-link-staff = Сотрудники

@@ -12,6 +12,7 @@ use vmeste_domain::organisation::Role;
 
 use super::form::{self, Errors};
 use super::notice::notice;
+use super::view::role_label;
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::auth::session_cookie;
@@ -23,11 +24,6 @@ use crate::second_factor;
 pub struct RoleLine {
     label: String,
     links: Vec<(String, String)>,
-}
-
-/// A role's name in the request's language.
-pub fn role_label(role: Role) -> String {
-    crate::i18n::current().t(&format!("account-role-{}", role.as_str().replace('_', "-")))
 }
 
 #[derive(Template)]
@@ -132,7 +128,7 @@ async fn role_lines(state: &AppState, who: &Principal) -> Result<Vec<RoleLine>, 
                     lang.t_with("account-role-in", &args)
                 }
             }
-            None => role,
+            None => role.to_owned(),
         };
         let mut links = Vec::new();
         let mut link = |href: &str, text: String| links.push((href.to_owned(), text));

@@ -11,10 +11,10 @@ use vmeste_db::users::{self, NewUser, User};
 use vmeste_db::{DbError, audit};
 use vmeste_domain::organisation::Role;
 
-use super::account::role_label;
 use super::form;
 use super::login::begin_session;
 use super::notice::notice;
+use super::view::role_label;
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::error::OrPage;
@@ -201,7 +201,7 @@ async fn account_for(state: &AppState, identity: &Identity) -> Result<User, DbEr
                 &NewUser {
                     email: verified_email,
                     password_hash: None,
-                    name: identity.name.as_deref().unwrap_or(&resident),
+                    name: identity.name.as_deref().unwrap_or(resident),
                     phone: None,
                     locale: current().code(),
                     created_at: now,

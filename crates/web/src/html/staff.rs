@@ -13,10 +13,12 @@ use vmeste_domain::organisation::Role;
 use vmeste_domain::validation::normalise_email;
 
 use super::form::{self, Errors, account_error};
+use super::view::role_label;
 use super::{Layout, error_page};
 use crate::AppState;
 use crate::csrf::Csrf;
 use crate::error::{OrPage, PageError};
+use crate::i18n::Lang;
 use crate::mail;
 use crate::principal::Principal;
 use crate::rate_limit::ClientIp;
@@ -119,11 +121,6 @@ pub struct InviteForm {
 #[derive(Debug, Default, Deserialize)]
 pub struct SentQuery {
     sent: Option<String>,
-}
-
-/// A role in the request's language.
-fn role_label(role: Role) -> &'static str {
-    crate::i18n::current().pick(role.label_ru(), role.label_en())
 }
 
 /// A stored role's name in the request's language.
@@ -274,15 +271,19 @@ pub async fn invite(
             "{}/invite/{token}",
             state.settings().public_url.trim_end_matches('/')
         );
-        let what = format!("{} — {}", role.label_ru(), org.name_ru);
-        let message = mail::link_email(
-            mail::Purpose::Invite,
-            crate::i18n::Lang::Ru,
-            &email,
-            &link,
-            &what,
-        )
-        .or_page()?;
+        // In the invitee's language if they have an account; else in the
+        // inviter's, whom a colleague most likely shares it with.
+        let to = match users::by_email(&mut tx.conn(), &email).await.or_page()? {
+            Some(user) => Lang::parse(&user.locale).unwrap_or(Lang::Ru),
+            None => lang,
+        };
+        let what = format!(
+            "{} — {}",
+            to.pick(role.label_ru(), role.label_en()),
+            to.pick(&org.name_ru, &org.name_en)
+        );
+        let message =
+            mail::link_email(mail::Purpose::Invite, to, &email, &link, &what).or_page()?;
         mail::enqueue(&mut tx.conn(), &message, now)
             .await
             .or_page()?;

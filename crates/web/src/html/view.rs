@@ -20,6 +20,11 @@ pub fn status_label(status: &str) -> &'static str {
     })
 }
 
+/// A role's name in the request's language.
+pub fn role_label(role: vmeste_domain::organisation::Role) -> &'static str {
+    crate::i18n::current().pick(role.label_ru(), role.label_en())
+}
+
 /// An organisation's name in the request's language.
 pub fn organisation_name(o: &Organisation) -> &str {
     crate::i18n::current().pick(&o.name_ru, &o.name_en)

@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 
 use super::signed_in;
+use crate::accounts::outbox;
 use crate::common::TestApp;
 use crate::workspace::org_id;
 
@@ -290,6 +291,26 @@ async fn staff_and_invitations_speak_english_with_english_roles() {
         ],
         &[],
     );
+    // A newcomer is invited in the inviter's language; someone with an
+    // account, in theirs.
+    let mail = outbox(&app).await;
+    let newcomer = mail.last().unwrap();
+    assert_eq!(newcomer.subject, "Invitation to Vmeste");
+    assert!(
+        newcomer
+            .text
+            .contains("Operator — Priozersk City Administration"),
+        "{}",
+        newcomer.text
+    );
+    let resident = "resident@demo.vmeste.example";
+    orgadmin
+        .post(&invites, &[("email", resident), ("role", "operator")])
+        .await;
+    let known = outbox(&app).await.pop().unwrap();
+    assert_eq!(known.to, resident);
+    assert_eq!(known.subject, "Приглашение в «Вместе»");
+    assert!(known.text.contains("Оператор — "), "{}", known.text);
 }
 
 #[tokio::test]
