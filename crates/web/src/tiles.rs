@@ -6,6 +6,7 @@
 pub struct Tiles {
     /// A Leaflet URL template: `{z}`, `{x}`, `{y}`, optionally `{s}`.
     pub url: String,
+    /// Empty: OpenStreetMap's credit, in the page's language.
     pub attribution: String,
 }
 
@@ -13,7 +14,7 @@ impl Default for Tiles {
     fn default() -> Self {
         Self {
             url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
-            attribution: "© участники OpenStreetMap".into(),
+            attribution: String::new(),
         }
     }
 }

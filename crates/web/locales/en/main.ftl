@@ -204,6 +204,7 @@ map-title = Map of messages
 map-as-list = As a list
 map-help = Keyboard: the arrows move the map, «+» and «−» zoom, Tab goes from marker to marker, Enter opens one. The list beside shows the same messages.
 map-list = Messages in this area
+map-attribution = © OpenStreetMap contributors
 
 ## Report form
 

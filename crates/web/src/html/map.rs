@@ -58,7 +58,11 @@ impl MapView {
         Self {
             bounds,
             tile_url: tiles.url.clone(),
-            attribution: tiles.attribution.clone(),
+            attribution: if tiles.attribution.is_empty() {
+                crate::i18n::current().t("map-attribution")
+            } else {
+                tiles.attribution.clone()
+            },
             leaflet_css: assets::url("leaflet.css"),
             leaflet_js: assets::url("leaflet.js"),
         }

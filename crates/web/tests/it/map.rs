@@ -207,3 +207,31 @@ async fn the_list_filters_by_period_and_box_and_keeps_them_in_its_links() {
         "the error says what is wrong"
     );
 }
+
+#[tokio::test]
+async fn the_maps_credit_speaks_the_pages_language_unless_the_operator_words_it() {
+    let app = TestApp::demo().await;
+    let russian = app.get("/map").await;
+    assert!(
+        russian
+            .body
+            .contains("data-attribution=\"© участники OpenStreetMap\"")
+    );
+    let english = app.get_with("/map", "lang=en").await;
+    assert!(
+        english
+            .body
+            .contains("data-attribution=\"© OpenStreetMap contributors\"")
+    );
+
+    let own =
+        vmeste_web::tiles::Tiles::new("https://tiles.example/{z}/{x}/{y}.png", "© Карты края")
+            .unwrap();
+    let app = TestApp::demo_with(vmeste_web::WebSettings {
+        tiles: own,
+        ..vmeste_web::WebSettings::default()
+    })
+    .await;
+    let page = app.get_with("/map", "lang=en").await;
+    assert!(page.body.contains("data-attribution=\"© Карты края\""));
+}
