@@ -8,7 +8,7 @@ use serde_json::json;
 use vmeste_db::Sql;
 
 use crate::accounts::Browser;
-use crate::common::{TestApp, first_topic_and_territory, option_groups, options};
+use crate::common::{Reply, TestApp, first_topic_and_territory, option_groups, options};
 
 /// The demo resident reports a problem and the demo moderator routes it to
 /// the organisation `slug`: the message's id and both browsers.
@@ -23,12 +23,12 @@ pub async fn routed_case<'a>(app: &'a TestApp, slug: &str) -> (i64, Browser<'a>,
         .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
         .await;
     let org = org_id(app, slug).await.to_string();
-    let routed = moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "route"), ("organisation_id", &org)],
-        )
-        .await;
+    let routed = act(
+        &mut moderator,
+        id,
+        &[("command", "route"), ("organisation_id", &org)],
+    )
+    .await;
     assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
     (id, resident, moderator)
 }
@@ -47,6 +47,13 @@ pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
 }
 
 /// Reports a problem as the demo resident; the new message's id.
+/// Sends a command of a case page's forms, as a browser does.
+pub async fn act(browser: &mut Browser<'_>, id: i64, fields: &[(&str, &str)]) -> Reply {
+    browser
+        .post(&format!("/staff/messages/{id}/act"), fields)
+        .await
+}
+
 pub async fn report(resident: &mut Browser<'_>) -> i64 {
     let form = resident.get("/report").await;
     let (topic, territory) = first_topic_and_territory(&form.body);
@@ -100,15 +107,15 @@ async fn the_whole_loop_plays_in_the_browser() {
         "the handler sees the author"
     );
     let roads = org_id(&app, "city-roads").await;
-    let routed = moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
+    let routed = act(
+        &mut moderator,
+        id,
+        &[
+            ("command", "route"),
+            ("organisation_id", &roads.to_string()),
+        ],
+    )
+    .await;
     assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
 
     let mut executor = Browser::new(&app);
@@ -121,23 +128,18 @@ async fn the_whole_loop_plays_in_the_browser() {
         "the routed message is in the executor's inbox"
     );
     // An empty answer is refused with the reason, and nothing changes.
-    let empty = executor
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "answer"), ("text", " ")],
-        )
-        .await;
+    let empty = act(&mut executor, id, &[("command", "answer"), ("text", " ")]).await;
     assert_eq!(empty.status, StatusCode::CONFLICT);
     assert!(empty.body.contains("Напишите текст."));
-    let answered = executor
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "answer"),
-                ("text", "Провал заделан, асфальт уложен."),
-            ],
-        )
-        .await;
+    let answered = act(
+        &mut executor,
+        id,
+        &[
+            ("command", "answer"),
+            ("text", "Провал заделан, асфальт уложен."),
+        ],
+    )
+    .await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER);
     // A foreign organisation's executor cannot even open the case.
     let mut outsider = Browser::new(&app);
@@ -441,15 +443,15 @@ async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() 
     let queue = moderator.get("/staff/moderation").await.body;
     assert!(queue.contains("зарегистрировать до 19.03.2026"), "{queue}");
     let roads = org_id(&app, "city-roads").await;
-    moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
+    act(
+        &mut moderator,
+        id,
+        &[
+            ("command", "route"),
+            ("organisation_id", &roads.to_string()),
+        ],
+    )
+    .await;
     let (kind, due): (String, chrono::NaiveDate) = {
         let mut handle = app.test.db.read().await.unwrap();
         let kind: String = Sql::new("SELECT kind FROM messages WHERE id = $1")
@@ -470,27 +472,27 @@ async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() 
     let mut head = Browser::new(&app);
     head.sign_in("head@demo.vmeste.example", "vmeste-demo")
         .await;
-    let too_long = head
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "extend"),
-                ("days", "31"),
-                ("text", "Экспертиза"),
-            ],
-        )
-        .await;
+    let too_long = act(
+        &mut head,
+        id,
+        &[
+            ("command", "extend"),
+            ("days", "31"),
+            ("text", "Экспертиза"),
+        ],
+    )
+    .await;
     assert_eq!(too_long.status, StatusCode::CONFLICT);
-    let extended = head
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "extend"),
-                ("days", "30"),
-                ("text", "Экспертиза"),
-            ],
-        )
-        .await;
+    let extended = act(
+        &mut head,
+        id,
+        &[
+            ("command", "extend"),
+            ("days", "30"),
+            ("text", "Экспертиза"),
+        ],
+    )
+    .await;
     assert_eq!(extended.status, StatusCode::SEE_OTHER);
 }
 
@@ -506,12 +508,7 @@ async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
     operator
         .sign_in("operator@demo.vmeste.example", "vmeste-demo")
         .await;
-    let converted = operator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "convert_to_appeal")],
-        )
-        .await;
+    let converted = act(&mut operator, id, &[("command", "convert_to_appeal")]).await;
     assert_eq!(converted.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&format!("/messages/{id}")).await.status,
@@ -523,12 +520,7 @@ async fn staff_turn_a_message_into_an_appeal_keeping_its_history() {
         page.contains("Сообщение переведено в обращение по 59-ФЗ"),
         "its history goes on"
     );
-    let again = operator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "convert_to_appeal")],
-        )
-        .await;
+    let again = act(&mut operator, id, &[("command", "convert_to_appeal")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
@@ -540,12 +532,11 @@ async fn a_complaint_goes_up_to_the_supervising_body_and_never_back() {
         org_id(&app, "city-roads").await,
         org_id(&app, "city-admin").await,
     );
-    let act = format!("/staff/messages/{id}/act");
     let mut operator = Browser::new(&app);
     operator
         .sign_in("operator@demo.vmeste.example", "vmeste-demo")
         .await;
-    let marked = operator.post(&act, &[("command", "mark_complaint")]).await;
+    let marked = act(&mut operator, id, &[("command", "mark_complaint")]).await;
     assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
     let now_with: Option<i64> = {
         let mut handle = app.test.db.read().await.unwrap();
@@ -561,16 +552,16 @@ async fn a_complaint_goes_up_to_the_supervising_body_and_never_back() {
         operator.get(&format!("/staff/messages/{id}")).await.status,
         StatusCode::FORBIDDEN
     );
-    let back = moderator
-        .post(
-            &act,
-            &[
-                ("command", "redirect"),
-                ("organisation_id", &roads.to_string()),
-                ("text", "Назад"),
-            ],
-        )
-        .await;
+    let back = act(
+        &mut moderator,
+        id,
+        &[
+            ("command", "redirect"),
+            ("organisation_id", &roads.to_string()),
+            ("text", "Назад"),
+        ],
+    )
+    .await;
     assert_eq!(back.status, StatusCode::CONFLICT);
     assert!(back.body.contains("жалоба на эту организацию"));
 }
@@ -594,12 +585,12 @@ async fn a_head_assigns_several_cases_at_once() {
     let roads = org_id(&app, "city-roads").await.to_string();
     let uk = org_id(&app, "uk-centre").await.to_string();
     for (id, org) in [(first, &roads), (second, &roads), (foreign, &uk)] {
-        moderator
-            .post(
-                &format!("/staff/messages/{id}/act"),
-                &[("command", "route"), ("organisation_id", org)],
-            )
-            .await;
+        act(
+            &mut moderator,
+            id,
+            &[("command", "route"), ("organisation_id", org)],
+        )
+        .await;
     }
     let executor: i64 = {
         let mut handle = app.test.db.read().await.unwrap();
@@ -734,13 +725,12 @@ async fn where_the_organisation_says_so_the_head_approves_answers() {
     staff(&app, "clerk@city.test", Role::Executor, city).await;
     staff(&app, "chief@city.test", Role::Head, city).await;
     let (id, resident, _) = routed_case(&app, "city-admin").await;
-    let act = format!("/staff/messages/{id}/act");
 
     let mut clerk = Browser::new(&app);
     clerk.sign_in("clerk@city.test", "staff-password").await;
     let proposed = clerk
         .post_multipart(
-            &act,
+            &format!("/staff/messages/{id}/act"),
             &[
                 ("command", "answer"),
                 ("text", "Яма будет заделана до пятницы."),
@@ -775,13 +765,13 @@ async fn where_the_organisation_says_so_the_head_approves_answers() {
     assert!(
         page.contains("Ответ ждёт утверждения") && page.contains("Утвердить и отправить автору")
     );
-    let approved = chief.post(&act, &[("command", "approve_answer")]).await;
+    let approved = act(&mut chief, id, &[("command", "approve_answer")]).await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
     let seen = resident.get(&format!("/messages/{id}")).await.body;
     assert!(seen.contains("Яма будет заделана до пятницы.") && seen.contains("Оцените ответ"));
     assert!(seen.contains("plan.pdf"));
     assert_eq!(resident.get(&link).await.status, StatusCode::OK);
-    let again = chief.post(&act, &[("command", "approve_answer")]).await;
+    let again = act(&mut chief, id, &[("command", "approve_answer")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
@@ -793,12 +783,11 @@ async fn an_answer_carries_documents_only_its_author_and_handlers_open() {
     executor
         .sign_in("executor@demo.vmeste.example", "vmeste-demo")
         .await;
-    let act = format!("/staff/messages/{id}/act");
     let text = "Яма будет заделана до конца недели, акт во вложении.";
     // A file that only claims to be a PDF is refused; the typed answer stays.
     let fake = executor
         .post_multipart(
-            &act,
+            &format!("/staff/messages/{id}/act"),
             &[("command", "answer"), ("text", text)],
             &[(
                 "files",
@@ -813,7 +802,7 @@ async fn an_answer_carries_documents_only_its_author_and_handlers_open() {
     let pdf: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
     let sent = executor
         .post_multipart(
-            &act,
+            &format!("/staff/messages/{id}/act"),
             &[("command", "answer"), ("text", text)],
             &[("files", "акт приёмки.pdf", pdf)],
         )
@@ -950,7 +939,6 @@ async fn a_moderator_corrects_topic_and_place_and_the_suggestion_follows() {
             .unwrap();
         (topic, north)
     };
-    let act = format!("/staff/messages/{id}/act");
     let fields = [
         ("command", "correct"),
         ("topic_id", &topic.to_string() as &str),
@@ -962,7 +950,7 @@ async fn a_moderator_corrects_topic_and_place_and_the_suggestion_follows() {
         .sign_in("executor@demo.vmeste.example", "vmeste-demo")
         .await;
     assert_ne!(
-        executor.post(&act, &fields).await.status,
+        act(&mut executor, id, &fields).await.status,
         StatusCode::SEE_OTHER
     );
     let mut moderator = Browser::new(&app);
@@ -971,7 +959,7 @@ async fn a_moderator_corrects_topic_and_place_and_the_suggestion_follows() {
         .await;
     let page = moderator.get(&format!("/staff/messages/{id}")).await.body;
     assert!(page.contains("Исправить тему и место"));
-    let corrected = moderator.post(&act, &fields).await;
+    let corrected = act(&mut moderator, id, &fields).await;
     assert_eq!(
         corrected.status,
         StatusCode::SEE_OTHER,
@@ -1118,12 +1106,12 @@ async fn my_messages_lists_my_cases_with_what_they_wait_for_and_what_i_follow() 
     executor
         .sign_in("executor@demo.vmeste.example", "vmeste-demo")
         .await;
-    executor
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "answer"), ("text", "Отремонтировано.")],
-        )
-        .await;
+    act(
+        &mut executor,
+        id,
+        &[("command", "answer"), ("text", "Отремонтировано.")],
+    )
+    .await;
     assert!(
         resident
             .get("/my")
@@ -1269,12 +1257,12 @@ async fn moderators_see_the_classifiers_suggestions_and_others_do_not() {
     let seen = executor.get(&format!("/staff/messages/{id}")).await;
     assert!(!seen.body.contains("Подсказка классификатора"));
     // Routing it is a label the classifier learns from.
-    let routed = moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[("command", "route"), ("organisation_id", &org.to_string())],
-        )
-        .await;
+    let routed = act(
+        &mut moderator,
+        id,
+        &[("command", "route"), ("organisation_id", &org.to_string())],
+    )
+    .await;
     assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
     let mut handle = app.test.db.read().await.unwrap();
     let label = vmeste_db::routing_labels::for_message(&mut handle.conn(), id)

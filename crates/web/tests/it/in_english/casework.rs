@@ -9,7 +9,7 @@ use vmeste_db::Sql;
 use super::{assert_english, signed_in};
 use crate::accounts::Browser;
 use crate::common::{TestApp, options};
-use crate::workspace::{report, routed_case};
+use crate::workspace::{act, report, routed_case};
 
 async fn number(app: &TestApp, id: i64) -> String {
     let mut handle = app.test.db.read().await.unwrap();
@@ -127,16 +127,16 @@ async fn the_moderator_reads_the_queue_and_a_case_in_english() {
     assert_eq!(russian_interface(&case.body, &number), Vec::<String>::new());
 
     // A form that cannot be used: the reason in English, the question kept.
-    let bad = moderator
-        .post(
-            &format!("/staff/messages/{id}/act"),
-            &[
-                ("command", "request_clarification"),
-                ("text", "Which entrance of the house?"),
-                ("days", "many"),
-            ],
-        )
-        .await;
+    let bad = act(
+        &mut moderator,
+        id,
+        &[
+            ("command", "request_clarification"),
+            ("text", "Which entrance of the house?"),
+            ("days", "many"),
+        ],
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::CONFLICT);
     assert_english(
         &bad.body,
@@ -202,16 +202,13 @@ async fn the_executor_works_a_case_in_english() {
     assert_eq!(russian_interface(&case.body, &number), Vec::<String>::new());
 
     // Refusals speak English: the case's rules, and the files' checks.
-    let act = format!("/staff/messages/{id}/act");
-    let empty = executor
-        .post(&act, &[("command", "answer"), ("text", " ")])
-        .await;
+    let empty = act(&mut executor, id, &[("command", "answer"), ("text", " ")]).await;
     assert_eq!(empty.status, StatusCode::CONFLICT);
     assert_english(&empty.body, &["Write the text."], &["Напишите текст."]);
     let text = "The pothole is filled, the act is attached.";
     let fake = executor
         .post_multipart(
-            &act,
+            &format!("/staff/messages/{id}/act"),
             &[("command", "answer"), ("text", text)],
             &[("files", "act.pdf", b"<html></html>")],
         )
@@ -226,7 +223,7 @@ async fn the_executor_works_a_case_in_english() {
     let pdf: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
     let sent = executor
         .post_multipart(
-            &act,
+            &format!("/staff/messages/{id}/act"),
             &[("command", "answer"), ("text", text)],
             &[("files", "act.pdf", pdf)],
         )
