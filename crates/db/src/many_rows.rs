@@ -23,8 +23,11 @@ pub(crate) fn statements(
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let mut text = head.to_string();
-        let mut args = Vec::new();
+        let mut text = String::with_capacity(
+            head.len() + tail.len() + (template.len() + 8) * ROWS_PER_STATEMENT,
+        );
+        text.push_str(head);
+        let mut args = Vec::with_capacity(ROWS_PER_STATEMENT * (parts.len() - 1));
         for (i, values) in rows.by_ref().take(ROWS_PER_STATEMENT).enumerate() {
             if i > 0 {
                 text.push_str(", ");
@@ -45,7 +48,7 @@ pub(crate) fn statements(
             }
         }
         text.push_str(tail);
-        statements.push(args.into_iter().fold(Sql::new(text), Sql::bind));
+        statements.push(Sql::with_args(text, args));
     }
     statements
 }

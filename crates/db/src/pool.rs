@@ -336,6 +336,41 @@ impl Db {
         Ok(())
     }
 
+    /// Turns SQLite's foreign-key checks on the writer's connection off or
+    /// back on; nothing on PostgreSQL. For a bulk load whose keys come from
+    /// the same database: checked row by row they took a third of the
+    /// load's writing (measured), where one `PRAGMA foreign_key_check`
+    /// after it ([`Self::foreign_key_violations`]) takes a fifth of that.
+    pub(crate) async fn enforce_foreign_keys(&self, on: bool) -> Result<(), DbError> {
+        let on = if on { "ON" } else { "OFF" };
+        self.on_writer_alone(&format!("PRAGMA foreign_keys = {on}"))
+            .await
+    }
+
+    /// Runs one statement on SQLite's writer connection outside any
+    /// transaction, for what SQLite ignores or refuses inside one
+    /// (`PRAGMA foreign_keys`, `ATTACH`); nothing on PostgreSQL.
+    pub(crate) async fn on_writer_alone(&self, statement: &str) -> Result<(), DbError> {
+        if let Pools::Sqlite { write, .. } = &*self.pools {
+            let mut conn = write.lend().await?;
+            sqlx::query(statement).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// How many rows of `table` point at a row that does not exist (SQLite's
+    /// `foreign_key_check`); always 0 on PostgreSQL, which never lets one in.
+    pub(crate) async fn foreign_key_violations(&self, table: &str) -> Result<usize, DbError> {
+        if let Pools::Sqlite { write, .. } = &*self.pools {
+            let mut conn = write.lend().await?;
+            let rows = sqlx::query(&format!("PRAGMA foreign_key_check({table})"))
+                .fetch_all(&mut *conn)
+                .await?;
+            return Ok(rows.len());
+        }
+        Ok(0)
+    }
+
     /// Checks that the database answers; for readiness probes.
     pub async fn ping(&self) -> Result<(), DbError> {
         let mut handle = self.read().await?;

@@ -63,11 +63,16 @@ pub(crate) fn indexed(
 ) -> String {
     let words = document(topic, message_text, address);
     match backend {
-        Backend::Sqlite => words
-            .split(' ')
-            .map(text::stem)
-            .collect::<Vec<_>>()
-            .join(" "),
+        Backend::Sqlite => {
+            let mut stems = String::with_capacity(words.len());
+            for (i, word) in words.split(' ').enumerate() {
+                if i > 0 {
+                    stems.push(' ');
+                }
+                stems.push_str(&text::stem(word));
+            }
+            stems
+        }
         Backend::Postgres => words,
     }
 }

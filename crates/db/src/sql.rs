@@ -112,6 +112,11 @@ impl Sql {
         }
     }
 
+    /// A query with all its arguments at once, in placeholder order.
+    pub fn with_args(text: String, args: Vec<Arg>) -> Self {
+        Self { text, args }
+    }
+
     #[must_use]
     pub fn bind(mut self, value: impl Into<Arg>) -> Self {
         self.args.push(value.into());

@@ -59,9 +59,42 @@ pub async fn seed(
     let mut plan = Plan::read(&mut conn, clock.now(), calendar, options.seed).await?;
     let dropped = indexes::drop_all(&mut conn).await?;
     tx.commit().await?;
+    db.enforce_foreign_keys(false).await?;
+    let loaded = load(db, &mut plan, options, progress).await;
+    db.enforce_foreign_keys(true).await?;
+    let written = loaded?;
+    check_keys(db).await?;
+    tracing::info!("rows written");
 
-    // The next chunk is generated while the one before is written: the
-    // generator waits on the processor, the writer on the database.
+    let phase = std::time::Instant::now();
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    indexes::sort_on_every_core(&mut conn).await?;
+    indexes::create_all(&mut conn, &dropped).await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
+    std::mem::take(&mut plan.cells).write(&mut conn).await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
+    plan.finish(&mut conn).await?;
+    tx.commit().await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
+    analyze(db).await?;
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "statistics and search index merged"
+    );
+    db.truncate_log().await?;
+    Ok(written)
+}
+
+/// Generates the messages and writes them, returning how many were written.
+/// The next chunk is generated while the one before is written: the
+/// generator waits on the processor, the writer on the database.
+async fn load(
+    db: &Db,
+    plan: &mut Plan<'_>,
+    options: Options,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<u64, DbError> {
     let (chunks, queued) = tokio::sync::mpsc::channel(1);
     let written = Arc::new(AtomicU64::new(0));
     let writer = tokio::spawn(write_chunks(db.clone(), queued, Arc::clone(&written)));
@@ -89,25 +122,21 @@ pub async fn seed(
         .map_err(|e| DbError::Config(format!("the seed's writer failed: {e}")))??;
     let written = written.load(Ordering::Relaxed);
     progress(written);
-
-    let phase = std::time::Instant::now();
-    let mut tx = db.write().await?;
-    let mut conn = tx.conn();
-    indexes::sort_on_every_core(&mut conn).await?;
-    indexes::create_all(&mut conn, &dropped).await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
-    std::mem::take(&mut plan.cells).write(&mut conn).await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
-    plan.finish(&mut conn).await?;
-    tx.commit().await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
-    analyze(db).await?;
-    tracing::info!(
-        seconds = phase.elapsed().as_secs_f64(),
-        "statistics and search index merged"
-    );
-    db.truncate_log().await?;
     Ok(written)
+}
+
+/// Fails if a generated row points at a row that does not exist: the load
+/// runs without SQLite's row-by-row checks (see [`Db::enforce_foreign_keys`]).
+async fn check_keys(db: &Db) -> Result<(), DbError> {
+    for table in ["messages", "message_events"] {
+        let broken = db.foreign_key_violations(table).await?;
+        if broken > 0 {
+            return Err(DbError::Corrupt(format!(
+                "{broken} generated rows of {table} point at rows that do not exist"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs each chunk's statements in a transaction of its own, counting the
@@ -296,7 +325,8 @@ impl<'a> Plan<'a> {
         created_at: DateTime<Utc>,
     ) -> Result<Generated, DbError> {
         let rng = &mut self.rng;
-        let topic = &self.topics[self.topic_pick.sample(rng)];
+        let picked = self.topic_pick.sample(rng);
+        let topic = &self.topics[picked];
         let (lat, lon, street) = loop {
             let place = &self.places[self.place_pick.sample(rng)];
             if let Some((lat, lon)) = demo_messages::point_in(&self.index, place.territory, rng) {
@@ -335,7 +365,7 @@ impl<'a> Plan<'a> {
             organisation_id: route.as_ref().map(|r| r.organisation_id),
             territory_id: containing.first().copied(),
             author_id: author,
-            search: search::indexed(conn.backend(), &topic.name_ru, &text, Some(&address)),
+            search: None,
             text,
             lat,
             lon,
@@ -397,7 +427,15 @@ impl<'a> Plan<'a> {
         }
         self.rate(&mut m);
         self.count(&m);
+        // Only what is shown is searchable, as in the product (see `search`).
         if m.public && crate::messages::PUBLISHED.contains(&m.status) {
+            let topic = &self.topics[picked].name_ru;
+            m.search = Some(search::indexed(
+                conn.backend(),
+                topic,
+                &m.text,
+                Some(&m.address),
+            ));
             self.cells.add(m.id, m.lat, m.lon);
         }
         Ok(m)
@@ -540,7 +578,8 @@ struct Generated {
     territory_id: Option<i64>,
     author_id: Option<i64>,
     text: String,
-    search: String,
+    /// The search index's entry, for a message that is shown.
+    search: Option<String>,
     lat: f64,
     lon: f64,
     address: String,
@@ -623,12 +662,10 @@ impl Chunk {
             })
             .collect();
         statements.extend(events::insert_statements(backend, &history));
-        // Only what is shown is searchable, as in the product (see `search`).
         let documents = self
             .messages
             .into_iter()
-            .filter(|m| m.public && crate::messages::PUBLISHED.contains(&m.status))
-            .map(|m| (m.id, m.search))
+            .filter_map(|m| Some((m.id, m.search?)))
             .collect();
         statements.extend(search::new_statements(backend, documents));
         statements

@@ -224,3 +224,28 @@ async fn seeding_leaves_sqlites_log_empty() {
     assert_eq!(std::fs::metadata(&log).unwrap().len(), 0, "{log}");
     assert!(count(&test.db, "SELECT COUNT(*) FROM messages").await >= 300);
 }
+
+/// The load runs without SQLite's row-by-row key checks, checks every key
+/// once after, and leaves the writer checking them again.
+#[tokio::test]
+async fn seeding_leaves_foreign_keys_checked() {
+    let test = seeded(300, 4).await;
+    let mut tx = test.db.write().await.unwrap();
+    if test.db.backend() == Backend::Sqlite {
+        let on: i64 = Sql::new("PRAGMA foreign_keys")
+            .scalar(&mut tx.conn())
+            .await
+            .unwrap();
+        assert_eq!(on, 1);
+    }
+    let dangling = Sql::new(
+        "INSERT INTO message_events (message_id, at, action, to_status, public) \
+         VALUES ($1, $2, 'comment', 'registered', $3)",
+    )
+    .bind(i64::MAX)
+    .bind(fake_clock().now())
+    .bind(true)
+    .execute(&mut tx.conn())
+    .await;
+    assert!(dangling.is_err(), "an event of no message was written");
+}
