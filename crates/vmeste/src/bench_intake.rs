@@ -1,5 +1,6 @@
-//! `vmeste bench …` for the intake scenarios: a key and a session to load
-//! with, the bare-insert ceiling, and the check after crashes.
+//! `vmeste bench …` for the intake scenarios — a key and a session to load
+//! with, the bare-insert ceiling, the check after crashes — and the seed's
+//! ceiling.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -43,6 +44,14 @@ pub enum CeilingCommand {
         #[arg(long, default_value_t = 64)]
         concurrency: u64,
     },
+    /// Copy the rows a seed added to an SQLite file, with SQLite alone, into
+    /// the configured (empty) database, then build the same indexes,
+    /// counters and statistics: the fastest any seed of those rows can be.
+    Seed {
+        /// The seeded database file (seeded today, so that the demos agree).
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 pub async fn run(command: IntakeCommand, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
@@ -74,6 +83,28 @@ pub async fn run(command: IntakeCommand, config: &Config, clock: &dyn Clock) -> 
             let rate = messages as f64 / seconds.max(1e-9);
             println!(
                 "{{\"scenario\":\"ceiling_intake\",\"messages\":{messages},\"concurrency\":{concurrency},\"seconds\":{seconds:.3},\"rows_per_second\":{rate:.1}}}"
+            );
+        }
+        IntakeCommand::Ceiling(CeilingCommand::Seed { from }) => {
+            db.migrate().await?;
+            let phases = vmeste_db::bench_seed::ceiling::copy(
+                &db,
+                clock,
+                &vmeste_domain::calendar::ProductionCalendar::russian_federal(),
+                &from,
+            )
+            .await?;
+            let total = phases.total();
+            #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+            let rate = phases.messages as f64 / total.max(1e-9);
+            println!(
+                "{{\"scenario\":\"ceiling_seed\",\"messages\":{},\"demo_seconds\":{:.3},\"rows_seconds\":{:.3},\"indexes_seconds\":{:.3},\"counters_and_grid_seconds\":{:.3},\"statistics_seconds\":{:.3},\"seconds\":{total:.3},\"messages_per_second\":{rate:.1}}}",
+                phases.messages,
+                phases.demo,
+                phases.rows,
+                phases.indexes,
+                phases.counters_and_grid,
+                phases.statistics
             );
         }
         IntakeCommand::CheckAcknowledged { file } => {

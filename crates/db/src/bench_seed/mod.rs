@@ -6,6 +6,7 @@
 //! messages), the map's index and its grid end up as the application would
 //! have built them message by message. Deterministic for a seed (relative to the clock's now).
 
+pub mod ceiling;
 mod indexes;
 mod texts;
 
