@@ -309,7 +309,7 @@ pub(crate) fn narrowed(
         .map_or(("messages m", "m.id"), |m| (m.rows(), m.id()));
     let mut sql = Sql::new(format!("{select} FROM {rows} {joins}"))
         .push_bound(" WHERE m.public = {}", true)
-        .push_list(" AND m.status IN ", statuses.iter().map(|s| s.as_str()));
+        .push_any_of(" AND ", "m.status", statuses.iter().map(|s| s.as_str()));
     if let Some(id) = filter.topic_id {
         sql = sql.push_bound(" AND m.topic_id = {}", id);
     }

@@ -154,6 +154,28 @@ impl Sql {
         sql.push(")")
     }
 
+    /// Appends `fragment` and `(column = v1 OR column = v2 …)`: the same
+    /// test as `column IN (…)`, which SQLite answers from a temporary B-tree
+    /// it builds for every run of the query where the column is not the
+    /// index it seeks by, while it compares an `OR` row by row. No values
+    /// is an error of the caller's, as for [`Self::push_list`].
+    #[must_use]
+    pub fn push_any_of<V: Into<Arg>>(
+        self,
+        fragment: &str,
+        column: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let mut sql = self.push(fragment).push("(");
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                sql = sql.push(" OR ");
+            }
+            sql = sql.push(column).push_bound(" = {}", value);
+        }
+        sql.push(")")
+    }
+
     pub async fn fetch_all<T: Row>(self, conn: &mut Conn<'_>) -> Result<Vec<T>, DbError> {
         Ok(match conn {
             Conn::Sqlite(c) => {
