@@ -11,7 +11,7 @@ use vmeste_domain::clock::Clock;
 
 use crate::accounts::Browser;
 use crate::common::{Reply, TestApp, first_topic_and_territory};
-use crate::workspace::org_id;
+use crate::workspace::{org_id, route};
 
 const HANDLE: &str = "@petrov_ivan";
 
@@ -370,17 +370,7 @@ async fn a_moderator_turns_a_post_into_a_routed_message_and_the_tool_gets_the_an
     assert!(read["message"]["answer_url"].is_null());
 
     // The usual path on: the moderator routes it, the road committee answers.
-    let roads = org_id(&app, "city-roads").await;
-    let routed = moderator
-        .post(
-            &format!("/staff/messages/{message}/act"),
-            &[
-                ("command", "route"),
-                ("organisation_id", &roads.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    route(&mut moderator, message, org_id(&app, "city-roads").await).await;
     let mut executor = Browser::new(&app);
     executor
         .sign_in("executor@demo.vmeste.example", "vmeste-demo")

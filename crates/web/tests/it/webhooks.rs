@@ -12,7 +12,7 @@ use vmeste_domain::webhook::{Event, Reach};
 
 use crate::accounts::Browser;
 use crate::common::{TestApp, first_topic_and_territory};
-use crate::workspace::{act, org_id, staff};
+use crate::workspace::{act, org_id, route, staff};
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
     let mut handle = app.test.db.read().await.unwrap();
@@ -406,16 +406,7 @@ async fn a_messages_life_queues_deliveries_to_the_subscriptions_that_reach_it() 
     moderator
         .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
         .await;
-    let routed = act(
-        &mut moderator,
-        id,
-        &[
-            ("command", "route"),
-            ("organisation_id", &roads.to_string()),
-        ],
-    )
-    .await;
-    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    route(&mut moderator, id, roads).await;
     let mut executor = Browser::new(&app);
     executor
         .sign_in("executor@demo.vmeste.example", "vmeste-demo")

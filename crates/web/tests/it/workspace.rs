@@ -22,14 +22,7 @@ pub async fn routed_case<'a>(app: &'a TestApp, slug: &str) -> (i64, Browser<'a>,
     moderator
         .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
         .await;
-    let org = org_id(app, slug).await.to_string();
-    let routed = act(
-        &mut moderator,
-        id,
-        &[("command", "route"), ("organisation_id", &org)],
-    )
-    .await;
-    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    route(&mut moderator, id, org_id(app, slug).await).await;
     (id, resident, moderator)
 }
 
@@ -46,7 +39,6 @@ pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
         .unwrap()
 }
 
-/// Reports a problem as the demo resident; the new message's id.
 /// Sends a command of a case page's forms, as a browser does.
 pub async fn act(browser: &mut Browser<'_>, id: i64, fields: &[(&str, &str)]) -> Reply {
     browser
@@ -54,6 +46,20 @@ pub async fn act(browser: &mut Browser<'_>, id: i64, fields: &[(&str, &str)]) ->
         .await
 }
 
+/// Routes the message to the organisation as a moderator does, and checks
+/// that the case page took it.
+pub async fn route(moderator: &mut Browser<'_>, id: i64, organisation_id: i64) {
+    let organisation_id = organisation_id.to_string();
+    let routed = act(
+        moderator,
+        id,
+        &[("command", "route"), ("organisation_id", &organisation_id)],
+    )
+    .await;
+    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+}
+
+/// Reports a problem as the demo resident; the new message's id.
 pub async fn report(resident: &mut Browser<'_>) -> i64 {
     let form = resident.get("/report").await;
     let (topic, territory) = first_topic_and_territory(&form.body);
@@ -106,17 +112,7 @@ async fn the_whole_loop_plays_in_the_browser() {
         case.body.contains("Мария Жителева"),
         "the handler sees the author"
     );
-    let roads = org_id(&app, "city-roads").await;
-    let routed = act(
-        &mut moderator,
-        id,
-        &[
-            ("command", "route"),
-            ("organisation_id", &roads.to_string()),
-        ],
-    )
-    .await;
-    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    route(&mut moderator, id, org_id(&app, "city-roads").await).await;
 
     let mut executor = Browser::new(&app);
     executor
@@ -442,16 +438,7 @@ async fn identified_residents_file_appeals_that_stay_private_with_thirty_days() 
     // The test clock stands on Monday 16 March 2026: registration by the 19th.
     let queue = moderator.get("/staff/moderation").await.body;
     assert!(queue.contains("зарегистрировать до 19.03.2026"), "{queue}");
-    let roads = org_id(&app, "city-roads").await;
-    act(
-        &mut moderator,
-        id,
-        &[
-            ("command", "route"),
-            ("organisation_id", &roads.to_string()),
-        ],
-    )
-    .await;
+    route(&mut moderator, id, org_id(&app, "city-roads").await).await;
     let (kind, due): (String, chrono::NaiveDate) = {
         let mut handle = app.test.db.read().await.unwrap();
         let kind: String = Sql::new("SELECT kind FROM messages WHERE id = $1")
@@ -582,15 +569,10 @@ async fn a_head_assigns_several_cases_at_once() {
     moderator
         .sign_in("moderator@demo.vmeste.example", "vmeste-demo")
         .await;
-    let roads = org_id(&app, "city-roads").await.to_string();
-    let uk = org_id(&app, "uk-centre").await.to_string();
-    for (id, org) in [(first, &roads), (second, &roads), (foreign, &uk)] {
-        act(
-            &mut moderator,
-            id,
-            &[("command", "route"), ("organisation_id", org)],
-        )
-        .await;
+    let roads = org_id(&app, "city-roads").await;
+    let uk = org_id(&app, "uk-centre").await;
+    for (id, org) in [(first, roads), (second, roads), (foreign, uk)] {
+        route(&mut moderator, id, org).await;
     }
     let executor: i64 = {
         let mut handle = app.test.db.read().await.unwrap();
@@ -1257,13 +1239,7 @@ async fn moderators_see_the_classifiers_suggestions_and_others_do_not() {
     let seen = executor.get(&format!("/staff/messages/{id}")).await;
     assert!(!seen.body.contains("Подсказка классификатора"));
     // Routing it is a label the classifier learns from.
-    let routed = act(
-        &mut moderator,
-        id,
-        &[("command", "route"), ("organisation_id", &org.to_string())],
-    )
-    .await;
-    assert_eq!(routed.status, StatusCode::SEE_OTHER, "{}", routed.body);
+    route(&mut moderator, id, org).await;
     let mut handle = app.test.db.read().await.unwrap();
     let label = vmeste_db::routing_labels::for_message(&mut handle.conn(), id)
         .await
