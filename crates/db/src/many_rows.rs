@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 
 use crate::{Arg, Backend, Conn, DbError, Sql};
 
-/// Rows per statement: under SQLite's 32 766 and PostgreSQL's 65 535
-/// bound values for the widest table (22 columns).
-const ROWS_PER_STATEMENT: usize = 500;
+/// Bound values per statement: SQLite's limit (PostgreSQL's is 65 535).
+/// As many rows go into each statement as stay under it: on SQLite a
+/// full-text table writes its pending entries out as a new segment at the
+/// end of every statement, and each segment is merged again later.
+const VALUES_PER_STATEMENT: usize = 32_766;
 
 /// The statements that insert `rows`: `head` (`INSERT INTO t (a, b) VALUES `),
 /// one `template` per row whose `{}` stand for the row's values in order,
@@ -20,15 +22,16 @@ pub(crate) fn statements(
     rows: Vec<Vec<Arg>>,
 ) -> Vec<Sql> {
     let parts: Vec<&str> = template.split("{}").collect();
+    let rows_per_statement = VALUES_PER_STATEMENT / (parts.len() - 1).max(1);
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut text = String::with_capacity(
-            head.len() + tail.len() + (template.len() + 8) * ROWS_PER_STATEMENT,
+            head.len() + tail.len() + (template.len() + 8) * rows.len().min(rows_per_statement),
         );
         text.push_str(head);
-        let mut args = Vec::with_capacity(ROWS_PER_STATEMENT * (parts.len() - 1));
-        for (i, values) in rows.by_ref().take(ROWS_PER_STATEMENT).enumerate() {
+        let mut args = Vec::with_capacity(VALUES_PER_STATEMENT.min(rows.len() * (parts.len() - 1)));
+        for (i, values) in rows.by_ref().take(rows_per_statement).enumerate() {
             if i > 0 {
                 text.push_str(", ");
             }
