@@ -46,12 +46,29 @@ impl TestDb {
         test_db
     }
 
+    /// A new, migrated, empty database opened for a bulk load (see
+    /// [`DbOptions::sqlite_bulk_load`]); on PostgreSQL, as [`Self::new`].
+    pub async fn for_bulk_load() -> Self {
+        if std::env::var(POSTGRES_ENV).is_ok_and(|u| !u.is_empty()) {
+            return Self::new().await;
+        }
+        let test_db = Self::sqlite_with(DbOptions {
+            sqlite_bulk_load: true,
+            ..DbOptions::default()
+        })
+        .await;
+        test_db.db.migrate().await.expect("migrations apply");
+        test_db
+    }
+
     async fn sqlite() -> Self {
+        Self::sqlite_with(DbOptions::default()).await
+    }
+
+    async fn sqlite_with(options: DbOptions) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("vmeste.db").display());
-        let db = Db::connect(&url, &DbOptions::default())
-            .await
-            .expect("SQLite opens");
+        let db = Db::connect(&url, &options).await.expect("SQLite opens");
         Self {
             db,
             url,

@@ -48,7 +48,7 @@ pub enum BenchCommand {
 pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
     match command {
         BenchCommand::Seed { messages, seed } => {
-            let db = serve::connect(config).await?;
+            let db = serve::connect_for_bulk_load(config).await?;
             db.migrate().await?;
             let bar = indicatif::ProgressBar::new(messages).with_style(
                 indicatif::ProgressStyle::with_template(
@@ -66,6 +66,7 @@ pub async fn run(command: BenchCommand, config: &Config, clock: &dyn Clock) -> a
             .await?;
             bar.finish();
             let seconds = started.elapsed().as_secs_f64();
+            serve::end_bulk_load(db, config).await?;
             println!(
                 "seeded {written} messages in {seconds:.1} s ({:.0} messages/s, indexes and counters included)",
                 written as f64 / seconds.max(1e-9)

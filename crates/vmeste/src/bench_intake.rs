@@ -55,7 +55,12 @@ pub enum CeilingCommand {
 }
 
 pub async fn run(command: IntakeCommand, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
-    let db = serve::connect(config).await?;
+    let bulk = matches!(command, IntakeCommand::Ceiling(CeilingCommand::Seed { .. }));
+    let db = if bulk {
+        serve::connect_for_bulk_load(config).await?
+    } else {
+        serve::connect(config).await?
+    };
     match command {
         IntakeCommand::ApiKey => {
             println!("{}", load_test::issue_key(&db, clock.now()).await?);
@@ -106,6 +111,7 @@ pub async fn run(command: IntakeCommand, config: &Config, clock: &dyn Clock) -> 
                 phases.counters_and_grid,
                 phases.statistics
             );
+            serve::end_bulk_load(db, config).await?;
         }
         IntakeCommand::CheckAcknowledged { file } => {
             let text = std::fs::read_to_string(&file)

@@ -15,10 +15,31 @@ use crate::mailer::Mailer;
 use crate::worker::Worker;
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    connect_with(config, false).await
+}
+
+/// Opens the database for a bulk load with the server stopped (see
+/// [`DbOptions::sqlite_bulk_load`]).
+pub async fn connect_for_bulk_load(config: &Config) -> anyhow::Result<Db> {
+    connect_with(config, true)
+        .await
+        .context("opening the database for a bulk load (stop the server first: it needs the database to itself)")
+}
+
+/// Closes a database opened by [`connect_for_bulk_load`] and opens it once
+/// the ordinary way, which on SQLite turns the write-ahead log back on.
+pub async fn end_bulk_load(db: Db, config: &Config) -> anyhow::Result<()> {
+    db.close().await;
+    connect(config).await?.close().await;
+    Ok(())
+}
+
+async fn connect_with(config: &Config, sqlite_bulk_load: bool) -> anyhow::Result<Db> {
     let url = config.database_url();
     let options = DbOptions {
         max_connections: config.db_max_connections,
         sqlite_synchronous_full: config.sqlite_synchronous_full,
+        sqlite_bulk_load,
         ..DbOptions::default()
     };
     Db::connect(&url, &options)

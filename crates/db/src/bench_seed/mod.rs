@@ -32,8 +32,11 @@ use crate::{
     Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, many_rows, regions, search,
 };
 
-/// Messages generated and written per transaction.
-const CHUNK: u64 = 50_000;
+/// Messages generated and written per transaction. Each chunk's rows are
+/// freed as the next is built; at 50,000 the allocator handed their memory
+/// back to the system and took fresh pages again (1M messages: 37.0 s and
+/// 11.4 s in the kernel, against 34.6 s and 9.2 s at 10,000).
+const CHUNK: u64 = 10_000;
 /// How far back the messages go.
 const YEARS: i64 = 3;
 

@@ -1,6 +1,6 @@
 use vmeste_db::bench_seed::{self, Options};
 use vmeste_db::messages::{self, Filter};
-use vmeste_db::{Backend, Db, Sql, map, regions};
+use vmeste_db::{Backend, Db, DbOptions, Sql, map, regions};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 use vmeste_domain::status::MessageStatus;
@@ -283,4 +283,47 @@ async fn the_seeds_ceiling_copies_every_seeded_row() {
     let again =
         bench_seed::ceiling::copy(&target.db, fake_clock().as_ref(), &calendar, &file).await;
     assert!(again.is_err(), "copied into a loaded database");
+}
+
+async fn journal_mode(db: &Db) -> String {
+    let mut handle = db.read().await.unwrap();
+    Sql::new("PRAGMA journal_mode")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_bulk_load_writes_without_the_log_and_the_next_opening_turns_it_back_on() {
+    let test = TestDb::for_bulk_load().await;
+    if test.db.backend() != Backend::Sqlite {
+        return;
+    }
+    assert_eq!(journal_mode(&test.db).await, "truncate");
+    let written = bench_seed::seed(
+        &test.db,
+        fake_clock().as_ref(),
+        &ProductionCalendar::russian_federal(),
+        Options {
+            messages: 300,
+            seed: 3,
+        },
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(written, 300);
+    test.db.close().await;
+
+    let reopened = Db::connect(&test.url, &DbOptions::default()).await.unwrap();
+    assert_eq!(journal_mode(&reopened).await, "wal");
+    let mut handle = reopened.read().await.unwrap();
+    let integrity: String = Sql::new("PRAGMA integrity_check")
+        .scalar(&mut handle.conn())
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    drop(handle);
+    assert!(count(&reopened, "SELECT COUNT(*) FROM messages").await >= 300 + 300);
+    reopened.close().await;
 }
