@@ -2,8 +2,9 @@
 # The seed against its ceiling, on SQLite: `vmeste bench seed` fills a fresh
 # folder with N messages, then `vmeste bench ceiling seed` copies the rows it
 # added, with SQLite alone, into another fresh folder and builds the same
-# indexes, counters and statistics — no seed of those rows can be faster on
-# this machine. Prints both rates and the product-to-ceiling ratio; writes
+# indexes, search index, counters and statistics — no seed of those rows can
+# be faster on this machine. Both load without the write-ahead log, as
+# `vmeste bench seed` does (see `DbOptions::sqlite_bulk_load`). Prints both rates and the product-to-ceiling ratio; writes
 # $BENCH_RESULTS/seed.json.
 #
 #   bench/seed.sh [--messages 1000000]

@@ -272,6 +272,7 @@ async fn the_seeds_ceiling_copies_every_seeded_row() {
         "SELECT COUNT(*) FROM daily_counters",
         "SELECT SUM(received + answered + overdue + rating_sum) FROM daily_counters",
         "SELECT SUM(count) FROM map_cells",
+        "SELECT COUNT(*) FROM search_messages",
     ] {
         assert_eq!(
             count(&target.db, sql).await,
