@@ -11,7 +11,7 @@ pub mod smtp;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use vmeste_db::{Db, DbOptions};
+use vmeste_db::{Db, DbOptions, Scalar, Sql};
 use vmeste_domain::clock::FakeClock;
 
 /// Names the PostgreSQL server (any database on it) to create test databases on.
@@ -140,6 +140,14 @@ impl Drop for TestDb {
         })
         .join();
     }
+}
+
+/// The one value `sql` reads, on one of `db`'s reader connections.
+pub async fn read_scalar<T: Scalar>(db: &Db, sql: Sql) -> T {
+    let mut handle = db.read().await.expect("a reader connection");
+    sql.scalar(&mut handle.conn())
+        .await
+        .expect("the query reads one value")
 }
 
 /// A moment the tests start from: Monday 16 March 2026, 09:00 Moscow time.

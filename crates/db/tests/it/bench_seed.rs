@@ -4,7 +4,7 @@ use vmeste_db::{Backend, Db, DbOptions, Sql, map, regions};
 use vmeste_domain::calendar::ProductionCalendar;
 use vmeste_domain::clock::Clock;
 use vmeste_domain::status::MessageStatus;
-use vmeste_test_support::{TestDb, fake_clock};
+use vmeste_test_support::{TestDb, fake_clock, read_scalar};
 
 use crate::map::{DEMO_BOXES, EVERYWHERE, assert_grid_is_live};
 
@@ -24,8 +24,7 @@ async fn seeded(messages: u64, seed: u64) -> TestDb {
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
-    let mut handle = db.read().await.unwrap();
-    Sql::new(sql).scalar(&mut handle.conn()).await.unwrap()
+    read_scalar(db, Sql::new(sql)).await
 }
 
 async fn indexes(db: &Db) -> Vec<String> {
@@ -287,11 +286,7 @@ async fn the_seeds_ceiling_copies_every_seeded_row() {
 }
 
 async fn journal_mode(db: &Db) -> String {
-    let mut handle = db.read().await.unwrap();
-    Sql::new("PRAGMA journal_mode")
-        .scalar(&mut handle.conn())
-        .await
-        .unwrap()
+    read_scalar(db, Sql::new("PRAGMA journal_mode")).await
 }
 
 #[tokio::test]
@@ -318,13 +313,8 @@ async fn a_bulk_load_writes_without_the_log_and_the_next_opening_turns_it_back_o
 
     let reopened = Db::connect(&test.url, &DbOptions::default()).await.unwrap();
     assert_eq!(journal_mode(&reopened).await, "wal");
-    let mut handle = reopened.read().await.unwrap();
-    let integrity: String = Sql::new("PRAGMA integrity_check")
-        .scalar(&mut handle.conn())
-        .await
-        .unwrap();
+    let integrity: String = read_scalar(&reopened, Sql::new("PRAGMA integrity_check")).await;
     assert_eq!(integrity, "ok");
-    drop(handle);
     assert!(count(&reopened, "SELECT COUNT(*) FROM messages").await >= 300 + 300);
     reopened.close().await;
 }

@@ -320,11 +320,7 @@ async fn a_russian_search_finds_inflected_forms_and_never_hidden_contacts() {
 }
 
 async fn search_entries(db: &vmeste_db::Db) -> i64 {
-    let mut handle = db.read().await.unwrap();
-    Sql::new("SELECT COUNT(*) FROM search_messages")
-        .scalar(&mut handle.conn())
-        .await
-        .unwrap()
+    vmeste_test_support::read_scalar(db, Sql::new("SELECT COUNT(*) FROM search_messages")).await
 }
 
 #[tokio::test]

@@ -442,12 +442,8 @@ async fn platform_admins_can_require_a_second_factor_of_staff() {
 }
 
 pub async fn org_id(app: &TestApp, slug: &str) -> i64 {
-    let mut handle = app.test.db.read().await.unwrap();
-    Sql::new("SELECT id FROM organisations WHERE slug = $1")
-        .bind(slug)
-        .scalar(&mut handle.conn())
-        .await
-        .unwrap()
+    let sql = Sql::new("SELECT id FROM organisations WHERE slug = $1").bind(slug);
+    vmeste_test_support::read_scalar(&app.test.db, sql).await
 }
 
 #[tokio::test]
