@@ -68,6 +68,7 @@ pub async fn copy(
     }
     let mut tx = db.write().await?;
     let dropped = indexes::drop_all(&mut tx.conn()).await?;
+    super::merge_search_index_at_the_end(&mut tx.conn()).await?;
     let demo: Option<i64> = Sql::new("SELECT MAX(id) FROM messages")
         .scalar(&mut tx.conn())
         .await?;
