@@ -78,7 +78,9 @@ pub async fn copy(
     db.on_writer_alone(&format!("ATTACH DATABASE '{path}' AS seeded"))
         .await?;
     db.enforce_foreign_keys(false).await?;
+    db.cache_whole_transactions(true).await?;
     let copied = copy_rows(db, demo.unwrap_or(0)).await;
+    db.cache_whole_transactions(false).await?;
     db.enforce_foreign_keys(true).await?;
     let (messages, rows) = copied?;
 

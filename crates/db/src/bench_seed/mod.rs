@@ -65,7 +65,9 @@ pub async fn seed(
     merge_search_index_at_the_end(&mut conn).await?;
     tx.commit().await?;
     db.enforce_foreign_keys(false).await?;
+    db.cache_whole_transactions(true).await?;
     let loaded = load(db, &mut plan, options, progress).await;
+    db.cache_whole_transactions(false).await?;
     db.enforce_foreign_keys(true).await?;
     let written = loaded?;
     check_keys(db).await?;

@@ -315,6 +315,14 @@ async fn a_bulk_load_writes_without_the_log_and_the_next_opening_turns_it_back_o
     .await
     .unwrap();
     assert_eq!(written, 300);
+    // The rows' large page cache is gone with them (it slows index builds).
+    let mut writer = test.db.write().await.unwrap();
+    let cache: i64 = Sql::new("PRAGMA cache_size")
+        .scalar(&mut writer.conn())
+        .await
+        .unwrap();
+    drop(writer);
+    assert_eq!(cache, -2000);
     test.db.close().await;
 
     let reopened = Db::connect(&test.url, &DbOptions::default()).await.unwrap();
