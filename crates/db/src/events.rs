@@ -57,14 +57,27 @@ pub async fn record_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(),
 /// Writes events in as few statements as they fit in, telling no one: for
 /// history loaded in bulk.
 pub async fn insert_all(conn: &mut Conn<'_>, new: &[NewEvent<'_>]) -> Result<(), DbError> {
-    let statements = insert_statements(conn.backend(), new);
-    many_rows::run(conn, statements).await
+    let head = format!(
+        "INSERT INTO message_events ({}) VALUES ",
+        COLUMNS.join(", ")
+    );
+    many_rows::insert(conn, &head, "({}, {}, {}, {}, {}, {}, {}, {})", rows(new)).await
 }
 
-/// The statements of [`insert_all`], to build away from the writer.
-pub(crate) fn insert_statements(backend: Backend, new: &[NewEvent<'_>]) -> Vec<Sql> {
-    let rows = new
-        .iter()
+const COLUMNS: [&str; 8] = [
+    "message_id",
+    "at",
+    "actor_id",
+    "action",
+    "from_status",
+    "to_status",
+    "comment",
+    "public",
+];
+
+/// Each event's values, in the order of [`COLUMNS`].
+fn rows(new: &[NewEvent<'_>]) -> Vec<Vec<Arg>> {
+    new.iter()
         .map(|e| {
             vec![
                 Arg::from(e.message_id),
@@ -77,15 +90,12 @@ pub(crate) fn insert_statements(backend: Backend, new: &[NewEvent<'_>]) -> Vec<S
                 e.public.into(),
             ]
         })
-        .collect();
-    many_rows::statements(
-        backend,
-        "INSERT INTO message_events (message_id, at, actor_id, action, from_status, to_status, \
-         comment, public) VALUES ",
-        "({}, {}, {}, {}, {}, {}, {}, {})",
-        "",
-        rows,
-    )
+        .collect()
+}
+
+/// History appended by a bulk load (see [`many_rows::appended`]).
+pub(crate) fn appended(backend: Backend, new: &[NewEvent<'_>]) -> Vec<many_rows::Step> {
+    many_rows::appended(backend, "message_events", &COLUMNS, rows(new))
 }
 
 /// Writes an event without telling anyone: for history loaded in bulk (the demo).

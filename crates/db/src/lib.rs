@@ -16,6 +16,7 @@ pub mod calendar_days;
 pub mod cases;
 pub mod catalogue;
 mod checkpoints;
+mod copy_in;
 pub mod counters;
 pub mod demo;
 pub mod escalation;

@@ -1,8 +1,10 @@
 //! Many rows per statement: one round trip for a whole batch instead of one
-//! per row, for the bulk load and for intake's group commit.
+//! per row, for the bulk load and for intake's group commit; and for a bulk
+//! load on PostgreSQL, `COPY` (see [`appended`]).
 
 use std::fmt::Write as _;
 
+use crate::copy_in::CopyIn;
 use crate::{Arg, Backend, Conn, DbError, Sql};
 
 /// Bound values per statement: SQLite's limit (PostgreSQL's is 65 535).
@@ -65,6 +67,60 @@ pub(crate) async fn insert(
 ) -> Result<(), DbError> {
     let statements = statements(conn.backend(), head, template, "", rows);
     run(conn, statements).await
+}
+
+/// One step of a bulk load, built away from the writer.
+pub(crate) enum Step {
+    Statement(Sql),
+    /// PostgreSQL only.
+    Copy(CopyIn),
+}
+
+/// The steps that append `rows` (values in the order of `columns`) to
+/// `table`: multi-row `INSERT`s on SQLite, one `COPY` on PostgreSQL, which
+/// loads a seed's rows several times faster than its `INSERT`s (see
+/// docs/PERFORMANCE.md).
+pub(crate) fn appended(
+    backend: Backend,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Vec<Step> {
+    match backend {
+        Backend::Sqlite => {
+            let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let template = format!("({})", vec!["{}"; columns.len()].join(", "));
+            statements(backend, &head, &template, "", rows)
+                .into_iter()
+                .map(Step::Statement)
+                .collect()
+        }
+        Backend::Postgres => {
+            let mut copy = CopyIn::new(table, columns);
+            for row in rows {
+                copy.row(row);
+            }
+            vec![Step::Copy(copy)]
+        }
+    }
+}
+
+/// Runs the steps of a bulk load, in order.
+pub(crate) async fn run_steps(conn: &mut Conn<'_>, steps: Vec<Step>) -> Result<(), DbError> {
+    for step in steps {
+        match (step, &mut *conn) {
+            (Step::Statement(sql), conn) => {
+                sql.execute(conn).await?;
+            }
+            (Step::Copy(copy), Conn::Postgres(pg)) => {
+                copy.run(pg).await?;
+            }
+            (Step::Copy(_), Conn::Sqlite(_)) => {
+                return Err(DbError::Config("COPY is PostgreSQL's".into()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs statements built beforehand (see [`statements`]), in order.

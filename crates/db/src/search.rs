@@ -77,25 +77,36 @@ pub(crate) fn indexed(
     }
 }
 
-/// The statements that index messages just inserted (so nothing to
-/// replace), `(id, document)` with each document from [`indexed`]; built
-/// away from the writer.
-pub(crate) fn new_statements(backend: Backend, documents: Vec<(i64, String)>) -> Vec<Sql> {
-    let (head, template) = match backend {
-        Backend::Sqlite => (
-            "INSERT INTO search_messages (rowid, stems) VALUES ",
-            "({}, {})",
-        ),
-        Backend::Postgres => (
-            "INSERT INTO search_messages (message_id, document) VALUES ",
-            "({}, to_tsvector('russian', {}))",
-        ),
-    };
+/// The steps that index messages just inserted (so nothing to replace),
+/// `(id, document)` with each document from [`indexed`]; built away from
+/// the writer. `COPY` cannot call `to_tsvector`, so on PostgreSQL the words
+/// go into a table of the transaction's own first.
+pub(crate) fn appended(backend: Backend, documents: Vec<(i64, String)>) -> Vec<many_rows::Step> {
     let rows = documents
         .into_iter()
         .map(|(id, document)| vec![Arg::from(id), document.into()])
         .collect();
-    many_rows::statements(backend, head, template, "", rows)
+    match backend {
+        Backend::Sqlite => {
+            many_rows::appended(backend, "search_messages", &["rowid", "stems"], rows)
+        }
+        Backend::Postgres => {
+            let mut steps = vec![many_rows::Step::Statement(Sql::new(
+                "CREATE TEMPORARY TABLE search_words (message_id BIGINT, words TEXT) ON COMMIT DROP",
+            ))];
+            steps.extend(many_rows::appended(
+                backend,
+                "search_words",
+                &["message_id", "words"],
+                rows,
+            ));
+            steps.push(many_rows::Step::Statement(Sql::new(
+                "INSERT INTO search_messages (message_id, document) \
+                 SELECT message_id, to_tsvector('russian', words) FROM search_words",
+            )));
+            steps
+        }
+    }
 }
 
 async fn put(conn: &mut Conn<'_>, m: &Indexed) -> Result<(), DbError> {

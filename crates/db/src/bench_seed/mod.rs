@@ -7,6 +7,7 @@
 //! have built them message by message. Deterministic for a seed (relative to the clock's now).
 
 pub mod ceiling;
+mod foreign_keys;
 mod indexes;
 mod texts;
 
@@ -62,6 +63,7 @@ pub async fn seed(
     let mut conn = tx.conn();
     let mut plan = Plan::read(&mut conn, clock.now(), calendar, options.seed).await?;
     let dropped = indexes::drop_all(&mut conn).await?;
+    let keys = foreign_keys::drop_all(&mut conn).await?;
     merge_search_index_at_the_end(&mut conn).await?;
     tx.commit().await?;
     db.enforce_foreign_keys(false).await?;
@@ -74,16 +76,22 @@ pub async fn seed(
     tracing::info!("rows written");
 
     let phase = std::time::Instant::now();
-    let mut tx = db.write().await?;
-    let mut conn = tx.conn();
-    indexes::sort_on_every_core(&mut conn).await?;
-    indexes::create_all(&mut conn, &dropped).await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "indexes built");
-    std::mem::take(&mut plan.cells).write(&mut conn).await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
-    plan.finish(&mut conn).await?;
-    tx.commit().await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
+    let built = build_indexes_and_keys(db, &dropped, &keys, phase);
+    let summed = write_grid_and_counters(db, plan, phase);
+    match db.backend() {
+        // One writer: the second would time out waiting for it.
+        Backend::Sqlite => {
+            built.await?;
+            summed.await?;
+        }
+        // The grid and the counters have tables of their own, and the
+        // server builds the search index and checks each key on one core.
+        Backend::Postgres => {
+            let (built, summed) = tokio::join!(built, summed);
+            built?;
+            summed?;
+        }
+    }
     analyze(db).await?;
     tracing::info!(
         seconds = phase.elapsed().as_secs_f64(),
@@ -93,9 +101,45 @@ pub async fn seed(
     Ok(written)
 }
 
+async fn build_indexes_and_keys(
+    db: &Db,
+    dropped: &[indexes::Index],
+    keys: &[foreign_keys::ForeignKey],
+    phase: std::time::Instant,
+) -> Result<(), DbError> {
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    indexes::sort_on_every_core(&mut conn).await?;
+    indexes::create_all(&mut conn, dropped).await?;
+    foreign_keys::add_all(&mut conn, keys).await?;
+    tx.commit().await?;
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "indexes and keys built"
+    );
+    Ok(())
+}
+
+/// Writes what the generator summed in memory: the map's grid, the daily
+/// counters and the years' last numbers.
+async fn write_grid_and_counters(
+    db: &Db,
+    mut plan: Plan<'_>,
+    phase: std::time::Instant,
+) -> Result<(), DbError> {
+    let mut tx = db.write().await?;
+    let mut conn = tx.conn();
+    std::mem::take(&mut plan.cells).write(&mut conn).await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
+    plan.finish(&mut conn).await?;
+    tx.commit().await?;
+    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
+    Ok(())
+}
+
 /// Generates the messages and writes them, returning how many were written.
-/// The next chunk is generated while the one before is written: the
-/// generator waits on the processor, the writer on the database.
+/// The next chunk is generated while the ones before are written: the
+/// generator waits on the processor, the writers on the database.
 async fn load(
     db: &Db,
     plan: &mut Plan<'_>,
@@ -103,8 +147,17 @@ async fn load(
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64, DbError> {
     let (chunks, queued) = tokio::sync::mpsc::channel(1);
+    let queued = Arc::new(tokio::sync::Mutex::new(queued));
     let written = Arc::new(AtomicU64::new(0));
-    let writer = tokio::spawn(write_chunks(db.clone(), queued, Arc::clone(&written)));
+    let writers: Vec<_> = (0..writers(db.backend()))
+        .map(|_| {
+            tokio::spawn(write_chunks(
+                db.clone(),
+                Arc::clone(&queued),
+                Arc::clone(&written),
+            ))
+        })
+        .collect();
     let mut reader = db.read().await?;
     let mut generated = 0;
     while generated < options.messages {
@@ -113,20 +166,22 @@ async fn load(
             .generate(&mut reader.conn(), generated, count, options.messages)
             .await?;
         if chunks
-            .send((count, chunk.statements(db.backend())))
+            .send((count, chunk.steps(db.backend())))
             .await
             .is_err()
         {
-            // The writer stopped; its error is reported below.
+            // A writer stopped; its error is reported below.
             break;
         }
         generated += count;
         progress(written.load(Ordering::Relaxed));
     }
     drop((chunks, reader));
-    writer
-        .await
-        .map_err(|e| DbError::Config(format!("the seed's writer failed: {e}")))??;
+    for writer in writers {
+        writer
+            .await
+            .map_err(|e| DbError::Config(format!("the seed's writer failed: {e}")))??;
+    }
     let written = written.load(Ordering::Relaxed);
     progress(written);
     Ok(written)
@@ -146,20 +201,38 @@ async fn check_keys(db: &Db) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Runs each chunk's statements in a transaction of its own, counting the
-/// messages written.
-async fn write_chunks(
-    db: Db,
-    mut chunks: tokio::sync::mpsc::Receiver<(u64, Vec<Sql>)>,
-    written: Arc<AtomicU64>,
-) -> Result<(), DbError> {
-    while let Some((count, statements)) = chunks.recv().await {
-        let mut tx = db.write().await?;
-        many_rows::run(&mut tx.conn(), statements).await?;
-        tx.commit().await?;
+/// How many chunks are written at once: SQLite has one writer; a
+/// PostgreSQL server parses and stores each `COPY` on one core, which kept
+/// one of this machine's two cores a third idle while the generator waited
+/// on it.
+fn writers(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}
+
+type Queue = tokio::sync::Mutex<tokio::sync::mpsc::Receiver<(u64, Vec<many_rows::Step>)>>;
+
+/// Runs each chunk it takes in a transaction of its own, counting the
+/// messages written; on an error it closes the queue, so the generator
+/// stops too.
+async fn write_chunks(db: Db, queued: Arc<Queue>, written: Arc<AtomicU64>) -> Result<(), DbError> {
+    loop {
+        let Some((count, steps)) = queued.lock().await.recv().await else {
+            return Ok(());
+        };
+        let wrote = async {
+            let mut tx = db.write().await?;
+            many_rows::run_steps(&mut tx.conn(), steps).await?;
+            tx.commit().await
+        };
+        if let Err(e) = wrote.await {
+            queued.lock().await.close();
+            return Err(e);
+        }
         written.fetch_add(count, Ordering::Relaxed);
     }
-    Ok(())
 }
 
 /// On SQLite, stops FTS5 merging the search index's segments as they
@@ -627,11 +700,37 @@ struct Chunk {
     messages: Vec<Generated>,
 }
 
+/// The columns of `messages` a seed fills, in the order of [`Chunk::steps`]' values.
+const MESSAGE_COLUMNS: [&str; 22] = [
+    "id",
+    "number",
+    "topic_id",
+    "organisation_id",
+    "territory_id",
+    "author_id",
+    "text",
+    "lat",
+    "lon",
+    "address",
+    "status",
+    "public",
+    "source",
+    "due_date",
+    "routing_note",
+    "created_at",
+    "updated_at",
+    "routed_at",
+    "answered_at",
+    "rating",
+    "resolved",
+    "disputes",
+];
+
 impl Chunk {
-    /// The statements that write the chunk, built by the generating thread
-    /// so that the writer only runs them (building them was a fifth of the
+    /// The steps that write the chunk, built by the generating thread so
+    /// that the writer only runs them (building them was a fifth of the
     /// writer's time, and the generator idled most of its own).
-    fn statements(self, backend: Backend) -> Vec<Sql> {
+    fn steps(self, backend: Backend) -> Vec<many_rows::Step> {
         let messages = self
             .messages
             .iter()
@@ -662,15 +761,7 @@ impl Chunk {
                 ]
             })
             .collect();
-        let mut statements = many_rows::statements(
-            backend,
-            "INSERT INTO messages (id, number, topic_id, organisation_id, territory_id, author_id, text, \
-             lat, lon, address, status, public, source, due_date, routing_note, created_at, updated_at, \
-             routed_at, answered_at, rating, resolved, disputes) VALUES ",
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            "",
-            messages,
-        );
+        let mut steps = many_rows::appended(backend, "messages", &MESSAGE_COLUMNS, messages);
         let history: Vec<events::NewEvent<'_>> = self
             .messages
             .iter()
@@ -687,13 +778,13 @@ impl Chunk {
                 })
             })
             .collect();
-        statements.extend(events::insert_statements(backend, &history));
+        steps.extend(events::appended(backend, &history));
         let documents = self
             .messages
             .into_iter()
             .filter_map(|m| Some((m.id, m.search?)))
             .collect();
-        statements.extend(search::new_statements(backend, documents));
-        statements
+        steps.extend(search::appended(backend, documents));
+        steps
     }
 }

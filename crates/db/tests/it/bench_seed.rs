@@ -27,6 +27,24 @@ async fn count(db: &Db, sql: &str) -> i64 {
     read_scalar(db, Sql::new(sql)).await
 }
 
+/// Every foreign key of the database, as `table: definition`.
+async fn foreign_keys(db: &Db) -> Vec<String> {
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT m.name || ': ' || k.\"from\" || ' -> ' || k.\"table\" || '.' || k.\"to\" \
+             FROM sqlite_master m, pragma_foreign_key_list(m.name) k WHERE m.type = 'table' ORDER BY 1"
+        }
+        Backend::Postgres => {
+            "SELECT conrelid::regclass::text || ': ' || pg_get_constraintdef(oid) \
+             FROM pg_constraint WHERE contype = 'f' ORDER BY 1"
+        }
+    };
+    let mut handle = db.read().await.unwrap();
+    let keys: Vec<String> = Sql::new(sql).scalars(&mut handle.conn()).await.unwrap();
+    assert!(!keys.is_empty());
+    keys
+}
+
 async fn indexes(db: &Db) -> Vec<String> {
     let sql = match db.backend() {
         Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name",
@@ -167,7 +185,7 @@ async fn seeded_messages_have_consistent_counters_statuses_search_and_map() {
 }
 
 #[tokio::test]
-async fn seeding_keeps_the_indexes_and_repeats_for_a_seed() {
+async fn seeding_keeps_the_indexes_and_keys_and_repeats_for_a_seed() {
     let demo = TestDb::new().await;
     vmeste_db::demo::load(
         &demo.db,
@@ -182,6 +200,7 @@ async fn seeding_keeps_the_indexes_and_repeats_for_a_seed() {
         seeded(200, 2).await,
     );
     assert_eq!(indexes(&a.db).await, indexes(&demo.db).await);
+    assert_eq!(foreign_keys(&a.db).await, foreign_keys(&demo.db).await);
     let texts = |test: &TestDb| {
         let db = test.db.clone();
         async move {
