@@ -97,6 +97,11 @@ pub(crate) fn appended(
         }
         Backend::Postgres => {
             let mut copy = CopyIn::new(table, columns);
+            let mut rows = rows.into_iter();
+            if let Some(first) = rows.next() {
+                copy.row(first);
+                copy.reserve_rows(rows.len());
+            }
             for row in rows {
                 copy.row(row);
             }
