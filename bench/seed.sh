@@ -13,9 +13,10 @@
 #
 #   bench/seed.sh [--messages 1000000] [--backend sqlite|postgres]
 #
-# The SQLite folders go under $BENCH_SEED_DIR (default: a temporary folder,
-# removed at the end); a million messages take about 2 GB in each, about
-# 3 GB in each PostgreSQL database (dropped at the end).
+# The SQLite folders, or the PostgreSQL ceiling's dump of the seeded rows,
+# go under $BENCH_SEED_DIR (default: a temporary folder, removed at the end);
+# a million messages take about 2 GB in each folder, about 3 GB in each
+# PostgreSQL database (dropped at the end) and 1.5 GB in the dump.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 MESSAGES=1000000
@@ -55,7 +56,9 @@ case "$BACKEND" in
     done
     from="${PG_ADMIN%/*}/${databases[0]}"
     product_env=(VMESTE_DATA_DIR="$scratch/product" VMESTE_DATABASE_URL="$from")
-    ceiling_env=(VMESTE_DATA_DIR="$scratch/ceiling" VMESTE_DATABASE_URL="${PG_ADMIN%/*}/${databases[1]}")
+    # The ceiling's dump of the seeded rows goes under the scratch folder.
+    ceiling_env=(VMESTE_DATA_DIR="$scratch/ceiling" TMPDIR="$scratch"
+      VMESTE_DATABASE_URL="${PG_ADMIN%/*}/${databases[1]}")
     results="$BENCH_RESULTS/seed-postgres.json"
     ;;
   *) echo "--backend is sqlite or postgres" >&2; exit 2 ;;
