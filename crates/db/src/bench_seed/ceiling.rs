@@ -121,11 +121,7 @@ pub async fn copy(
 
     let indexes = async {
         let phase = Instant::now();
-        let mut tx = db.write().await?;
-        indexes::sort_on_every_core(&mut tx.conn()).await?;
-        indexes::create_all(&mut tx.conn(), &dropped).await?;
-        foreign_keys::add_all(&mut tx.conn(), &keys).await?;
-        tx.commit().await?;
+        super::build_indexes_and_keys(db, &dropped, &keys).await?;
         Ok::<_, DbError>(phase.elapsed().as_secs_f64())
     };
     let counters_and_grid = async {

@@ -7,7 +7,16 @@ use crate::{Backend, Conn, DbError, Sql};
 #[derive(sqlx::FromRow)]
 pub(super) struct Index {
     name: String,
+    table_name: String,
     sql: String,
+}
+
+impl Index {
+    /// The search index, PostgreSQL's GIN, which the server builds on one
+    /// core (B-trees get parallel workers).
+    pub(super) fn is_full_text(&self) -> bool {
+        self.table_name == "search_messages"
+    }
 }
 
 /// Partial indexes of what the seed never writes (copies, duplicates):
@@ -22,12 +31,12 @@ const KEPT: &str = "('messages_copy_of', 'messages_duplicate_of')";
 pub(super) async fn drop_all(conn: &mut Conn<'_>) -> Result<Vec<Index>, DbError> {
     let query = match conn.backend() {
         Backend::Sqlite => format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+            "SELECT name, tbl_name AS table_name, sql FROM sqlite_master WHERE type = 'index' \
              AND tbl_name IN ('messages', 'message_events') AND sql IS NOT NULL \
              AND name NOT IN {KEPT} ORDER BY name"
         ),
         Backend::Postgres => format!(
-            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes \
+            "SELECT indexname AS name, tablename AS table_name, indexdef AS sql FROM pg_indexes \
              WHERE schemaname = current_schema() \
              AND tablename IN ('messages', 'message_events', 'search_messages') \
              AND indexname NOT IN (SELECT conname FROM pg_constraint) \
@@ -43,7 +52,10 @@ pub(super) async fn drop_all(conn: &mut Conn<'_>) -> Result<Vec<Index>, DbError>
     Ok(indexes)
 }
 
-pub(super) async fn create_all(conn: &mut Conn<'_>, indexes: &[Index]) -> Result<(), DbError> {
+pub(super) async fn create_all(
+    conn: &mut Conn<'_>,
+    indexes: impl IntoIterator<Item = &Index>,
+) -> Result<(), DbError> {
     for index in indexes {
         Sql::new(index.sql.clone()).execute(conn).await?;
     }

@@ -76,7 +76,14 @@ pub async fn seed(
     tracing::info!("rows written");
 
     let phase = std::time::Instant::now();
-    let built = build_indexes_and_keys(db, &dropped, &keys, phase);
+    let built = async {
+        build_indexes_and_keys(db, &dropped, &keys).await?;
+        tracing::info!(
+            seconds = phase.elapsed().as_secs_f64(),
+            "indexes and keys built"
+        );
+        Ok::<_, DbError>(())
+    };
     let summed = write_grid_and_counters(db, plan, phase);
     match db.backend() {
         // One writer: the second would time out waiting for it.
@@ -101,23 +108,42 @@ pub async fn seed(
     Ok(written)
 }
 
+/// Builds the dropped indexes and adds the keys back. On PostgreSQL the
+/// search index, whose GIN the server builds on one core, gets a
+/// connection of its own while the other tables' indexes are built and
+/// their keys checked (a scan on one core each): they lock different
+/// tables, and only the search entries' key waits for the search index.
 async fn build_indexes_and_keys(
     db: &Db,
     dropped: &[indexes::Index],
     keys: &[foreign_keys::ForeignKey],
-    phase: std::time::Instant,
 ) -> Result<(), DbError> {
-    let mut tx = db.write().await?;
-    let mut conn = tx.conn();
-    indexes::sort_on_every_core(&mut conn).await?;
-    indexes::create_all(&mut conn, dropped).await?;
-    foreign_keys::add_all(&mut conn, keys).await?;
-    tx.commit().await?;
-    tracing::info!(
-        seconds = phase.elapsed().as_secs_f64(),
-        "indexes and keys built"
-    );
-    Ok(())
+    let (full_text, others): (Vec<_>, Vec<_>) =
+        dropped.iter().partition(|index| index.is_full_text());
+    let search = async {
+        let mut tx = db.write().await?;
+        indexes::create_all(&mut tx.conn(), full_text).await?;
+        tx.commit().await
+    };
+    let rest = async {
+        let mut tx = db.write().await?;
+        let mut conn = tx.conn();
+        indexes::sort_on_every_core(&mut conn).await?;
+        indexes::create_all(&mut conn, others).await?;
+        foreign_keys::add_all(&mut conn, keys).await?;
+        tx.commit().await
+    };
+    match db.backend() {
+        // One writer, and no search index among the dropped.
+        Backend::Sqlite => {
+            search.await?;
+            rest.await
+        }
+        Backend::Postgres => {
+            let (search, rest) = tokio::join!(search, rest);
+            search.and(rest)
+        }
+    }
 }
 
 /// Writes what the generator summed in memory: the map's grid, the daily
