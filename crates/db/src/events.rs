@@ -94,7 +94,10 @@ fn rows(new: &[NewEvent<'_>]) -> Vec<Vec<Arg>> {
 }
 
 /// History appended by a bulk load (see [`many_rows::appended`]).
-pub(crate) fn appended(backend: Backend, new: &[NewEvent<'_>]) -> Vec<many_rows::Step> {
+pub(crate) fn appended(
+    backend: Backend,
+    new: &[NewEvent<'_>],
+) -> Result<Vec<many_rows::Step>, DbError> {
     many_rows::appended(backend, "message_events", &COLUMNS, rows(new))
 }
 

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::copy_in::CopyIn;
+use crate::sql::SqliteEncoded;
 use crate::{Arg, Backend, Conn, DbError, Sql};
 
 /// Bound values per statement: SQLite's limit (PostgreSQL's is 65 535).
@@ -72,12 +73,15 @@ pub(crate) async fn insert(
 /// One step of a bulk load, built away from the writer.
 pub(crate) enum Step {
     Statement(Sql),
+    /// SQLite only: a statement with its values encoded for the driver.
+    Encoded(SqliteEncoded),
     /// PostgreSQL only.
     Copy(CopyIn),
 }
 
 /// The steps that append `rows` (values in the order of `columns`) to
-/// `table`: multi-row `INSERT`s on SQLite, one `COPY` on PostgreSQL, which
+/// `table`: multi-row `INSERT`s on SQLite, their values encoded for the
+/// driver here, away from the writer; one `COPY` on PostgreSQL, which
 /// loads a seed's rows several times faster than its `INSERT`s (see
 /// docs/PERFORMANCE.md).
 pub(crate) fn appended(
@@ -85,14 +89,14 @@ pub(crate) fn appended(
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Arg>>,
-) -> Vec<Step> {
+) -> Result<Vec<Step>, DbError> {
     match backend {
         Backend::Sqlite => {
             let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
             let template = format!("({})", vec!["{}"; columns.len()].join(", "));
             statements(backend, &head, &template, "", rows)
                 .into_iter()
-                .map(Step::Statement)
+                .map(|sql| sql.encoded_for_sqlite().map(Step::Encoded))
                 .collect()
         }
         Backend::Postgres => {
@@ -105,7 +109,7 @@ pub(crate) fn appended(
             for row in rows {
                 copy.row(row);
             }
-            vec![Step::Copy(copy)]
+            Ok(vec![Step::Copy(copy)])
         }
     }
 }
@@ -117,11 +121,16 @@ pub(crate) async fn run_steps(conn: &mut Conn<'_>, steps: Vec<Step>) -> Result<(
             (Step::Statement(sql), conn) => {
                 sql.execute(conn).await?;
             }
+            (Step::Encoded(encoded), Conn::Sqlite(sqlite)) => {
+                encoded.execute(sqlite).await?;
+            }
             (Step::Copy(copy), Conn::Postgres(pg)) => {
                 copy.run(pg).await?;
             }
-            (Step::Copy(_), Conn::Sqlite(_)) => {
-                return Err(DbError::Config("COPY is PostgreSQL's".into()));
+            (Step::Encoded(_), Conn::Postgres(_)) | (Step::Copy(_), Conn::Sqlite(_)) => {
+                return Err(DbError::Config(
+                    "a step built for the other database backend".into(),
+                ));
             }
         }
     }

@@ -81,7 +81,10 @@ pub(crate) fn indexed(
 /// `(id, document)` with each document from [`indexed`]; built away from
 /// the writer. `COPY` cannot call `to_tsvector`, so on PostgreSQL the words
 /// go into a table of the transaction's own first.
-pub(crate) fn appended(backend: Backend, documents: Vec<(i64, String)>) -> Vec<many_rows::Step> {
+pub(crate) fn appended(
+    backend: Backend,
+    documents: Vec<(i64, String)>,
+) -> Result<Vec<many_rows::Step>, DbError> {
     let rows = documents
         .into_iter()
         .map(|(id, document)| vec![Arg::from(id), document.into()])
@@ -99,12 +102,12 @@ pub(crate) fn appended(backend: Backend, documents: Vec<(i64, String)>) -> Vec<m
                 "search_words",
                 &["message_id", "words"],
                 rows,
-            ));
+            )?);
             steps.push(many_rows::Step::Statement(Sql::new(
                 "INSERT INTO search_messages (message_id, document) \
                  SELECT message_id, to_tsvector('russian', words) FROM search_words",
             )));
-            steps
+            Ok(steps)
         }
     }
 }

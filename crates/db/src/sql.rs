@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, PgConnection, Postgres, Sqlite, SqliteConnection};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, FromRow, PgConnection, Postgres, Sqlite, SqliteConnection};
 
 use crate::DbError;
 
@@ -86,20 +86,27 @@ pub struct Sql {
     args: Vec<Arg>,
 }
 
+/// Runs `$body` with `$v` bound to each argument's value, in its own type.
+macro_rules! for_each_value {
+    ($args:expr, $v:ident => $body:expr) => {
+        for arg in $args {
+            match arg {
+                Arg::Int($v) => $body,
+                Arg::Real($v) => $body,
+                Arg::Bool($v) => $body,
+                Arg::Text($v) => $body,
+                Arg::Time($v) => $body,
+                Arg::Date($v) => $body,
+                Arg::Bytes($v) => $body,
+            }
+        }
+    };
+}
+
 macro_rules! bind_all {
     ($query:expr, $args:expr) => {{
         let mut q = $query;
-        for arg in $args {
-            q = match arg {
-                Arg::Int(v) => q.bind(v),
-                Arg::Real(v) => q.bind(v),
-                Arg::Bool(v) => q.bind(v),
-                Arg::Text(v) => q.bind(v),
-                Arg::Time(v) => q.bind(v),
-                Arg::Date(v) => q.bind(v),
-                Arg::Bytes(v) => q.bind(v),
-            };
-        }
+        for_each_value!($args, v => q = q.bind(v));
         q
     }};
 }
@@ -241,6 +248,20 @@ impl Sql {
     }
 
     /// Runs a statement and returns the number of rows it changed.
+    /// The statement with its values encoded for SQLite, so that running it
+    /// later costs the writer nothing but SQLite's own work.
+    pub(crate) fn encoded_for_sqlite(self) -> Result<SqliteEncoded, DbError> {
+        let mut args = SqliteArguments::default();
+        args.reserve(self.args.len(), 0);
+        for_each_value!(self.args, v => args
+            .add(v)
+            .map_err(|e| DbError::Config(format!("encoding a value for SQLite: {e}")))?);
+        Ok(SqliteEncoded {
+            text: self.text,
+            args,
+        })
+    }
+
     pub async fn execute(self, conn: &mut Conn<'_>) -> Result<u64, DbError> {
         Ok(match conn {
             Conn::Sqlite(c) => bind_all!(sqlx::query(&self.text), self.args)
@@ -252,5 +273,21 @@ impl Sql {
                 .await?
                 .rows_affected(),
         })
+    }
+}
+
+/// A statement whose values are encoded already (see [`Sql::encoded_for_sqlite`]).
+#[derive(Debug)]
+pub(crate) struct SqliteEncoded {
+    text: String,
+    args: SqliteArguments<'static>,
+}
+
+impl SqliteEncoded {
+    pub(crate) async fn execute(self, conn: &mut SqliteConnection) -> Result<u64, DbError> {
+        Ok(sqlx::query_with(&self.text, self.args)
+            .execute(conn)
+            .await?
+            .rows_affected())
     }
 }
