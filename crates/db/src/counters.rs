@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::{Arg, Conn, DbError, Sql, many_rows};
+use crate::{Arg, Backend, Conn, DbError, Sql, many_rows};
 
 /// Which row a change counts in.
 #[derive(Debug, Clone, Copy)]
@@ -153,17 +153,35 @@ pub async fn add(conn: &mut Conn<'_>, key: Key, c: Change) -> Result<(), DbError
     Ok(())
 }
 
-/// Adds many changes at once (a bulk load): the daily rows and their
-/// roll-ups summed in memory first, then written many rows a statement.
+/// The category of each topic, which keys the category roll-ups.
+pub(crate) async fn categories(conn: &mut Conn<'_>) -> Result<HashMap<i64, i64>, DbError> {
+    Ok(Sql::new("SELECT id, category_id FROM topics")
+        .fetch_all::<(i64, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Adds many changes at once (a bulk load); see [`upserts`].
 pub async fn add_all(
     conn: &mut Conn<'_>,
     changes: impl IntoIterator<Item = (Key, Change)>,
 ) -> Result<(), DbError> {
-    let categories: HashMap<i64, i64> = Sql::new("SELECT id, category_id FROM topics")
-        .fetch_all::<(i64, i64)>(conn)
-        .await?
-        .into_iter()
-        .collect();
+    let categories = categories(conn).await?;
+    for sql in upserts(conn.backend(), &categories, changes) {
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// The statements that add many changes at once (a bulk load): the daily
+/// rows and their roll-ups summed in memory first, then written many rows
+/// a statement, each built as it is taken.
+pub(crate) fn upserts<C: IntoIterator<Item = (Key, Change)>>(
+    backend: Backend,
+    categories: &HashMap<i64, i64>,
+    changes: C,
+) -> impl Iterator<Item = Sql> + use<C> {
     let mut daily = HashMap::new();
     let mut rollups: HashMap<(&str, NaiveDate, i64), Change> = HashMap::new();
     for (key, change) in changes {
@@ -203,7 +221,7 @@ pub async fn add_all(
     daily.sort_unstable_by_key(|(key, _)| *key);
     let daily = daily
         .into_iter()
-        .map(|((day, organisation, topic, territory), c)| {
+        .map(move |((day, organisation, topic, territory), c)| {
             let key = [
                 day.into(),
                 organisation.into(),
@@ -211,49 +229,43 @@ pub async fn add_all(
                 territory.into(),
             ];
             key.into_iter().chain(values(c)).collect()
-        })
-        .collect();
-    upsert_all(
-        conn,
+        });
+    let rollups = rollups.into_iter().map(move |((slice, period, key), c)| {
+        let key = [slice.into(), period.into(), key.into()];
+        key.into_iter().chain(values(c)).collect()
+    });
+    upserts_of(
+        backend,
         "daily_counters (day, organisation_id, topic_id, territory_id",
         "day, organisation_id, topic_id, territory_id",
         daily,
     )
-    .await?;
-    let rollups = rollups
-        .into_iter()
-        .map(|((slice, period, key), c)| {
-            let key = [slice.into(), period.into(), key.into()];
-            key.into_iter().chain(values(c)).collect()
-        })
-        .collect();
-    upsert_all(
-        conn,
+    .chain(upserts_of(
+        backend,
         "counter_rollups (slice, period, key_id",
         "slice, period, key_id",
         rollups,
-    )
-    .await
+    ))
 }
 
-/// Adds rows of a key's columns and the counters to `table` (named with its
-/// key's columns, the parenthesis left open).
-async fn upsert_all(
-    conn: &mut Conn<'_>,
+/// The statements that add rows of a key's columns and the counters to
+/// `table` (named with its key's columns, the parenthesis left open).
+fn upserts_of<R: Iterator<Item = Vec<Arg>>>(
+    backend: Backend,
     table_and_key: &str,
     key: &str,
-    rows: Vec<Vec<Arg>>,
-) -> Result<(), DbError> {
+    rows: R,
+) -> impl Iterator<Item = Sql> + use<R> {
     let table = table_and_key.split(' ').next().unwrap_or_default();
-    let width = rows.first().map_or(0, Vec::len);
+    let width = key.split(", ").count() + COLUMNS.split(", ").count();
     let template = format!("({})", vec!["{}"; width].join(", "));
     let head = format!("INSERT INTO {table_and_key}, {COLUMNS}) VALUES ");
     let tail = format!(" ON CONFLICT ({key}) DO UPDATE SET {}", adding(table));
-    for sql in many_rows::statements(conn.backend(), &head, &template, &tail, rows) {
-        sql.execute(conn).await?;
-    }
-    Ok(())
+    many_rows::statements_by_part(backend, head, template, tail, rows, ROWS_A_PART)
 }
+
+/// Rows bound at a time when counters are written in bulk.
+const ROWS_A_PART: usize = 10_000;
 
 /// The period of the all-time roll-ups (migration 0017).
 const ALL_TIME: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");

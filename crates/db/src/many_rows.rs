@@ -59,6 +59,27 @@ pub(crate) fn statements(
     statements
 }
 
+/// The statements for `rows` (see [`statements`]), built `part` rows at a
+/// time as they are taken, so that millions of rows are never all bound at
+/// once (the map grid's cells of a 10M seed took its memory from 1.2 to
+/// 1.9 GB that way).
+pub(crate) fn statements_by_part(
+    backend: Backend,
+    head: String,
+    template: String,
+    tail: String,
+    rows: impl Iterator<Item = Vec<Arg>>,
+    part: usize,
+) -> impl Iterator<Item = Sql> {
+    let mut rows = rows.peekable();
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        let part: Vec<_> = rows.by_ref().take(part).collect();
+        Some(statements(backend, &head, &template, &tail, part))
+    })
+    .flatten()
+}
+
 /// Inserts `rows` (see [`statements`]).
 pub(crate) async fn insert(
     conn: &mut Conn<'_>,
@@ -117,21 +138,27 @@ pub(crate) fn appended(
 /// Runs the steps of a bulk load, in order.
 pub(crate) async fn run_steps(conn: &mut Conn<'_>, steps: Vec<Step>) -> Result<(), DbError> {
     for step in steps {
-        match (step, &mut *conn) {
-            (Step::Statement(sql), conn) => {
-                sql.execute(conn).await?;
-            }
-            (Step::Encoded(encoded), Conn::Sqlite(sqlite)) => {
-                encoded.execute(sqlite).await?;
-            }
-            (Step::Copy(copy), Conn::Postgres(pg)) => {
-                copy.run(pg).await?;
-            }
-            (Step::Encoded(_), Conn::Postgres(_)) | (Step::Copy(_), Conn::Sqlite(_)) => {
-                return Err(DbError::Config(
-                    "a step built for the other database backend".into(),
-                ));
-            }
+        run_step(conn, step).await?;
+    }
+    Ok(())
+}
+
+/// Runs one step of a bulk load.
+pub(crate) async fn run_step(conn: &mut Conn<'_>, step: Step) -> Result<(), DbError> {
+    match (step, conn) {
+        (Step::Statement(sql), conn) => {
+            sql.execute(conn).await?;
+        }
+        (Step::Encoded(encoded), Conn::Sqlite(sqlite)) => {
+            encoded.execute(sqlite).await?;
+        }
+        (Step::Copy(copy), Conn::Postgres(pg)) => {
+            copy.run(pg).await?;
+        }
+        (Step::Encoded(_), Conn::Postgres(_)) | (Step::Copy(_), Conn::Sqlite(_)) => {
+            return Err(DbError::Config(
+                "a step built for the other database backend".into(),
+            ));
         }
     }
     Ok(())

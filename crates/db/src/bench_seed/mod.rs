@@ -9,6 +9,7 @@
 pub mod ceiling;
 mod foreign_keys;
 mod indexes;
+mod summed;
 mod texts;
 
 use std::collections::HashMap;
@@ -26,12 +27,14 @@ use vmeste_domain::deadline;
 use vmeste_domain::status::{Action, MessageStatus};
 use vmeste_routing::territory::{TerritoryIndex, parse_geometry};
 
+use self::summed::Summed;
 use crate::counters::{Change, Key};
 use crate::demo::counters::{Sums, counted};
 use crate::demo::{data, messages as demo_messages};
 use crate::map::grid::BulkCells;
 use crate::{
-    Arg, Backend, Conn, Db, DbError, Sql, catalogue, events, intake, many_rows, regions, search,
+    Arg, Backend, Conn, Db, DbError, Sql, catalogue, counters, events, intake, many_rows, regions,
+    search,
 };
 
 /// Messages generated and written per transaction. Each chunk's rows are
@@ -85,21 +88,34 @@ pub async fn seed(
         );
         Ok::<_, DbError>(())
     };
-    let summed = write_grid_and_counters(db, plan, phase);
+    let categories = counters::categories(&mut db.read().await?.conn()).await?;
+    let numbers = std::mem::take(&mut plan.numbers);
+    let summed = Summed {
+        cells: plan.cells,
+        sums: plan.sums,
+        categories,
+    };
     match db.backend() {
-        // One writer: the second would time out waiting for it.
+        // One writer, busy with the indexes first: the second would time
+        // out waiting for it.
         Backend::Sqlite => {
+            let encoding = summed.encode_beside();
             built.await?;
-            summed.await?;
+            encoding.write(db).await?;
         }
         // The grid and the counters have tables of their own, and the
         // server builds the search index and checks each key on one core.
         Backend::Postgres => {
-            let (built, summed) = tokio::join!(built, summed);
+            let (built, summed) = tokio::join!(built, summed.write(db));
             built?;
             summed?;
         }
     }
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "map grid and counters written"
+    );
+    write_numbers(db, numbers).await?;
     analyze(db).await?;
     tracing::info!(
         seconds = phase.elapsed().as_secs_f64(),
@@ -147,21 +163,29 @@ async fn build_indexes_and_keys(
     }
 }
 
-/// Writes what the generator summed in memory: the map's grid, the daily
-/// counters and the years' last numbers.
-async fn write_grid_and_counters(
-    db: &Db,
-    mut plan: Plan<'_>,
-    phase: std::time::Instant,
-) -> Result<(), DbError> {
+/// Writes the years' last numbers the generator gave out, and on
+/// PostgreSQL moves the messages' sequence past the last id.
+async fn write_numbers(db: &Db, numbers: HashMap<i32, i64>) -> Result<(), DbError> {
     let mut tx = db.write().await?;
     let mut conn = tx.conn();
-    std::mem::take(&mut plan.cells).write(&mut conn).await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "map grid built");
-    plan.finish(&mut conn).await?;
-    tx.commit().await?;
-    tracing::info!(seconds = phase.elapsed().as_secs_f64(), "counters written");
-    Ok(())
+    for (year, last) in numbers {
+        Sql::new(
+            "INSERT INTO message_numbers (year, last) VALUES ($1, $2) \
+             ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+        )
+        .bind(year)
+        .bind(last)
+        .execute(&mut conn)
+        .await?;
+    }
+    if conn.backend() == Backend::Postgres {
+        Sql::new(
+            "SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT MAX(id) FROM messages))",
+        )
+        .execute(&mut conn)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Generates the messages and writes them, returning how many were written.
@@ -667,29 +691,6 @@ impl<'a> Plan<'a> {
                 );
             }
         }
-    }
-
-    /// Writes what was kept in memory: the counters and the year's last numbers.
-    async fn finish(self, conn: &mut Conn<'_>) -> Result<(), DbError> {
-        self.sums.write(conn).await?;
-        for (year, last) in self.numbers {
-            Sql::new(
-                "INSERT INTO message_numbers (year, last) VALUES ($1, $2) \
-                 ON CONFLICT (year) DO UPDATE SET last = excluded.last",
-            )
-            .bind(year)
-            .bind(last)
-            .execute(conn)
-            .await?;
-        }
-        if conn.backend() == Backend::Postgres {
-            Sql::new(
-                "SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT MAX(id) FROM messages))",
-            )
-            .execute(conn)
-            .await?;
-        }
-        Ok(())
     }
 }
 

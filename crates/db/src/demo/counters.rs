@@ -99,20 +99,23 @@ impl Sums {
     /// Adds the sums to the stored counters; how many rows they touched.
     pub(crate) async fn write(self, conn: &mut Conn<'_>) -> Result<usize, DbError> {
         let rows = self.0.len();
-        let changes =
-            self.0
-                .into_iter()
-                .map(|((day, organisation_id, topic_id, territory_id), change)| {
-                    let key = Key {
-                        day,
-                        organisation_id,
-                        topic_id,
-                        territory_id,
-                    };
-                    (key, change)
-                });
-        counters::add_all(conn, changes).await?;
+        counters::add_all(conn, self.changes()).await?;
         Ok(rows)
+    }
+
+    /// The sums, each with its key.
+    pub(crate) fn changes(self) -> impl Iterator<Item = (Key, Change)> {
+        self.0
+            .into_iter()
+            .map(|((day, organisation_id, topic_id, territory_id), change)| {
+                let key = Key {
+                    day,
+                    organisation_id,
+                    topic_id,
+                    territory_id,
+                };
+                (key, change)
+            })
     }
 }
 

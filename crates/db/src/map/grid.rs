@@ -196,45 +196,15 @@ impl BulkCells {
         cell.east = cell.east.max(lon);
     }
 
-    /// Adds the cells to the stored grid (which counts the messages there
-    /// before the load): the finest zoom's in key order, then each coarser
-    /// zoom summed again from the one below it.
-    pub(crate) async fn write(self, conn: &mut Conn<'_>) -> Result<(), DbError> {
+    /// The statements that add the cells to the stored grid (which counts
+    /// the messages there before the load), each built as it is taken: the
+    /// finest zoom's in key order, then each coarser zoom summed again from
+    /// the one below it.
+    pub(crate) fn statements(self, backend: Backend) -> impl Iterator<Item = Sql> {
         let finest = LEVELS[LEVELS.len() - 1];
         let mut cells: Vec<_> = self.0.into_iter().collect();
         cells.sort_unstable_by_key(|(key, _)| *key);
-        // A part at a time: millions of cells' bound values at once took
-        // a 10M seed's memory from 1.2 to 1.9 GB.
-        for part in cells.chunks(10_000) {
-            insert_finest(conn, finest, part).await?;
-        }
-        Sql::new(format!("DELETE FROM map_cells WHERE level < {finest}"))
-            .execute(conn)
-            .await?;
-        for pair in LEVELS.windows(2).rev() {
-            let (level, finer) = (pair[0], pair[1]);
-            let div = 1_u32 << (finer - level);
-            Sql::new(format!(
-                "INSERT INTO map_cells ({COLUMNS}) SELECT {level}, cell_row / {div}, cell_col / {div}, \
-                 SUM(count), SUM(sum_lat), SUM(sum_lon), SUM(sum_id), MIN(south), MIN(west), \
-                 MAX(north), MAX(east) FROM map_cells WHERE level = {finer} GROUP BY 2, 3"
-            ))
-            .execute(conn)
-            .await?;
-        }
-        Ok(())
-    }
-}
-
-/// Adds cells of the finest zoom to the stored grid.
-async fn insert_finest(
-    conn: &mut Conn<'_>,
-    finest: u8,
-    cells: &[((i64, i64), CellSums)],
-) -> Result<(), DbError> {
-    let rows = cells
-        .iter()
-        .map(|&((row, col), c)| {
+        let rows = cells.into_iter().map(move |((row, col), c)| {
             vec![
                 Arg::from(i64::from(finest)),
                 row.into(),
@@ -248,16 +218,29 @@ async fn insert_finest(
                 c.north.into(),
                 c.east.into(),
             ]
-        })
-        .collect();
-    let statements = many_rows::statements(
-        conn.backend(),
-        &format!("INSERT INTO map_cells ({COLUMNS}) VALUES "),
-        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-        &adding(),
-        rows,
-    );
-    many_rows::run(conn, statements).await
+        });
+        let coarser = LEVELS.windows(2).rev().map(|pair| {
+            let (level, finer) = (pair[0], pair[1]);
+            let div = 1_u32 << (finer - level);
+            Sql::new(format!(
+                "INSERT INTO map_cells ({COLUMNS}) SELECT {level}, cell_row / {div}, cell_col / {div}, \
+                 SUM(count), SUM(sum_lat), SUM(sum_lon), SUM(sum_id), MIN(south), MIN(west), \
+                 MAX(north), MAX(east) FROM map_cells WHERE level = {finer} GROUP BY 2, 3"
+            ))
+        });
+        many_rows::statements_by_part(
+            backend,
+            format!("INSERT INTO map_cells ({COLUMNS}) VALUES "),
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})".to_string(),
+            adding(),
+            rows,
+            10_000,
+        )
+        .chain(std::iter::once(Sql::new(format!(
+            "DELETE FROM map_cells WHERE level < {finest}"
+        ))))
+        .chain(coarser)
+    }
 }
 
 const COLUMNS: &str =
