@@ -1,13 +1,14 @@
 //! `vmeste routing …`: train the classifier on a file of labelled messages,
 //! measure it, explain one suggestion, time it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use vmeste_db::{routing_labels, routing_models, routing_training};
+use vmeste_db::{Conn, catalogue, organisations, routing_labels, routing_models, routing_training};
 use vmeste_domain::clock::Clock;
 use vmeste_routing::classifier::{self, Example, Model, Progress, ReasonKind};
 use vmeste_routing::kursk;
@@ -59,12 +60,15 @@ pub enum RoutingCommand {
     },
     /// Show a model's suggestions for a text, with the words behind them.
     Explain {
+        /// A model file; without it, the product's active model in the
+        /// configured database, its suggestions named as the catalogue and
+        /// the organisations' register name them.
         #[arg(long)]
-        model: PathBuf,
+        model: Option<PathBuf>,
         #[arg(long)]
         text: String,
         /// When the message came, in the unit of the training data's times
-        /// (message number or Unix seconds).
+        /// (message number or Unix seconds); the product's model reads now.
         #[arg(long)]
         at: Option<i64>,
     },
@@ -169,7 +173,28 @@ pub async fn run(
             println!("{}", serde_json::to_string(&report.evaluation)?);
         }
         RoutingCommand::Cv { data, folds } => cross_validate(&read(&data)?, folds)?,
-        RoutingCommand::Explain { model, text, at } => explain(&load(&model)?, &text, at),
+        RoutingCommand::Explain {
+            model: Some(path),
+            text,
+            at,
+        } => explain(&load(&path)?, &text, at, &Names::default()),
+        RoutingCommand::Explain {
+            model: None,
+            text,
+            at,
+        } => {
+            let db = serve::connect(config).await?;
+            let mut handle = db.read().await?;
+            let mut conn = handle.conn();
+            let active = routing_models::active(&mut conn).await?.context(
+                "the database has no active routing model: train one with \
+                 `vmeste routing train --from-db --activate`, or give --model FILE",
+            )?;
+            let model = routing_models::load(&mut conn, active.id).await?;
+            let names = Names::load(&mut conn).await?;
+            let at = at.unwrap_or_else(|| clock.now().timestamp());
+            explain(&model, &text, Some(at), &names);
+        }
         RoutingCommand::Bench {
             model,
             data,
@@ -276,9 +301,48 @@ fn cross_validate(examples: &[Example], folds: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn explain(model: &Model, text: &str, at: Option<i64>) {
+/// The product's topics and organisations by id, to name a model's labels;
+/// empty for a model trained on a file, whose labels are names already.
+#[derive(Default)]
+struct Names {
+    topics: HashMap<String, String>,
+    organisations: HashMap<String, String>,
+}
+
+impl Names {
+    async fn load(conn: &mut Conn<'_>) -> anyhow::Result<Self> {
+        let topics = catalogue::topics(conn)
+            .await?
+            .into_iter()
+            .map(|t| (t.id.to_string(), t.name_ru))
+            .collect();
+        let organisations = organisations::list(conn)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.name_ru))
+            .collect();
+        Ok(Self {
+            topics,
+            organisations,
+        })
+    }
+}
+
+/// A label as people read it: «name [id]» where the product names it.
+fn named(names: &HashMap<String, String>, label: &str) -> String {
+    match names.get(label) {
+        Some(name) => format!("{name} [{label}]"),
+        None => label.to_owned(),
+    }
+}
+
+fn explain(model: &Model, text: &str, at: Option<i64>, names: &Names) {
     let suggestions = model.suggest_at(text, at, 3);
-    let show = |title: &str, list: &[classifier::Suggestion]| {
+    // Each prediction's labels, and the other prediction's, which its
+    // "goes with" reasons name.
+    let show = |title: &str,
+                list: &[classifier::Suggestion],
+                (own, other): (&HashMap<String, String>, &HashMap<String, String>)| {
         println!("{title}:");
         for s in list {
             let reasons: Vec<String> = s
@@ -292,7 +356,7 @@ fn explain(model: &Model, text: &str, at: Option<i64>) {
                     ),
                     ReasonKind::Related => format!(
                         "goes with «{}» ({:.0} % of its messages)",
-                        r.words,
+                        named(other, &r.words),
                         r.weight * 100.0
                     ),
                     ReasonKind::Similar => format!(
@@ -304,7 +368,7 @@ fn explain(model: &Model, text: &str, at: Option<i64>) {
             println!(
                 "  {:>5.1} %  {}\n           because: {}",
                 s.confidence * 100.0,
-                s.label,
+                named(own, &s.label),
                 if reasons.is_empty() {
                     "no known words; the most frequent classes".to_owned()
                 } else {
@@ -322,9 +386,17 @@ fn explain(model: &Model, text: &str, at: Option<i64>) {
             }
         }
     };
-    show("topics", &suggestions.topics);
+    show(
+        "topics",
+        &suggestions.topics,
+        (&names.topics, &names.organisations),
+    );
     if !suggestions.organisations.is_empty() {
-        show("organisations", &suggestions.organisations);
+        show(
+            "organisations",
+            &suggestions.organisations,
+            (&names.organisations, &names.topics),
+        );
     }
 }
 

@@ -152,4 +152,11 @@ fn migrate_demo_load_and_routing_from_history_work_on_an_embedded_database() {
         explained.contains("topics:") && explained.contains("because:"),
         "{explained}"
     );
+    // Without a file, the product's active model, its labels named.
+    let active = run(&["routing", "explain", "--text", "Яма на дороге у дома 5"]);
+    assert!(
+        active.contains("Нарушение дорожного покрытия (ямы) [")
+            && active.contains("organisations:"),
+        "{active}"
+    );
 }
